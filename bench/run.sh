@@ -1,0 +1,273 @@
+#!/usr/bin/env bash
+# pmbook timing harness.
+#
+#   bench/run.sh [PMBOOK_BIN]        (default: target/release/pmbook)
+#
+# Generates (or reuses) synthetic corpora of 1,000 and 10,000 postmortems with
+# bench/gen_corpus.py, times pmbook on them with hyperfine (or a plain loop of
+# date +%s.%N when hyperfine is missing), records the peak RSS of one run of
+# each command with GNU time, and prints a Markdown table that is also written
+# to target/bench-results.md. See bench/README.md.
+#
+# Knobs (environment):
+#   BENCH_SIZES="1000 10000"   corpus sizes
+#   BENCH_RUNS=5 BENCH_WARMUP=1
+#   BENCH_SEED=1               generator seed
+#   BENCH_BROKEN_EVERY=50      one lint defect every K files (0: a clean corpus)
+#   BENCH_COMPARE_SIZE=10000   size at which other Markdown linters are timed
+#   CARGO_TARGET_DIR           where target/ is (corpora and results go there)
+set -euo pipefail
+export LC_ALL=C
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH_DIR=$ROOT/bench
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+case $TARGET_DIR in /*) ;; *) TARGET_DIR=$ROOT/$TARGET_DIR ;; esac
+GEN=$BENCH_DIR/gen_corpus.py
+
+SIZES=${BENCH_SIZES:-"1000 10000"}
+RUNS=${BENCH_RUNS:-5}
+WARMUP=${BENCH_WARMUP:-1}
+SEED=${BENCH_SEED:-1}
+BROKEN_EVERY=${BENCH_BROKEN_EVERY:-50}
+COMPARE_SIZE=${BENCH_COMPARE_SIZE:-10000}
+
+CACHE=$TARGET_DIR/bench-corpus
+RESULTS=$TARGET_DIR/bench-results.md
+JSON_DIR=$TARGET_DIR/bench-json
+
+die() { echo "bench: $*" >&2; exit 2; }
+note() { echo "bench: $*" >&2; }
+
+# ---------------------------------------------------------------------------
+# Setup
+# ---------------------------------------------------------------------------
+
+BIN=${1:-$TARGET_DIR/release/pmbook}
+if [[ $BIN == */* ]]; then
+    [[ $BIN == /* ]] || BIN=$PWD/$BIN
+else
+    BIN=$(command -v "$BIN") || die "pmbook binary '${1}' not found on PATH"
+fi
+[[ -x $BIN ]] || die "no pmbook binary at $BIN — build it first: cargo build --release"
+command -v python3 >/dev/null || die "python3 is needed to generate the corpus"
+command -v git >/dev/null || die "git is needed (the corpus is a git repository)"
+
+HAVE_HYPERFINE=0
+command -v hyperfine >/dev/null && HAVE_HYPERFINE=1
+HAVE_TIME=0
+if [[ -x /usr/bin/time ]] && /usr/bin/time -f '%M' true >/dev/null 2>&1; then HAVE_TIME=1; fi
+((HAVE_HYPERFINE)) || note "hyperfine not installed (apt-get install hyperfine or cargo install hyperfine); using a plain loop of $RUNS runs"
+((HAVE_TIME)) || note "GNU time not installed (apt-get install time); peak RSS will be shown as n/a"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/pmbook-bench.XXXXXX")
+cleanup() { rm -rf "$WORK"; [[ -n ${GEN_TMP:-} ]] && rm -rf "$GEN_TMP"; return 0; }
+trap cleanup EXIT
+mkdir -p "$CACHE" "$JSON_DIR"
+
+GEN_HASH=$(sha256sum "$GEN" | cut -c1-12)
+PMBOOK_VERSION=$("$BIN" --version 2>/dev/null | head -n1) || PMBOOK_VERSION="unknown ($BIN --version failed)"
+CPU_MODEL=$(grep -m1 -E '^(model name|Model|cpu model)' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//') || true
+CPU_MODEL=${CPU_MODEL:-$(uname -m)}
+NPROC=$(nproc)
+
+# ---------------------------------------------------------------------------
+# Corpora: cached under target/bench-corpus/<size>-s<seed>-b<K>-<generator hash>
+# ---------------------------------------------------------------------------
+
+# Set CORPUS to the corpus with $1 postmortems, generating it if needed.
+corpus_for() {
+    local size=$1 dir
+    dir=$CACHE/$size-s$SEED-b$BROKEN_EVERY-$GEN_HASH
+    CORPUS=$dir
+    if [[ ! -d $dir ]]; then
+        note "generating $size postmortems into $dir"
+        GEN_TMP=$(mktemp -d "$CACHE/.tmp.XXXXXX")   # same filesystem: the mv below is atomic
+        python3 "$GEN" "$GEN_TMP/corpus" --count "$size" --seed "$SEED" \
+            --broken-every "$BROKEN_EVERY" --git >&2
+        mv "$GEN_TMP/corpus" "$dir"
+        rm -rf "$GEN_TMP"; GEN_TMP=
+    fi
+}
+
+# Drop corpora made by an older generator (they are ~60-100 MB each).
+prune_stale_corpora() {
+    local d
+    for d in "$CACHE"/*-s*-b*-*; do
+        [[ -d $d && $d != *-"$GEN_HASH" ]] && { note "removing stale corpus $d"; rm -rf "$d"; }
+    done
+    return 0
+}
+
+# A clean postmortem from the middle of the corpus (not one of the broken ones),
+# as a path relative to the corpus root.
+one_file() {
+    local corpus=$1 size=$2 n f
+    n=$((size / 2 + 1))
+    while ((BROKEN_EVERY > 0 && n % BROKEN_EVERY == 0)); do n=$((n + 1)); done
+    for f in "$corpus"/postmortems/*-"$n".md; do
+        [[ -f $f ]] && { printf 'postmortems/%s\n' "${f##*/}"; return 0; }
+    done
+    die "no postmortem numbered $n in $corpus"
+}
+
+# ---------------------------------------------------------------------------
+# Measuring one command
+# ---------------------------------------------------------------------------
+
+ROWS=()
+
+# bench LABEL SIZE DIR -- CMD ARGS...
+#   Times CMD (run in DIR) and adds a row to the table. Exit codes 0 and 1 are
+#   normal (1 = lint findings); anything else marks the row, because then the
+#   numbers time an error path. Set OK_EXITS to change that for one call.
+bench() {
+    local label=$1 size=$2 dir=$3; shift 4
+    local -a cmd=("$@")
+    local ok=${OK_EXITS:-"0 1"} rss="n/a" rc=0 mean min max flag="" slug json
+    slug=$(printf '%s-%s' "$label" "$size" | tr -c 'A-Za-z0-9\n' '-' | tr -s '-')
+    json=$JSON_DIR/$slug.json
+    note "[$size files] $label"
+
+    # One run for the exit code and the peak RSS (resident set, KiB -> MiB).
+    if ((HAVE_TIME)); then
+        (cd "$dir" && /usr/bin/time -f '%M' -o "$WORK/rss" "${cmd[@]}" >"$WORK/out" 2>"$WORK/err") || rc=$?
+        rss=$(awk 'END { printf "%.1f", $1 / 1024 }' "$WORK/rss")
+    else
+        (cd "$dir" && "${cmd[@]}" >"$WORK/out" 2>"$WORK/err") || rc=$?
+    fi
+    if [[ " $ok " != *" $rc "* ]]; then
+        flag=" (exit $rc!)"
+        note "  '$label' exited $rc; its timing is of an error path. stderr:"
+        head -n 5 "$WORK/err" | sed 's/^/    /' >&2
+    fi
+
+    if ((HAVE_HYPERFINE)); then
+        local shell_cmd
+        shell_cmd=$(printf '%q ' "${cmd[@]}")
+        (cd "$dir" && hyperfine --warmup "$WARMUP" --runs "$RUNS" --ignore-failure \
+            --style basic --export-json "$json" --command-name "$label" "$shell_cmd" >&2)
+        read -r mean min max < <(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print("%.3f %.3f %.3f" % (r["mean"], r["min"], r["max"]))' "$json")
+    else
+        local i t0 t1
+        : >"$WORK/times"
+        for ((i = 0; i < WARMUP; i++)); do (cd "$dir" && "${cmd[@]}" >/dev/null 2>&1) || true; done
+        for ((i = 0; i < RUNS; i++)); do
+            t0=$(date +%s.%N)
+            (cd "$dir" && "${cmd[@]}" >/dev/null 2>&1) || true
+            t1=$(date +%s.%N)
+            awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", b - a }' >>"$WORK/times"
+        done
+        read -r mean min max < <(awk 'NR == 1 { lo = hi = $1 } { s += $1; if ($1 < lo) lo = $1; if ($1 > hi) hi = $1 }
+            END { printf "%.3f %.3f %.3f\n", s / NR, lo, hi }' "$WORK/times")
+    fi
+    ROWS+=("| \`$label\`$flag | $size | $mean | $min | $max | $rss |")
+}
+
+# ---------------------------------------------------------------------------
+# Measured command lists: one function each, called with SIZE CORPUS_DIR.
+# To time another command, write a function here and add it to BENCH_LISTS.
+# Commands run with the corpus as working directory (and -C CORPUS as well).
+# Keep the corpus unchanged: it is cached and reused (write output to $WORK).
+# ---------------------------------------------------------------------------
+
+bench_lint() {
+    local size=$1 corpus=$2 file
+    file=$(one_file "$corpus" "$size")
+    # Whole-repository lint; exits 1 because the corpus holds broken files.
+    bench "pmbook lint --format json" "$size" "$corpus" -- \
+        "$BIN" -C "$corpus" lint --format json
+    # One file, checked against the repository (the pre-commit case).
+    bench "pmbook lint <one file>" "$size" "$corpus" -- \
+        "$BIN" -C "$corpus" lint "$file"
+}
+
+# --- EXTEND HERE ------------------------------------------------------------
+# bench_lint_staged() {   # the pre-commit hook: one staged, modified file
+#     local size=$1 corpus=$2 file
+#     file=$(one_file "$corpus" "$size")
+#     echo "<!-- bench edit -->" >>"$corpus/$file"; git -C "$corpus" add "$file"
+#     bench "pmbook lint --staged" "$size" "$corpus" -- "$BIN" -C "$corpus" lint --staged
+#     git -C "$corpus" reset -q --hard   # leave the cached corpus as it was
+# }
+# bench_actions() {
+#     bench "pmbook actions --format json" "$1" "$2" -- "$BIN" -C "$2" actions --format json
+#     bench "pmbook actions --history" "$1" "$2" -- "$BIN" -C "$2" actions --history --format json
+# }
+# bench_stats() {
+#     bench "pmbook stats --format json" "$1" "$2" -- "$BIN" -C "$2" stats --format json
+# }
+# bench_build() {   # the site goes to $WORK, never into the cached corpus
+#     bench "pmbook build" "$1" "$2" -- "$BIN" -C "$2" build --out "$WORK/site-$1"
+# }
+BENCH_LISTS=(bench_lint)   # later: bench_lint_staged bench_actions bench_stats bench_build
+
+# Other Markdown linters over the same corpus, for scale (only when installed,
+# only at COMPARE_SIZE). They check generic Markdown style, not postmortems.
+compare_markdownlint() {
+    local size=$1 corpus=$2
+    if command -v markdownlint-cli2 >/dev/null; then
+        bench "markdownlint-cli2 postmortems/**/*.md" "$size" "$corpus" -- \
+            markdownlint-cli2 "postmortems/**/*.md"
+    else
+        SKIPPED+=("markdownlint-cli2 (npm install -g markdownlint-cli2)")
+    fi
+}
+compare_rumdl() {
+    local size=$1 corpus=$2
+    local -a extra=()
+    if command -v rumdl >/dev/null; then
+        # No cache, so warm runs are not cache hits (flag exists in newer rumdl).
+        rumdl check --help 2>/dev/null | grep -q -- '--no-cache' && extra=(--no-cache)
+        bench "rumdl check postmortems" "$size" "$corpus" -- \
+            rumdl check "${extra[@]}" postmortems
+    else
+        SKIPPED+=("rumdl (pip install rumdl or cargo install rumdl)")
+    fi
+}
+COMPARE_LISTS=(compare_markdownlint compare_rumdl)
+
+# ---------------------------------------------------------------------------
+# Main
+# ---------------------------------------------------------------------------
+
+SKIPPED=()
+prune_stale_corpora
+for size in $SIZES; do
+    corpus_for "$size"
+    for fn in "${BENCH_LISTS[@]}"; do "$fn" "$size" "$CORPUS"; done
+    if [[ $size == "$COMPARE_SIZE" ]]; then
+        for fn in "${COMPARE_LISTS[@]}"; do "$fn" "$size" "$CORPUS"; done
+    fi
+done
+[[ " $SIZES " == *" $COMPARE_SIZE "* ]] || SKIPPED+=("other linters (BENCH_COMPARE_SIZE=$COMPARE_SIZE is not among BENCH_SIZES)")
+
+if ((HAVE_HYPERFINE)); then
+    TIMING="hyperfine $(hyperfine --version | awk '{print $2}'), --warmup $WARMUP --runs $RUNS (JSON in ${JSON_DIR#"$ROOT"/})"
+else
+    TIMING="plain loop, $WARMUP warm-up + $RUNS timed runs (date +%s.%N); install hyperfine for better numbers"
+fi
+if ((BROKEN_EVERY > 0)); then DEFECTS="one lint defect every $BROKEN_EVERY files"; else DEFECTS="no defects"; fi
+
+{
+    echo "# pmbook benchmark"
+    echo
+    echo "- pmbook: $PMBOOK_VERSION"
+    echo "- machine: $CPU_MODEL, nproc $NPROC"
+    echo "- corpus: bench/gen_corpus.py ($GEN_HASH), seed $SEED, ~4 KB per file, $DEFECTS, git repository"
+    echo "- timing: $TIMING; peak RSS from one run ($([[ $HAVE_TIME == 1 ]] && echo "/usr/bin/time -f %M" || echo "GNU time missing"))"
+    for s in "${SKIPPED[@]}"; do echo "- not measured: $s"; done
+    echo
+    echo "| command | files | mean s | min s | max s | peak RSS MB |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    printf '%s\n' "${ROWS[@]}"
+} >"$WORK/results.md"
+
+mv "$WORK/results.md" "$RESULTS"
+echo
+cat "$RESULTS"
+echo
+note "written to ${RESULTS#"$ROOT"/}"

@@ -1,0 +1,47 @@
+//! One module per subcommand; each returns the process exit code.
+
+mod lint;
+mod rules;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::cli::{Cli, ColorChoice, Command, GlobalArgs};
+use crate::config::Project;
+use crate::error::Error;
+
+/// Exit code for a clean run.
+pub const CLEAN: u8 = 0;
+/// Exit code when lint errors were found.
+pub const FINDINGS: u8 = 1;
+
+pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    match cli.global.color {
+        ColorChoice::Auto => {}
+        ColorChoice::Always => anstream::ColorChoice::Always.write_global(),
+        ColorChoice::Never => anstream::ColorChoice::Never.write_global(),
+    }
+    match cli.command {
+        Command::Lint(args) => lint::run(&cli.global, args),
+        Command::Rules(args) => rules::run(args),
+    }
+}
+
+/// The directory the command runs in (`-C` or the working directory).
+fn working_dir(global: &GlobalArgs) -> Result<PathBuf, Error> {
+    let cwd = std::env::current_dir().map_err(|e| Error::io(std::path::Path::new("."), e))?;
+    Ok(match &global.directory {
+        Some(dir) => cwd.join(dir),
+        None => cwd,
+    })
+}
+
+fn project(global: &GlobalArgs) -> Result<(Project, PathBuf), Error> {
+    let dir = working_dir(global)?;
+    let config = global.config.as_ref().map(|c| dir.join(c));
+    Ok((Project::discover(&dir, config.as_deref())?, dir))
+}
+
+fn today(global: &GlobalArgs) -> jiff::civil::Date {
+    global.today.unwrap_or_else(|| jiff::Zoned::now().date())
+}

@@ -1,0 +1,388 @@
+//! `pmbook.toml`: discovery, defaults and validation.
+//!
+//! Everything works without a config file. The file is found by walking up
+//! from the working directory (like `Cargo.toml`); its directory is the
+//! project root, against which `book.src` and every reported path are
+//! resolved.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, SourceError};
+use crate::model::Span;
+
+pub const FILE_NAME: &str = "pmbook.toml";
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub book: BookConfig,
+    pub lint: LintConfig,
+    pub sections: SectionsConfig,
+    pub actions: ActionsConfig,
+    pub site: SiteConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BookConfig {
+    /// The knowledge base's title.
+    pub title: String,
+    /// Directory (relative to the project root) holding the postmortems.
+    pub src: String,
+    /// Glob patterns, relative to `src`, of Markdown files that are not
+    /// postmortems.
+    pub exclude: Vec<String>,
+}
+
+impl Default for BookConfig {
+    fn default() -> Self {
+        BookConfig {
+            title: "Incident postmortems".into(),
+            src: "postmortems".into(),
+            exclude: strings(&["README.md", "**/README.md", "_*", "**/_*"]),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LintConfig {
+    /// Allowed severities, worst first.
+    pub severities: Vec<String>,
+    /// Allowed statuses; the first is the draft state.
+    pub statuses: Vec<String>,
+    /// Allowed root-cause (Ishikawa) categories.
+    pub root_cause_categories: Vec<String>,
+    /// Front-matter fields every postmortem must have.
+    pub required_fields: Vec<String>,
+    /// Extra front-matter fields a team uses, so `unknown-field` accepts them.
+    pub extra_fields: Vec<String>,
+    /// The blameless review is expected this many hours after `resolved_at`.
+    pub review_window_hours: [u32; 2],
+    /// Blaming or hindsight phrases (case-insensitive, whole words).
+    pub blameful_phrases: Vec<String>,
+    /// Placeholder words left from a template (case-sensitive, whole words).
+    pub placeholders: Vec<String>,
+    /// Files larger than this are reported instead of parsed.
+    pub max_file_bytes: u64,
+    /// Per-rule level: "error", "warn" or "off".
+    pub rules: BTreeMap<String, Level>,
+}
+
+impl Default for LintConfig {
+    fn default() -> Self {
+        LintConfig {
+            severities: strings(&["SEV1", "SEV2", "SEV3", "SEV4"]),
+            statuses: strings(&["draft", "in-review", "published"]),
+            root_cause_categories: strings(&[
+                "people",
+                "process",
+                "tooling",
+                "code",
+                "infrastructure",
+                "external",
+            ]),
+            required_fields: strings(&[
+                "id",
+                "title",
+                "status",
+                "severity",
+                "services",
+                "started_at",
+                "detected_at",
+                "resolved_at",
+            ]),
+            extra_fields: Vec::new(),
+            review_window_hours: [24, 72],
+            blameful_phrases: strings(&[
+                "human error",
+                "operator error",
+                "user error",
+                "fault of",
+                "to blame",
+                "blame",
+                "careless",
+                "carelessly",
+                "negligent",
+                "negligence",
+                "incompetent",
+                "sloppy",
+                "should have",
+                "shouldn't have",
+                "should not have",
+                "could have",
+                "failed to",
+                "forgot to",
+                "neglected to",
+                "didn't bother",
+                "obviously",
+            ]),
+            placeholders: strings(&["TODO", "TBD", "FIXME", "XXX", "lorem ipsum", "Lorem ipsum"]),
+            max_file_bytes: 5 * 1024 * 1024,
+            rules: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SectionsConfig {
+    /// Level-2 sections every postmortem must have, in this order.
+    pub required: Vec<String>,
+    /// Sections pmbook reads when present.
+    pub optional: Vec<String>,
+    /// Other headings accepted for a section, e.g. `"Timeline" = ["Chronologie"]`.
+    pub aliases: BTreeMap<String, Vec<String>>,
+}
+
+impl Default for SectionsConfig {
+    fn default() -> Self {
+        SectionsConfig {
+            required: strings(&[
+                "Summary",
+                "Impact",
+                "Timeline",
+                "Root cause",
+                "Contributing factors",
+                "Action items",
+                "Communication",
+            ]),
+            optional: strings(&["Five whys", "Ishikawa", "Lessons learned"]),
+            aliases: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ActionsConfig {
+    /// Allowed action-item kinds.
+    pub kinds: Vec<String>,
+    /// Link for a ticket; `{ticket}` is replaced by the item's ticket.
+    pub ticket_url: Option<String>,
+}
+
+impl Default for ActionsConfig {
+    fn default() -> Self {
+        ActionsConfig {
+            kinds: strings(&[
+                "fix", "automate", "tooling", "process", "test", "detect", "mitigate", "prevent",
+            ]),
+            ticket_url: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SiteConfig {
+    /// Output directory of `pmbook build`, relative to the project root.
+    pub out: String,
+    /// "Edit this page" link; `{path}` is replaced by the file's path.
+    pub edit_url: Option<String>,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            out: "site".into(),
+            edit_url: None,
+        }
+    }
+}
+
+/// How a rule's findings are reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    #[serde(alias = "warning")]
+    Warn,
+    Off,
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// The project: its root directory and its configuration.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// Directory holding `pmbook.toml` (or the starting directory's git work
+    /// tree, or the starting directory itself, when there is none).
+    pub root: PathBuf,
+    /// Root of the enclosing git work tree; reported paths are relative to it.
+    pub repo_root: PathBuf,
+    pub config_path: Option<PathBuf>,
+    pub config: Config,
+}
+
+impl Project {
+    /// Finds and loads the project for `start` (the `-C` directory or the
+    /// working directory), or from an explicit `--config` file.
+    pub fn discover(start: &Path, explicit: Option<&Path>) -> Result<Project, Error> {
+        let start = std::fs::canonicalize(start).map_err(|e| Error::io(start, e))?;
+        let config_path = match explicit {
+            Some(path) => {
+                let path = start.join(path);
+                Some(std::fs::canonicalize(&path).map_err(|e| Error::io(&path, e))?)
+            }
+            None => start
+                .ancestors()
+                .map(|dir| dir.join(FILE_NAME))
+                .find(|candidate| candidate.is_file()),
+        };
+        let (root, config) = match &config_path {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+                let config = Config::from_toml(&text, path)?;
+                let root = path.parent().unwrap_or(&start).to_path_buf();
+                (root, config)
+            }
+            None => (
+                git_work_tree(&start).unwrap_or_else(|| start.clone()),
+                Config::default(),
+            ),
+        };
+        let repo_root = git_work_tree(&root).unwrap_or_else(|| root.clone());
+        Ok(Project {
+            root,
+            repo_root,
+            config_path,
+            config,
+        })
+    }
+
+    /// The directory holding the postmortems.
+    pub fn src_dir(&self) -> PathBuf {
+        self.root.join(&self.config.book.src)
+    }
+
+    /// `path` (absolute) relative to the repository root, with `/`.
+    pub fn display_path(&self, path: &Path) -> String {
+        let relative = path.strip_prefix(&self.repo_root).unwrap_or(path);
+        let parts: Vec<_> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect();
+        parts.join("/")
+    }
+}
+
+/// The closest directory at or above `dir` that holds `.git` (a directory,
+/// or a file in linked worktrees).
+fn git_work_tree(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+impl Config {
+    pub fn from_toml(text: &str, path: &Path) -> Result<Config, Error> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let span = e.span().map(|r| Span::new(r.start, r.end));
+            let message = improve_serde_message(e.message());
+            Error::Source(SourceError {
+                path: path.to_path_buf(),
+                text: text.to_owned(),
+                span,
+                message: format!("invalid {}: {message}", FILE_NAME),
+            })
+        })?;
+        config.validate(text, path)?;
+        Ok(config)
+    }
+
+    fn validate(&self, text: &str, path: &Path) -> Result<(), Error> {
+        let known = crate::lint::registry::RULES
+            .iter()
+            .map(|r| r.id)
+            .collect::<Vec<_>>();
+        for rule in self.lint.rules.keys() {
+            if !known.contains(&rule.as_str()) {
+                let span = text
+                    .find(rule.as_str())
+                    .map(|at| Span::new(at, at + rule.len()));
+                let hint = match did_you_mean(rule, known.iter().copied()) {
+                    Some(s) => format!("; did you mean `{s}`?"),
+                    None => "; `pmbook rules` lists them".into(),
+                };
+                return Err(Error::Source(SourceError {
+                    path: path.to_path_buf(),
+                    text: text.to_owned(),
+                    span,
+                    message: format!("unknown rule `{rule}` in [lint.rules]{hint}"),
+                }));
+            }
+        }
+        let [low, high] = self.lint.review_window_hours;
+        if low > high {
+            return Err(Error::Config(format!(
+                "{}: lint.review_window_hours must be [earliest, latest], got [{low}, {high}]",
+                path.display()
+            )));
+        }
+        Ok(())
+    }
+
+    /// The configured section names with their aliases, lowercased, for
+    /// matching headings.
+    pub fn section_names(&self) -> Vec<(String, String)> {
+        let names = self.sections.required.iter().chain(&self.sections.optional);
+        let mut out = Vec::new();
+        for name in names {
+            out.push((name.to_lowercase(), name.clone()));
+            for alias in self.sections.aliases.get(name).into_iter().flatten() {
+                out.push((alias.to_lowercase(), name.clone()));
+            }
+        }
+        out
+    }
+}
+
+/// serde reports `unknown field `x`, expected one of `a`, `b``; turn the list
+/// into a single suggestion, which is what a user needs.
+fn improve_serde_message(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_owned();
+    };
+    let Some((field, expected)) = rest.split_once('`') else {
+        return message.to_owned();
+    };
+    let candidates = expected.split('`').skip(1).step_by(2);
+    match did_you_mean(field, candidates) {
+        Some(best) => format!("unknown key `{field}`; did you mean `{best}`?"),
+        None => message.replacen("unknown field", "unknown key", 1),
+    }
+}
+
+/// The candidate closest to `word`, if it is close enough to be a typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_unknown_field_becomes_a_suggestion() {
+        let m = improve_serde_message(
+            "unknown field `severites`, expected one of `severities`, `statuses`",
+        );
+        assert_eq!(m, "unknown key `severites`; did you mean `severities`?");
+    }
+
+    #[test]
+    fn no_suggestion_for_unrelated_words() {
+        assert_eq!(did_you_mean("zzz", ["severities", "statuses"]), None);
+    }
+}

@@ -1,0 +1,128 @@
+//! Finding postmortem files on disk and reading them safely.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use walkdir::WalkDir;
+
+use crate::config::Project;
+use crate::error::Error;
+use crate::model::FileProblem;
+
+/// Every postmortem file under the project's `src` directory, sorted.
+pub fn postmortem_files(project: &Project) -> Result<Vec<PathBuf>, Error> {
+    let src = project.src_dir();
+    if !src.is_dir() {
+        return Err(Error::Config(format!(
+            "the postmortem directory `{}` does not exist; create it (`pmbook init`) or set `[book] src` in pmbook.toml",
+            project.display_path(&src)
+        )));
+    }
+    walk(project, &src)
+}
+
+/// The postmortem files named on the command line: files as given,
+/// directories walked like `src`.
+pub fn named_files(project: &Project, base: &Path, paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let mut files = Vec::new();
+    for path in paths {
+        let path = base.join(path);
+        let meta = std::fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?;
+        if meta.is_dir() {
+            files.extend(walk(project, &path)?);
+        } else {
+            files.push(absolute(&path));
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => std::fs::canonicalize(if parent.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            parent
+        })
+        .map(|p| p.join(name))
+        .unwrap_or_else(|_| path.to_path_buf()),
+        _ => path.to_path_buf(),
+    }
+}
+
+fn walk(project: &Project, dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let excluded = exclude_set(project)?;
+    let src = project.src_dir();
+    let mut files = Vec::new();
+    for entry in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Error::io(&path, e.into())
+        })?;
+        let path = entry.path();
+        let is_markdown = path.extension().is_some_and(|ext| ext == "md");
+        if entry.file_type().is_dir() || !is_markdown {
+            continue;
+        }
+        let relative = path.strip_prefix(&src).unwrap_or(path);
+        if excluded.is_match(relative) {
+            continue;
+        }
+        files.push(path.to_path_buf());
+    }
+    Ok(files)
+}
+
+fn exclude_set(project: &Project) -> Result<GlobSet, Error> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in &project.config.book.exclude {
+        let glob = Glob::new(pattern).map_err(|e| {
+            Error::Config(format!("invalid pattern in `[book] exclude`: {e}"))
+        })?;
+        builder.add(glob);
+    }
+    builder
+        .build()
+        .map_err(|e| Error::Config(format!("invalid `[book] exclude`: {e}")))
+}
+
+/// The text of a postmortem file, or why it cannot be linted. A symlink is
+/// only read when its target stays inside the project.
+pub fn read(project: &Project, path: &Path) -> Result<String, (FileProblem, String)> {
+    let unreadable = |e: std::io::Error| (FileProblem::Unreadable(e.to_string()), String::new());
+    let meta = std::fs::symlink_metadata(path).map_err(unreadable)?;
+    if meta.file_type().is_symlink() {
+        let target = std::fs::canonicalize(path).map_err(unreadable)?;
+        if !target.starts_with(&project.root) {
+            let target = std::fs::read_link(path)
+                .map(|t| t.display().to_string())
+                .unwrap_or_default();
+            return Err((FileProblem::SymlinkOutside { target }, String::new()));
+        }
+    }
+    let limit = project.config.lint.max_file_bytes;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > limit {
+        let size = std::fs::metadata(path).map_or(limit + 1, |m| m.len());
+        return Err((FileProblem::TooLarge { bytes: size, limit }, String::new()));
+    }
+    decode(bytes)
+}
+
+/// Decodes file bytes; on failure, also returns what decoded, to locate it.
+pub fn decode(bytes: Vec<u8>) -> Result<String, (FileProblem, String)> {
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Err((FileProblem::Binary, String::new()));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        (FileProblem::NotUtf8 { offset }, lossy)
+    })
+}

@@ -1,0 +1,16 @@
+//! pmbook: lint, track and publish incident postmortems kept as Markdown
+//! files with TOML front-matter in a git repository.
+//!
+//! Data flows one way: discover → parse → model → lint → report.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod diagnostics;
+pub mod discover;
+pub mod error;
+pub mod lint;
+pub mod model;
+pub mod parse;
+
+pub use error::Error;

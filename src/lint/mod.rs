@@ -1,0 +1,299 @@
+//! The linter: rules (one per file under `rules/`), the registry that lists
+//! them, and the engine that runs them over parsed postmortems.
+
+pub mod registry;
+pub mod rules;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+use regex::Regex;
+
+use crate::config::{Config, Level, Project};
+use crate::diagnostics::{Diagnostic, FileReport, Report, Severity};
+use crate::discover;
+use crate::error::Error;
+use crate::model::{Postmortem, Span};
+use crate::parse;
+
+/// A lint rule. Its doc comment (collected by [`rule!`]) is its user
+/// documentation: a summary line, then why it matters and how to fix.
+pub struct Rule {
+    pub id: &'static str,
+    pub doc: &'static str,
+    pub default_level: Level,
+    /// In a draft, this rule reports warnings at most: an author fills the
+    /// template in over several commits.
+    pub relaxed_in_draft: bool,
+    pub check: fn(&Context, &mut Vec<Violation>),
+}
+
+impl Rule {
+    /// The first line of the documentation.
+    pub fn summary(&self) -> &'static str {
+        self.doc.lines().next().unwrap_or_default().trim()
+    }
+
+    /// The documentation with the leading space of each doc-comment line
+    /// removed.
+    pub fn documentation(&self) -> String {
+        self.doc
+            .lines()
+            .map(|line| line.strip_prefix(' ').unwrap_or(line))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    pub fn level(&self, config: &Config) -> Level {
+        config
+            .lint
+            .rules
+            .get(self.id)
+            .copied()
+            .unwrap_or(self.default_level)
+    }
+}
+
+/// Declares a rule; the doc comment becomes [`Rule::doc`].
+macro_rules! rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub static $name:ident = {
+            id: $id:literal,
+            level: $level:ident,
+            relaxed_in_draft: $relaxed:literal,
+            check: $check:path $(,)?
+        };
+    ) => {
+        $(#[doc = $doc])*
+        pub static $name: $crate::lint::Rule = $crate::lint::Rule {
+            id: $id,
+            doc: concat!($($doc, "\n"),*),
+            default_level: $crate::config::Level::$level,
+            relaxed_in_draft: $relaxed,
+            check: $check,
+        };
+    };
+}
+pub(crate) use rule;
+
+/// What a rule sees: one postmortem, the configuration, the date, and the ids
+/// of every postmortem in the repository.
+pub struct Context<'a> {
+    pub pm: &'a Postmortem,
+    pub config: &'a Config,
+    pub today: Date,
+    pub index: &'a RepoIndex,
+    pub patterns: &'a Patterns,
+}
+
+impl Context<'_> {
+    /// The first line of `span`, so that a snippet shows one line.
+    pub fn first_line(&self, span: Span) -> Span {
+        let text = &self.pm.source.text[span.range()];
+        let len = text.find(['\r', '\n']).unwrap_or(text.len());
+        Span::new(span.start, span.start + len)
+    }
+}
+
+/// Patterns built from the configuration once per run, not once per file.
+pub struct Patterns {
+    pub placeholders: Option<Regex>,
+    pub blameful: Option<Regex>,
+}
+
+impl Patterns {
+    pub fn new(config: &Config) -> Result<Patterns, Error> {
+        Ok(Patterns {
+            placeholders: words_pattern(&config.lint.placeholders, false)?,
+            blameful: words_pattern(&config.lint.blameful_phrases, true)?,
+        })
+    }
+}
+
+/// A regex matching any of `words` as whole words; `None` for no words.
+fn words_pattern(words: &[String], ignore_case: bool) -> Result<Option<Regex>, Error> {
+    if words.is_empty() {
+        return Ok(None);
+    }
+    let mut sorted: Vec<&String> = words.iter().collect();
+    sorted.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    let alternatives: Vec<String> = sorted.iter().map(|w| regex::escape(w)).collect();
+    let flags = if ignore_case { "(?i)" } else { "" };
+    let pattern = format!(r"{flags}\b(?:{})\b", alternatives.join("|"));
+    Regex::new(&pattern)
+        .map(Some)
+        .map_err(|e| Error::Config(format!("invalid word list in [lint]: {e}")))
+}
+
+/// What a rule reports; the engine adds the rule id, level and position.
+#[derive(Debug)]
+pub struct Violation {
+    pub span: Option<Span>,
+    pub message: String,
+    pub help: Option<String>,
+    pub notes: Vec<String>,
+}
+
+impl Violation {
+    pub fn at(span: Span, message: impl Into<String>) -> Violation {
+        Violation {
+            span: Some(span),
+            message: message.into(),
+            help: None,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn file(message: impl Into<String>) -> Violation {
+        Violation {
+            span: None,
+            message: message.into(),
+            help: None,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Violation {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Violation {
+        self.notes.push(note.into());
+        self
+    }
+}
+
+/// Postmortem ids across the repository, for cross-file rules.
+#[derive(Debug, Default)]
+pub struct RepoIndex {
+    /// id → paths of the files that declare it, sorted.
+    pub ids: HashMap<String, Vec<String>>,
+}
+
+impl RepoIndex {
+    fn add(&mut self, id: String, path: String) {
+        let paths = self.ids.entry(id).or_default();
+        paths.push(path);
+        paths.sort();
+    }
+}
+
+/// What to lint.
+pub enum Targets {
+    /// Every postmortem of the project.
+    All,
+    /// These files (absolute paths), checked against the whole repository.
+    Files(Vec<PathBuf>),
+}
+
+/// Lints `targets` of `project`.
+pub fn run(project: &Project, targets: Targets, today: Date) -> Result<Report, Error> {
+    let config = &project.config;
+    let patterns = Patterns::new(config)?;
+    let src_exists = project.src_dir().is_dir();
+    let (targets, others) = match targets {
+        Targets::All => (discover::postmortem_files(project)?, Vec::new()),
+        Targets::Files(files) => {
+            let all = if src_exists {
+                discover::postmortem_files(project)?
+            } else {
+                Vec::new()
+            };
+            let named: HashSet<&PathBuf> = files.iter().collect();
+            let others = all.into_iter().filter(|p| !named.contains(p)).collect();
+            (files, others)
+        }
+    };
+    let parsed: Vec<Postmortem> = targets
+        .par_iter()
+        .map(|path| load(project, path))
+        .collect();
+    let mut index = RepoIndex::default();
+    for pm in &parsed {
+        if let Some(id) = pm.id() {
+            index.add(id.to_owned(), pm.path.clone());
+        }
+    }
+    let scanned: Vec<(String, String)> = others
+        .par_iter()
+        .filter_map(|path| {
+            let text = discover::read(project, path).ok()?;
+            let id = parse::front_matter::scan_id(&text)?;
+            Some((id, project.display_path(path)))
+        })
+        .collect();
+    for (id, path) in scanned {
+        index.add(id, path);
+    }
+    let mut files: Vec<FileReport> = parsed
+        .into_par_iter()
+        .filter_map(|pm| {
+            let context = Context {
+                pm: &pm,
+                config,
+                today,
+                index: &index,
+                patterns: &patterns,
+            };
+            let diagnostics = check(&context);
+            (!diagnostics.is_empty()).then(|| FileReport {
+                path: pm.path,
+                source: pm.source,
+                diagnostics,
+            })
+        })
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Report {
+        files,
+        files_checked: targets.len(),
+    })
+}
+
+fn load(project: &Project, path: &Path) -> Postmortem {
+    let display = project.display_path(path);
+    match discover::read(project, path) {
+        Ok(text) => parse::parse(display, text, &project.config),
+        Err((problem, text)) => parse::unreadable(display, text, problem),
+    }
+}
+
+/// Runs every enabled rule on one postmortem.
+pub fn check(context: &Context) -> Vec<Diagnostic> {
+    let (pm, config) = (context.pm, context.config);
+    let is_draft = pm.status() == config.lint.statuses.first().map(String::as_str);
+    let mut diagnostics = Vec::new();
+    let mut violations = Vec::new();
+    for rule in registry::RULES {
+        let severity = match rule.level(config) {
+            Level::Off => continue,
+            Level::Warn => Severity::Warning,
+            Level::Error if rule.relaxed_in_draft && is_draft => Severity::Warning,
+            Level::Error => Severity::Error,
+        };
+        (rule.check)(context, &mut violations);
+        for v in violations.drain(..) {
+            let start = v.span.map(|s| pm.source.position(s.start));
+            let end = v.span.map(|s| pm.source.position(s.end.max(s.start)));
+            if pm.suppressions.suppresses(rule.id, start.map(|p| p.line)) {
+                continue;
+            }
+            diagnostics.push(Diagnostic {
+                rule: rule.id,
+                severity,
+                message: v.message,
+                span: v.span,
+                start,
+                end,
+                help: v.help,
+                notes: v.notes,
+            });
+        }
+    }
+    diagnostics.sort_by(|a, b| (a.start, a.rule).cmp(&(b.start, b.rule)));
+    diagnostics
+}

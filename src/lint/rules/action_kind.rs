@@ -1,0 +1,36 @@
+use crate::config::did_you_mean;
+use crate::lint::{Context, Violation, rule};
+
+rule! {
+    /// An action item's kind is missing (on an open item) or not configured.
+    ///
+    /// Kinds (`[actions] kinds`, by default `fix, automate, tooling, process,
+    /// test, detect, mitigate, prevent`) show whether a team only patches
+    /// symptoms or also prevents recurrence.
+    pub static ACTION_KIND = {
+        id: "action-kind",
+        level: Error,
+        relaxed_in_draft: false,
+        check: check,
+    };
+}
+
+fn check(ctx: &Context, out: &mut Vec<Violation>) {
+    let kinds = &ctx.config.actions.kinds;
+    for item in ctx.pm.actions.iter().filter(|i| i.is_task) {
+        match &item.kind {
+            Some(kind) if !kinds.contains(&kind.value) => {
+                let violation = Violation::at(kind.span, format!("unknown action kind `{}`", kind.value));
+                out.push(match did_you_mean(&kind.value, kinds.iter().map(String::as_str)) {
+                    Some(best) => violation.help(format!("did you mean `{best}`?")),
+                    None => violation.help(format!("expected one of: {}", kinds.join(", "))),
+                });
+            }
+            None if !item.done => out.push(
+                Violation::at(ctx.first_line(item.span), "open action item has no kind")
+                    .help(format!("add `kind: ...` with one of: {}", kinds.join(", "))),
+            ),
+            _ => {}
+        }
+    }
+}

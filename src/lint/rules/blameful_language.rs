@@ -1,0 +1,57 @@
+use crate::lint::{Context, Violation, rule};
+use crate::model::Span;
+
+rule! {
+    /// Wording that blames people or judges with hindsight.
+    ///
+    /// A blameless postmortem asks how the system let a reasonable action
+    /// cause harm, not who erred. Blame words ("human error", "fault of",
+    /// "careless", "negligent") end the analysis at a person; hindsight
+    /// phrasing ("should have", "failed to", "forgot to") judges with
+    /// knowledge nobody had at the time. Both make the next incident less
+    /// likely to be reported honestly. General prose linters catch neither.
+    ///
+    /// The list is `[lint] blameful_phrases` (whole words, any case). Code
+    /// blocks and quotes in inline code are not checked.
+    ///
+    /// ## Example
+    ///
+    /// Instead of "the operator forgot to drain the node", write "the runbook
+    /// did not include draining the node, and nothing checked it".
+    pub static BLAMEFUL_LANGUAGE = {
+        id: "blameful-language",
+        level: Warn,
+        relaxed_in_draft: false,
+        check: check,
+    };
+}
+
+const HINDSIGHT: [&str; 7] = [
+    "should have",
+    "shouldn't have",
+    "should not have",
+    "could have",
+    "failed to",
+    "forgot to",
+    "neglected to",
+];
+
+fn check(ctx: &Context, out: &mut Vec<Violation>) {
+    let Some(pattern) = &ctx.patterns.blameful else {
+        return;
+    };
+    let text = &ctx.pm.source.text;
+    let strings = ctx.pm.front_matter.iter().flat_map(|fm| fm.strings().map(|f| f.span));
+    for span in strings.chain(ctx.pm.prose.iter().copied()) {
+        for found in pattern.find_iter(&text[span.range()]) {
+            let phrase = found.as_str();
+            let at = Span::new(found.start(), found.end()).offset(span.start);
+            let violation = Violation::at(at, format!("blameful wording: \"{phrase}\""));
+            out.push(if HINDSIGHT.iter().any(|h| h.eq_ignore_ascii_case(phrase)) {
+                violation.help("hindsight phrasing: describe what people knew and did at the time, and why it made sense")
+            } else {
+                violation.help("describe what the system allowed to happen, not who is at fault")
+            });
+        }
+    }
+}

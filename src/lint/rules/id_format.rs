@@ -1,0 +1,69 @@
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::lint::{Context, Violation, rule};
+
+rule! {
+    /// The `id` is not lowercase letters, digits and dashes.
+    ///
+    /// The id names the incident's page (`incidents/<id>.html`), its
+    /// action items and every `related` reference, so it must be safe as a
+    /// file name and in a URL: `[a-z0-9][a-z0-9-]*`, at most 100 characters.
+    /// This also means an id can never point outside a directory.
+    ///
+    /// ## Example
+    ///
+    /// ```toml
+    /// id = "2026-11-03-checkout-latency"
+    /// ```
+    pub static ID_FORMAT = {
+        id: "id-format",
+        level: Error,
+        relaxed_in_draft: false,
+        check: check,
+    };
+}
+
+static ID: LazyLock<Regex> = LazyLock::new(|| Regex::new("^[a-z0-9][a-z0-9-]{0,99}$").expect("the id pattern is valid"));
+
+fn check(ctx: &Context, out: &mut Vec<Violation>) {
+    let Some(id) = ctx.pm.front_matter.as_ref().and_then(|fm| fm.id.as_ref()) else {
+        return;
+    };
+    if ID.is_match(&id.value) {
+        return;
+    }
+    let violation = Violation::at(
+        id.span,
+        format!("id `{}` must be lowercase letters, digits and dashes", id.value),
+    );
+    let slug = slugify(&id.value);
+    out.push(if slug.is_empty() {
+        violation
+    } else {
+        violation.help(format!("use id = \"{slug}\""))
+    });
+}
+
+/// `"Checkout Latency (EU)"` → `"checkout-latency-eu"`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').chars().take(100).collect::<String>().trim_end_matches('-').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn slugify() {
+        assert_eq!(super::slugify("Checkout Latency (EU)"), "checkout-latency-eu");
+        assert_eq!(super::slugify("../../etc"), "etc");
+    }
+}

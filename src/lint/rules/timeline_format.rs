@@ -1,0 +1,59 @@
+use crate::lint::{Context, Violation, rule};
+use crate::model::TimelineProblem;
+
+rule! {
+    /// A timeline entry does not start with a valid timestamp.
+    ///
+    /// Each entry of the Timeline section (a list item, or a table row whose
+    /// first cell is the time) starts with `YYYY-MM-DD HH:MM[:SS]` and a zone
+    /// (`UTC`, `Z`, an offset such as `+02:00`, or an IANA name such as
+    /// `Europe/Paris`), or with `HH:MM` alone for an entry on the day of the
+    /// entry before it (the first one takes the day and offset of
+    /// `started_at`). The timeline is the facts of the incident:
+    /// non-negotiable, and what the site draws.
+    ///
+    /// ## Example
+    ///
+    /// ```markdown
+    /// ## Timeline
+    /// - 2026-11-03 09:12 UTC — cache v2.3 deploy starts
+    /// - 09:20 — p99 latency alert fires
+    /// ```
+    pub static TIMELINE_FORMAT = {
+        id: "timeline-format",
+        level: Error,
+        relaxed_in_draft: false,
+        check: check,
+    };
+}
+
+fn check(ctx: &Context, out: &mut Vec<Violation>) {
+    for entry in &ctx.pm.timeline {
+        let Err(problem) = &entry.at else {
+            continue;
+        };
+        let span = ctx.first_line(entry.span);
+        out.push(match problem {
+            TimelineProblem::NoTimestamp => {
+                Violation::at(span, "timeline entry does not start with a timestamp")
+                    .help("start it with `YYYY-MM-DD HH:MM UTC — ` or `HH:MM — `")
+            }
+            TimelineProblem::Invalid(what) => {
+                Violation::at(span, format!("`{what}` is not a valid date, time or zone"))
+            }
+            TimelineProblem::NoZone => Violation::at(span, "timeline timestamp has no zone")
+                .help("add `UTC` or an offset such as `+02:00` after the time"),
+            TimelineProblem::NoDay => Violation::at(span, "`HH:MM` entry with no day to belong to")
+                .help("give the first entry a full date, or set `started_at`"),
+        });
+    }
+    if let Some(section) = ctx.pm.section("Timeline")
+        && section.has_content
+        && ctx.pm.timeline.is_empty()
+    {
+        out.push(
+            Violation::at(section.heading, "the Timeline section has no entries")
+                .help("list the events as `- YYYY-MM-DD HH:MM UTC — what happened`"),
+        );
+    }
+}

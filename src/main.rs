@@ -1,0 +1,14 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = pmbook::cli::Cli::parse();
+    match pmbook::commands::run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            anstream::eprintln!("pmbook: error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! The Markdown body: sections, timeline, action items, five whys, Ishikawa
+//! bones and prose, read from comrak's tree with source positions.
+
+use comrak::nodes::{AstNode, NodeValue, Sourcepos};
+use comrak::{Arena, Options};
+
+use super::{action, timeline};
+use crate::config::Config;
+use crate::model::{ActionItem, DateTime, Field, IshikawaBone, Section, Source, Span, TimelineEntry};
+
+/// What the body contributes to a [`crate::model::Postmortem`].
+#[derive(Debug, Default)]
+pub struct Body {
+    pub sections: Vec<Section>,
+    pub timeline: Vec<TimelineEntry>,
+    pub actions: Vec<ActionItem>,
+    pub whys: Vec<Field<String>>,
+    pub ishikawa: Vec<IshikawaBone>,
+    pub prose: Vec<Span>,
+}
+
+/// The structured sections pmbook reads, by their configured name.
+const TIMELINE: &str = "Timeline";
+const ACTION_ITEMS: &str = "Action items";
+const FIVE_WHYS: &str = "Five whys";
+const ISHIKAWA: &str = "Ishikawa";
+
+fn options() -> Options<'static> {
+    let mut options = Options::default();
+    options.extension.table = true;
+    options.extension.tasklist = true;
+    options.extension.strikethrough = true;
+    options.extension.autolink = true;
+    options
+}
+
+/// Parses the body, which starts at byte `body_start` (a line start) of
+/// `source`. `incident_start` gives the day of `HH:MM` timeline entries.
+pub fn parse(
+    source: &Source,
+    body_start: usize,
+    config: &Config,
+    incident_start: Option<DateTime>,
+) -> Body {
+    let arena = Arena::new();
+    let root = comrak::parse_document(&arena, &source.text[body_start..], &options());
+    let reader = Reader {
+        source,
+        first_line: source.line_of(body_start),
+        section_names: config.section_names(),
+    };
+    let mut body = Body::default();
+    let mut clock = timeline::Clock::new(incident_start);
+    let mut current: Option<String> = None;
+    for node in root.children() {
+        let data = node.data();
+        if let NodeValue::Heading(heading) = &data.value
+            && heading.level == 2
+        {
+            let title = text_content(node);
+            let canonical = reader.canonical(&title);
+            current = canonical.clone();
+            body.sections.push(Section {
+                title,
+                canonical,
+                heading: reader.span(data.sourcepos),
+                has_content: false,
+            });
+            continue;
+        }
+        if !is_comment(&data.value)
+            && let Some(section) = body.sections.last_mut()
+        {
+            section.has_content = true;
+        }
+        let NodeValue::List(_) = data.value else {
+            if current.as_deref() == Some(TIMELINE) && matches!(data.value, NodeValue::Table(_)) {
+                for row in node.children().skip(1) {
+                    if let Some(cell) = row.first_child() {
+                        let span = reader.span(row.data().sourcepos);
+                        let first = reader.text(cell.data().sourcepos);
+                        let rest: Vec<String> = cell
+                            .following_siblings()
+                            .skip(1)
+                            .map(|c| reader.text(c.data().sourcepos))
+                            .collect();
+                        let line = format!("{first} — {}", rest.join(" "));
+                        body.timeline.push(clock.entry(span, &line));
+                    }
+                }
+            }
+            continue;
+        };
+        for item in node.children() {
+            let item_data = item.data();
+            let span = reader.span(item_data.sourcepos);
+            let Some(first) = item.first_child() else {
+                continue;
+            };
+            let first_pos = first.data().sourcepos;
+            let text_span = reader.span(first_pos);
+            match current.as_deref() {
+                Some(TIMELINE) => {
+                    body.timeline
+                        .push(clock.entry(span, &reader.text(first_pos)));
+                }
+                Some(ACTION_ITEMS) => {
+                    let done = match &item_data.value {
+                        NodeValue::TaskItem(task) => Some(task.symbol.is_some()),
+                        _ => None,
+                    };
+                    body.actions
+                        .push(action::parse(source, span, text_span, done));
+                }
+                Some(FIVE_WHYS) => body.whys.push(Field::new(reader.text(first_pos), text_span)),
+                Some(ISHIKAWA) => {
+                    if let Some(bone) = action::ishikawa_bone(source, span, text_span) {
+                        body.ishikawa.push(bone);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    body.prose = root
+        .descendants()
+        .filter(|n| {
+            matches!(
+                n.data().value,
+                NodeValue::Paragraph | NodeValue::Heading(_) | NodeValue::TableCell
+            )
+        })
+        .filter(|n| !n.parent().is_some_and(|p| matches!(p.data().value, NodeValue::TableCell)))
+        .map(|n| reader.span(n.data().sourcepos))
+        .collect();
+    body
+}
+
+struct Reader<'s> {
+    source: &'s Source,
+    /// The file line of the body's first line.
+    first_line: usize,
+    section_names: Vec<(String, String)>,
+}
+
+impl Reader<'_> {
+    /// The file span of a comrak position (inclusive end).
+    fn span(&self, pos: Sourcepos) -> Span {
+        let line = |l: usize| l + self.first_line - 1;
+        let start = self.source.offset_of(line(pos.start.line), pos.start.column);
+        let end = self.source.offset_of(line(pos.end.line), pos.end.column + 1);
+        Span::new(start, end.max(start))
+    }
+
+    /// The source text of a node, its lines trimmed and joined by spaces.
+    fn text(&self, pos: Sourcepos) -> String {
+        let span = self.span(pos);
+        collapse_lines(&self.source.text[span.range()])
+    }
+
+    fn canonical(&self, title: &str) -> Option<String> {
+        let key = title.trim().trim_end_matches(':').trim().to_lowercase();
+        self.section_names
+            .iter()
+            .find(|(name, _)| *name == key)
+            .map(|(_, canonical)| canonical.clone())
+    }
+}
+
+pub fn collapse_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// The plain text of a node's inline content (for headings).
+fn text_content<'a>(node: &'a AstNode<'a>) -> String {
+    let mut out = String::new();
+    for n in node.descendants() {
+        match &n.data().value {
+            NodeValue::Text(t) => out.push_str(t),
+            NodeValue::Code(c) => out.push_str(&c.literal),
+            NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out.trim().to_owned()
+}
+
+/// HTML blocks made only of comments (`<!-- pmbook-disable ... -->`) do not
+/// count as section content.
+fn is_comment(value: &NodeValue) -> bool {
+    match value {
+        NodeValue::HtmlBlock(html) => {
+            let t = html.literal.trim();
+            t.starts_with("<!--") && t.ends_with("-->")
+        }
+        _ => false,
+    }
+}
