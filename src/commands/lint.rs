@@ -27,9 +27,12 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> Result<ExitCode, Error> {
         Format::Sarif => diagnostics::sarif::render(&report, &mut out),
         Format::Github => diagnostics::github::render(&report, &mut out),
     };
-    written
-        .and_then(|()| out.flush())
-        .map_err(|e| Error::io(std::path::Path::new("<stdout>"), e))?;
+    match written.and_then(|()| out.flush()) {
+        // A reader that stopped early (`| head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(Error::io(std::path::Path::new("<stdout>"), e)),
+        Ok(()) => {}
+    }
     let failed = report.count(Severity::Error) > 0
         || (args.deny_warnings && report.count(Severity::Warning) > 0);
     Ok(ExitCode::from(if failed { FINDINGS } else { CLEAN }))

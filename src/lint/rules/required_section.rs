@@ -33,21 +33,21 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
         let next_present = required[position + 1..]
             .iter()
             .find_map(|next| ctx.pm.section(next));
-        let at = match next_present {
-            Some(section) => section.heading,
+        let (at, place) = match next_present {
+            Some(section) => (section.heading, format!(" before `## {}`", section.title)),
             None => {
                 let end = ctx.pm.source.text.trim_end().len();
-                ctx.pm.source.line_span(Span::new(end, end))
+                (ctx.pm.source.line_span(Span::new(end, end)), " at the end".to_owned())
             }
         };
         let aliases = ctx.config.sections.aliases.get(name);
         let violation = Violation::at(ctx.first_line(at), format!("missing required section `## {name}`"));
         out.push(match aliases {
             Some(aliases) if !aliases.is_empty() => violation.help(format!(
-                "add `## {name}` (or one of: {})",
+                "add `## {name}`{place} (or one of: {})",
                 aliases.iter().map(|a| format!("`## {a}`")).collect::<Vec<_>>().join(", ")
             )),
-            _ => violation.help(format!("add a `## {name}` section")),
+            _ => violation.help(format!("add a `## {name}` section{place}")),
         });
     }
 }
