@@ -24,7 +24,11 @@ pub fn postmortem_files(project: &Project) -> Result<Vec<PathBuf>, Error> {
 
 /// The postmortem files named on the command line: files as given,
 /// directories walked like `src`.
-pub fn named_files(project: &Project, base: &Path, paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+pub fn named_files(
+    project: &Project,
+    base: &Path,
+    paths: &[PathBuf],
+) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
     for path in paths {
         let path = base.join(path);
@@ -79,9 +83,8 @@ fn walk(project: &Project, dir: &Path) -> Result<Vec<PathBuf>, Error> {
 fn exclude_set(project: &Project) -> Result<GlobSet, Error> {
     let mut builder = GlobSetBuilder::new();
     for pattern in &project.config.book.exclude {
-        let glob = Glob::new(pattern).map_err(|e| {
-            Error::Config(format!("invalid pattern in `[book] exclude`: {e}"))
-        })?;
+        let glob = Glob::new(pattern)
+            .map_err(|e| Error::Config(format!("invalid pattern in `[book] exclude`: {e}")))?;
         builder.add(glob);
     }
     builder

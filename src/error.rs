@@ -9,7 +9,10 @@ use crate::model::Span;
 #[derive(Debug)]
 pub enum Error {
     /// A file could not be read or written.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// A problem in a file the user wrote (the config), with its location.
     Source(SourceError),
     /// Any other configuration or usage problem, as a full sentence.
@@ -42,7 +45,14 @@ impl fmt::Display for Error {
                 match e.span {
                     Some(span) => {
                         let at = source.position(span.start);
-                        write!(f, "{}:{}:{}: {}", e.path.display(), at.line, at.column, e.message)
+                        write!(
+                            f,
+                            "{}:{}:{}: {}",
+                            e.path.display(),
+                            at.line,
+                            at.column,
+                            e.message
+                        )
                     }
                     None => write!(f, "{}: {}", e.path.display(), e.message),
                 }

@@ -81,12 +81,19 @@ impl Postmortem {
 pub enum FileProblem {
     Unreadable(String),
     /// Not UTF-8; the byte offset of the first invalid sequence.
-    NotUtf8 { offset: usize },
+    NotUtf8 {
+        offset: usize,
+    },
     /// Holds NUL bytes.
     Binary,
-    TooLarge { bytes: u64, limit: u64 },
+    TooLarge {
+        bytes: u64,
+        limit: u64,
+    },
     /// A symbolic link whose target is outside the project; not followed.
-    SymlinkOutside { target: String },
+    SymlinkOutside {
+        target: String,
+    },
 }
 
 /// Why the front-matter could not be read at all.
@@ -181,7 +188,12 @@ pub struct Durations {
 impl FrontMatter {
     pub fn durations(&self) -> Durations {
         let between = |from: &Option<Field<DateTime>>, to: &Option<Field<DateTime>>| {
-            Some(from.as_ref()?.value.timestamp.duration_until(to.as_ref()?.value.timestamp))
+            Some(
+                from.as_ref()?
+                    .value
+                    .timestamp
+                    .duration_until(to.as_ref()?.value.timestamp),
+            )
         };
         Durations {
             to_detect: between(&self.started_at, &self.detected_at),

@@ -19,17 +19,32 @@ fn exit_codes_say_what_happened() {
     let project = clean_project();
     project.pmbook().arg("lint").assert().code(0);
 
-    project.postmortem("late.md", valid_with(ID, "late").replace("due: 2026-12-01", "due: 2026-11-01"));
+    project.postmortem(
+        "late.md",
+        valid_with(ID, "late").replace("due: 2026-12-01", "due: 2026-11-01"),
+    );
     project.pmbook().arg("lint").assert().code(0);
-    project.pmbook().args(["lint", "--deny-warnings"]).assert().code(1);
+    project
+        .pmbook()
+        .args(["lint", "--deny-warnings"])
+        .assert()
+        .code(1);
 
-    project.postmortem("broken.md", valid_with(ID, "broken").replace("severity = \"SEV2\"\n", ""));
+    project.postmortem(
+        "broken.md",
+        valid_with(ID, "broken").replace("severity = \"SEV2\"\n", ""),
+    );
     project.pmbook().arg("lint").assert().code(1);
 
     project.file("pmbook.toml", "[lint]\nseverites = []\n");
     project.pmbook().arg("lint").assert().code(2);
 
-    project.pmbook().arg("lint").arg("no/such/file.md").assert().code(2);
+    project
+        .pmbook()
+        .arg("lint")
+        .arg("no/such/file.md")
+        .assert()
+        .code(2);
     project.pmbook().arg("frobnicate").assert().code(2);
 }
 
@@ -41,14 +56,26 @@ fn a_missing_postmortem_directory_is_a_usage_error() {
         .arg("lint")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("the postmortem directory `postmortems` does not exist"));
+        .stderr(predicate::str::contains(
+            "the postmortem directory `postmortems` does not exist",
+        ));
 }
 
 #[test]
 fn json_output_has_the_documented_shape() {
     let project = clean_project();
-    project.postmortem("sub/dir/broken.md", valid_with(ID, "broken").replace("detected_at = 2026-11-03T09:20", "detected_at = 2026-11-03T09:00"));
-    let output = project.pmbook().args(["lint", "--format", "json"]).output().unwrap();
+    project.postmortem(
+        "sub/dir/broken.md",
+        valid_with(ID, "broken").replace(
+            "detected_at = 2026-11-03T09:20",
+            "detected_at = 2026-11-03T09:00",
+        ),
+    );
+    let output = project
+        .pmbook()
+        .args(["lint", "--format", "json"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let diagnostics = json["diagnostics"].as_array().unwrap();
@@ -60,18 +87,29 @@ fn json_output_has_the_documented_shape() {
     assert_eq!(d["rule"], "time-order");
     assert_eq!(d["severity"], "error");
     assert_eq!(d["message"], "`detected_at` is before `started_at`");
-    assert_eq!(json["summary"], serde_json::json!({"files": 2, "errors": 1, "warnings": 0}));
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"files": 2, "errors": 1, "warnings": 0})
+    );
 }
 
 #[test]
 fn sarif_output_validates_against_the_official_schema() {
     let project = Project::from_fixture("rules/blameful-language");
-    project.postmortem("x.md", valid_with(ID, "x").replace("## Impact", "## Impakt"));
-    let output = project.pmbook().args(["lint", "--format", "sarif"]).output().unwrap();
+    project.postmortem(
+        "x.md",
+        valid_with(ID, "x").replace("## Impact", "## Impakt"),
+    );
+    let output = project
+        .pmbook()
+        .args(["lint", "--format", "sarif"])
+        .output()
+        .unwrap();
     let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
 
     let schema_path = common::fixtures().join("sarif-schema-2.1.0.json");
-    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
     let mut schemas = boon::Schemas::new();
     let mut compiler = boon::Compiler::new();
     compiler.add_resource("sarif.json", schema).unwrap();
@@ -84,12 +122,22 @@ fn sarif_output_validates_against_the_official_schema() {
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     assert!(rules.iter().any(|r| r["id"] == "blameful-language"));
     let results = run["results"].as_array().unwrap();
-    let result = results.iter().find(|r| r["ruleId"] == "blameful-language").unwrap();
+    let result = results
+        .iter()
+        .find(|r| r["ruleId"] == "blameful-language")
+        .unwrap();
     assert_eq!(result["level"], "warning");
     let location = &result["locations"][0]["physicalLocation"];
-    assert_eq!(location["artifactLocation"]["uri"], format!("postmortems/{ID}.md"));
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        format!("postmortems/{ID}.md")
+    );
     assert_eq!(location["region"]["startLine"], 43);
-    assert!(results.iter().any(|r| r["ruleId"] == "required-section" && r["level"] == "error"));
+    assert!(
+        results
+            .iter()
+            .any(|r| r["ruleId"] == "required-section" && r["level"] == "error")
+    );
     insta::assert_json_snapshot!("sarif-blameful", sarif, {
         ".runs[0].tool.driver.version" => "[version]",
         ".runs[0].tool.driver.rules" => "[rules]",
@@ -107,11 +155,23 @@ fn github_output_is_workflow_commands() {
 #[test]
 fn named_files_are_checked_against_the_whole_repository() {
     let project = clean_project();
-    project.postmortem("2026-11-10-again.md", valid_with(&format!("id = \"{ID}\""), "id = \"2026-11-10-again\"\nrelated = [\"2026-11-03-checkout-latency\"]"));
+    project.postmortem(
+        "2026-11-10-again.md",
+        valid_with(
+            &format!("id = \"{ID}\""),
+            "id = \"2026-11-10-again\"\nrelated = [\"2026-11-03-checkout-latency\"]",
+        ),
+    );
     project.postmortem("2026-11-11-dup.md", VALID);
     let output = project
         .pmbook()
-        .args(["lint", "--format", "json", "postmortems/2026-11-11-dup.md", "postmortems/2026-11-10-again.md"])
+        .args([
+            "lint",
+            "--format",
+            "json",
+            "postmortems/2026-11-11-dup.md",
+            "postmortems/2026-11-10-again.md",
+        ])
         .output()
         .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -119,25 +179,42 @@ fn named_files_are_checked_against_the_whole_repository() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| (d["path"].as_str().unwrap().to_owned(), d["rule"].as_str().unwrap().to_owned()))
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_owned(),
+                d["rule"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     // Only the named files are reported; the duplicate is found in a file
     // that was not named, and the reference resolves to it.
-    assert_eq!(found, [("postmortems/2026-11-11-dup.md".to_owned(), "duplicate-id".to_owned())]);
+    assert_eq!(
+        found,
+        [(
+            "postmortems/2026-11-11-dup.md".to_owned(),
+            "duplicate-id".to_owned()
+        )]
+    );
     assert_eq!(json["summary"]["files"], 2);
 }
 
 #[test]
 fn a_directory_argument_is_walked() {
     let project = clean_project();
-    project.postmortem("2025/old.md", valid_with(ID, "old").replace("## Impact", "## Effects"));
+    project.postmortem(
+        "2025/old.md",
+        valid_with(ID, "old").replace("## Impact", "## Effects"),
+    );
     project
         .pmbook()
         .args(["lint", "postmortems/2025"])
         .assert()
         .code(1)
         .stdout(predicate::str::contains("postmortems/2025/old.md"))
-        .stdout(predicate::str::contains("1 file").and(predicate::str::contains("checkout-latency.md").not()));
+        .stdout(
+            predicate::str::contains("1 file")
+                .and(predicate::str::contains("checkout-latency.md").not()),
+        );
 }
 
 #[test]
@@ -146,14 +223,25 @@ fn readme_and_underscore_files_are_not_postmortems() {
     project.postmortem("README.md", "# Our postmortems\n");
     project.postmortem("_template.md", "+++\n+++\n");
     project.postmortem("notes.txt", "not markdown");
-    project.pmbook().arg("lint").assert().success().stdout("pmbook: 1 file checked, no problems\n");
+    project
+        .pmbook()
+        .arg("lint")
+        .assert()
+        .success()
+        .stdout("pmbook: 1 file checked, no problems\n");
 }
 
 #[test]
 fn config_is_found_from_a_subdirectory() {
     let project = Project::new();
-    project.file("pmbook.toml", "[book]\nsrc = \"docs/incidents\"\n[lint]\nseverities = [\"P1\", \"P2\"]\n");
-    project.file("docs/incidents/a.md", valid_with("SEV2", "P2").replace(ID, "a"));
+    project.file(
+        "pmbook.toml",
+        "[book]\nsrc = \"docs/incidents\"\n[lint]\nseverities = [\"P1\", \"P2\"]\n",
+    );
+    project.file(
+        "docs/incidents/a.md",
+        valid_with("SEV2", "P2").replace(ID, "a"),
+    );
     project.file("docs/incidents/b.md", valid_with(ID, "b"));
     std::fs::create_dir_all(project.path().join("docs/deep/er")).unwrap();
     let output = common::pmbook()
@@ -197,7 +285,10 @@ fn an_explicit_config_file_sets_the_root() {
 #[test]
 fn unknown_config_keys_suggest_the_closest_one() {
     let project = clean_project();
-    project.file("pmbook.toml", "[lint]\nreview_window_hours = [24, 72]\nseverites = [\"SEV1\"]\n");
+    project.file(
+        "pmbook.toml",
+        "[lint]\nreview_window_hours = [24, 72]\nseverites = [\"SEV1\"]\n",
+    );
     project
         .pmbook()
         .arg("lint")
@@ -205,13 +296,18 @@ fn unknown_config_keys_suggest_the_closest_one() {
         .code(2)
         .stderr(predicate::str::contains("pmbook.toml:3:1: invalid pmbook.toml: unknown key `severites`; did you mean `severities`?"));
 
-    project.file("pmbook.toml", "[lint.rules]\nblamefull-language = \"off\"\n");
+    project.file(
+        "pmbook.toml",
+        "[lint.rules]\nblamefull-language = \"off\"\n",
+    );
     project
         .pmbook()
         .arg("lint")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("unknown rule `blamefull-language` in [lint.rules]; did you mean `blameful-language`?"));
+        .stderr(predicate::str::contains(
+            "unknown rule `blamefull-language` in [lint.rules]; did you mean `blameful-language`?",
+        ));
 
     project.file("pmbook.toml", "[sectons]\n");
     project
@@ -225,22 +321,43 @@ fn unknown_config_keys_suggest_the_closest_one() {
 #[test]
 fn section_aliases_match_case_insensitively() {
     let project = Project::new();
-    project.file("pmbook.toml", "[sections.aliases]\n\"Timeline\" = [\"Chronologie\"]\n");
-    project.postmortem("a.md", valid_with("## Timeline", "## CHRONOLOGIE").replace("## Root cause", "## root CAUSE"));
+    project.file(
+        "pmbook.toml",
+        "[sections.aliases]\n\"Timeline\" = [\"Chronologie\"]\n",
+    );
+    project.postmortem(
+        "a.md",
+        valid_with("## Timeline", "## CHRONOLOGIE").replace("## Root cause", "## root CAUSE"),
+    );
     project.pmbook().arg("lint").assert().success();
 }
 
 #[test]
 fn inline_comments_disable_rules() {
     let project = Project::new();
-    let text = valid_with("## Summary\n", "## Summary\n<!-- pmbook-disable-next-line placeholder -->\nTODO first.\n\nTODO second.\n");
+    let text = valid_with(
+        "## Summary\n",
+        "## Summary\n<!-- pmbook-disable-next-line placeholder -->\nTODO first.\n\nTODO second.\n",
+    );
     project.postmortem("a.md", &text);
-    let output = project.pmbook().args(["lint", "--format", "json"]).output().unwrap();
+    let output = project
+        .pmbook()
+        .args(["lint", "--format", "json"])
+        .output()
+        .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let lines: Vec<_> = json["diagnostics"].as_array().unwrap().iter().map(|d| d["line"].clone()).collect();
+    let lines: Vec<_> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["line"].clone())
+        .collect();
     assert_eq!(lines, [serde_json::json!(30)]);
 
-    project.postmortem("a.md", format!("{text}\n<!-- pmbook-disable placeholder -->\n"));
+    project.postmortem(
+        "a.md",
+        format!("{text}\n<!-- pmbook-disable placeholder -->\n"),
+    );
     project.pmbook().arg("lint").assert().success();
 }
 
@@ -255,9 +372,15 @@ fn drafts_relax_unfinished_work_to_warnings() {
     let assert = project.pmbook().arg("lint").assert().success();
     let text = stdout(assert.get_output());
     for rule in ["empty-section", "placeholder", "action-owner"] {
-        assert!(text.contains(&format!("warning[{rule}]")), "{rule} missing:\n{text}");
+        assert!(
+            text.contains(&format!("warning[{rule}]")),
+            "{rule} missing:\n{text}"
+        );
     }
-    project.postmortem("a.md", draft.replace("status = \"draft\"", "status = \"in-review\""));
+    project.postmortem(
+        "a.md",
+        draft.replace("status = \"draft\"", "status = \"in-review\""),
+    );
     project.pmbook().arg("lint").assert().code(1);
 }
 
@@ -266,10 +389,18 @@ fn bom_and_crlf_keep_file_positions() {
     let project = Project::new();
     let text = valid_with("severity = \"SEV2\"", "severity = SEV2").replace('\n', "\r\n");
     project.postmortem("a.md", format!("\u{feff}{text}"));
-    let output = project.pmbook().args(["lint", "--format", "json"]).output().unwrap();
+    let output = project
+        .pmbook()
+        .args(["lint", "--format", "json"])
+        .output()
+        .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let d = &json["diagnostics"][0];
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(5), Some(12)), "{d}");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(5), Some(12)),
+        "{d}"
+    );
     assert_eq!(d["rule"], "front-matter");
 
     project.postmortem("a.md", format!("\u{feff}{}", VALID.replace('\n', "\r\n")));
@@ -279,7 +410,11 @@ fn bom_and_crlf_keep_file_positions() {
 #[test]
 fn colour_follows_the_flag_and_no_color() {
     let project = Project::from_fixture("rules/time-order");
-    let coloured = project.pmbook().args(["--color", "always", "lint"]).output().unwrap();
+    let coloured = project
+        .pmbook()
+        .args(["--color", "always", "lint"])
+        .output()
+        .unwrap();
     assert!(stdout(&coloured).contains("\u{1b}["));
     let plain = project.pmbook().arg("lint").output().unwrap();
     assert!(!stdout(&plain).contains("\u{1b}["));
@@ -291,7 +426,9 @@ fn rules_command_documents_each_rule() {
         .args(["rules", "time-order"])
         .assert()
         .success()
-        .stdout(predicate::str::starts_with("The incident's times are out of order."));
+        .stdout(predicate::str::starts_with(
+            "The incident's times are out of order.",
+        ));
     common::pmbook()
         .args(["rules", "time-ordr"])
         .assert()

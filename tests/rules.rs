@@ -7,9 +7,15 @@ use common::{Project, pmbook, stdout};
 
 /// Every rule id, from the binary itself.
 fn rule_ids() -> Vec<String> {
-    let output = pmbook().args(["rules", "--format", "json"]).output().expect("run");
+    let output = pmbook()
+        .args(["rules", "--format", "json"])
+        .output()
+        .expect("run");
     let rules: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).expect("json");
-    rules.iter().map(|r| r["id"].as_str().expect("id").to_owned()).collect()
+    rules
+        .iter()
+        .map(|r| r["id"].as_str().expect("id").to_owned())
+        .collect()
 }
 
 #[test]
@@ -24,7 +30,10 @@ fn every_rule_has_a_fixture_that_triggers_it() {
         let project = Project::from_fixture(&format!("rules/{id}"));
         let output = project.pmbook().arg("lint").output().expect("run");
         let text = stdout(&output);
-        assert!(text.contains(&format!("[{id}]")), "fixture of {id} does not trigger it:\n{text}");
+        assert!(
+            text.contains(&format!("[{id}]")),
+            "fixture of {id} does not trigger it:\n{text}"
+        );
         insta::assert_snapshot!(format!("rule-{id}"), text);
     }
     assert!(missing.is_empty(), "rules without a fixture: {missing:?}");
@@ -45,9 +54,17 @@ fn the_valid_fixture_is_clean() {
 #[test]
 fn rule_levels_are_configurable() {
     let project = Project::from_fixture("rules/action-overdue");
-    project.pmbook().args(["lint", "--deny-warnings"]).assert().code(1);
+    project
+        .pmbook()
+        .args(["lint", "--deny-warnings"])
+        .assert()
+        .code(1);
     project.file("pmbook.toml", "[lint.rules]\naction-overdue = \"off\"\n");
-    project.pmbook().args(["lint", "--deny-warnings"]).assert().success();
+    project
+        .pmbook()
+        .args(["lint", "--deny-warnings"])
+        .assert()
+        .success();
     project.file("pmbook.toml", "[lint.rules]\naction-overdue = \"error\"\n");
     project.pmbook().arg("lint").assert().code(1);
 }
@@ -58,7 +75,10 @@ fn the_book_has_the_generated_page_of_every_rule() {
     let bless = std::env::var_os("PMBOOK_BLESS").is_some();
     let mut stale = Vec::new();
     for id in rule_ids() {
-        let output = pmbook().args(["rules", &id, "--format", "markdown"]).output().expect("run");
+        let output = pmbook()
+            .args(["rules", &id, "--format", "markdown"])
+            .output()
+            .expect("run");
         let page = stdout(&output);
         let path = book.join(format!("{id}.md"));
         if bless {

@@ -36,11 +36,22 @@ pub fn run(args: RulesArgs) -> Result<ExitCode, Error> {
                 .collect();
             serde_json::to_string_pretty(&list).expect("rule metadata serializes") + "\n"
         }
-        (RulesFormat::Markdown, _) => rules.iter().map(|r| book_page(r)).collect::<Vec<_>>().join("\n"),
+        (RulesFormat::Markdown, _) => rules
+            .iter()
+            .map(|r| book_page(r))
+            .collect::<Vec<_>>()
+            .join("\n"),
         (RulesFormat::Text, Some(_)) => format!("{}\n", rules[0].documentation().trim_end()),
         (RulesFormat::Text, None) => rules
             .iter()
-            .map(|r| format!("{:<20} {:<6} {}\n", r.id, level_name(r.default_level), r.summary()))
+            .map(|r| {
+                format!(
+                    "{:<20} {:<6} {}\n",
+                    r.id,
+                    level_name(r.default_level),
+                    r.summary()
+                )
+            })
             .collect(),
     };
     print!("{text}");

@@ -20,20 +20,30 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 properties.push(format!("endColumn={}", end.column));
             }
         }
-        properties.push(format!("title={}", property(&format!("pmbook({})", d.rule))));
+        properties.push(format!(
+            "title={}",
+            property(&format!("pmbook({})", d.rule))
+        ));
         let mut message = d.message.clone();
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
-        writeln!(out, "::{command} {}::{}", properties.join(","), data(&message))?;
+        writeln!(
+            out,
+            "::{command} {}::{}",
+            properties.join(","),
+            data(&message)
+        )?;
     }
     Ok(())
 }
 
 /// Escapes a workflow-command message.
 fn data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a workflow-command property value.

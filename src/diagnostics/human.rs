@@ -31,7 +31,9 @@ fn group<'a>(file: &'a FileReport, d: &'a Diagnostic) -> Group<'a> {
             let source = &file.source;
             let lines = source.line_span(span);
             let start = span.start - lines.start;
-            let end = (span.end.min(lines.end)).saturating_sub(lines.start).max(start);
+            let end = (span.end.min(lines.end))
+                .saturating_sub(lines.start)
+                .max(start);
             title.element(
                 Snippet::source(&source.text[lines.range()])
                     .line_start(source.line_of(lines.start))
@@ -62,7 +64,10 @@ fn plural(n: usize, word: &str) -> String {
 /// `pmbook: 2 errors, 1 warning in 14 files` or `pmbook: 14 files, no problems`.
 pub fn summary(report: &Report) -> String {
     let files = plural(report.files_checked, "file");
-    let (errors, warnings) = (report.count(Severity::Error), report.count(Severity::Warning));
+    let (errors, warnings) = (
+        report.count(Severity::Error),
+        report.count(Severity::Warning),
+    );
     if errors + warnings == 0 {
         format!("pmbook: {files} checked, no problems")
     } else {

@@ -5,7 +5,7 @@ pub mod registry;
 pub mod rules;
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -15,7 +15,7 @@ use crate::config::{Config, Level, Project};
 use crate::diagnostics::{Diagnostic, FileReport, Report, Severity};
 use crate::discover;
 use crate::error::Error;
-use crate::model::{Postmortem, Span};
+use crate::model::{FileProblem, Postmortem, Span};
 use crate::parse;
 
 /// A lint rule. Its doc comment (collected by [`rule!`]) is its user
@@ -98,6 +98,30 @@ impl Context<'_> {
     }
 }
 
+impl Context<'_> {
+    /// Matches of `pattern` in the prose and the front-matter strings of the
+    /// postmortem. The text is scanned once, whatever the number of
+    /// paragraphs.
+    pub fn wording_matches(&self, pattern: &Regex) -> Vec<Span> {
+        let pm = self.pm;
+        let mut regions: Vec<Span> = pm
+            .front_matter
+            .iter()
+            .flat_map(|fm| fm.strings().map(|f| f.span))
+            .chain(pm.prose.iter().copied())
+            .collect();
+        regions.sort_by_key(|s| s.start);
+        pattern
+            .find_iter(&pm.source.text)
+            .map(|m| Span::new(m.start(), m.end()))
+            .filter(|found| {
+                let before = regions.partition_point(|r| r.start <= found.start);
+                before > 0 && regions[before - 1].end >= found.end
+            })
+            .collect()
+    }
+}
+
 /// Patterns built from the configuration once per run, not once per file.
 pub struct Patterns {
     pub placeholders: Option<Regex>,
@@ -122,7 +146,9 @@ fn words_pattern(words: &[String], ignore_case: bool) -> Result<Option<Regex>, E
     sorted.sort_by_key(|w| std::cmp::Reverse(w.len()));
     let alternatives: Vec<String> = sorted.iter().map(|w| regex::escape(w)).collect();
     let flags = if ignore_case { "(?i)" } else { "" };
-    let pattern = format!(r"{flags}\b(?:{})\b", alternatives.join("|"));
+    // ASCII word boundaries keep the search in the fast DFA engines; Unicode
+    // ones make it fall back to a backtracker on every non-ASCII text.
+    let pattern = format!(r"{flags}(?-u:\b)(?:{})(?-u:\b)", alternatives.join("|"));
     Regex::new(&pattern)
         .map(Some)
         .map_err(|e| Error::Config(format!("invalid word list in [lint]: {e}")))
@@ -190,15 +216,19 @@ pub enum Targets {
     Files(Vec<PathBuf>),
 }
 
-/// Lints `targets` of `project`.
+/// A file to lint: its path relative to the repository root, and its text
+/// or why it has none (with what could be decoded, to locate the problem).
+pub struct Input {
+    pub path: String,
+    pub text: Result<String, (FileProblem, String)>,
+}
+
+/// Lints `targets` of `project` from the files on disk.
 pub fn run(project: &Project, targets: Targets, today: Date) -> Result<Report, Error> {
-    let config = &project.config;
-    let patterns = Patterns::new(config)?;
-    let src_exists = project.src_dir().is_dir();
     let (targets, others) = match targets {
         Targets::All => (discover::postmortem_files(project)?, Vec::new()),
         Targets::Files(files) => {
-            let all = if src_exists {
+            let all = if project.src_dir().is_dir() {
                 discover::postmortem_files(project)?
             } else {
                 Vec::new()
@@ -208,30 +238,58 @@ pub fn run(project: &Project, targets: Targets, today: Date) -> Result<Report, E
             (files, others)
         }
     };
-    let parsed: Vec<Postmortem> = targets
+    let inputs: Vec<Input> = targets
         .par_iter()
-        .map(|path| load(project, path))
+        .map(|path| Input {
+            path: project.display_path(path),
+            text: discover::read(project, path),
+        })
         .collect();
-    let mut index = RepoIndex::default();
-    for pm in &parsed {
-        if let Some(id) = pm.id() {
-            index.add(id.to_owned(), pm.path.clone());
-        }
-    }
-    let scanned: Vec<(String, String)> = others
+    let other_ids: Vec<(String, String)> = others
         .par_iter()
         .filter_map(|path| {
             let text = discover::read(project, path).ok()?;
-            let id = parse::front_matter::scan_id(&text)?;
-            Some((id, project.display_path(path)))
+            Some((
+                parse::front_matter::scan_id(&text)?,
+                project.display_path(path),
+            ))
         })
         .collect();
-    for (id, path) in scanned {
+    lint_inputs(&project.config, inputs, other_ids, today)
+}
+
+/// Lints `inputs`; `other_ids` are the (id, path) of the repository's other
+/// postmortems, for cross-file checks. Each text is parsed once, checked,
+/// and its model dropped, so memory holds texts, not models.
+pub fn lint_inputs(
+    config: &Config,
+    inputs: Vec<Input>,
+    other_ids: Vec<(String, String)>,
+    today: Date,
+) -> Result<Report, Error> {
+    let patterns = Patterns::new(config)?;
+    let mut index = RepoIndex::default();
+    for input in &inputs {
+        if let Some(id) = input
+            .text
+            .as_ref()
+            .ok()
+            .and_then(|t| parse::front_matter::scan_id(t))
+        {
+            index.add(id, input.path.clone());
+        }
+    }
+    for (id, path) in other_ids {
         index.add(id, path);
     }
-    let mut files: Vec<FileReport> = parsed
+    let files_checked = inputs.len();
+    let mut files: Vec<FileReport> = inputs
         .into_par_iter()
-        .filter_map(|pm| {
+        .filter_map(|input| {
+            let pm = match input.text {
+                Ok(text) => parse::parse(input.path, text, config),
+                Err((problem, text)) => parse::unreadable(input.path, text, problem),
+            };
             let context = Context {
                 pm: &pm,
                 config,
@@ -240,7 +298,7 @@ pub fn run(project: &Project, targets: Targets, today: Date) -> Result<Report, E
                 patterns: &patterns,
             };
             let diagnostics = check(&context);
-            (!diagnostics.is_empty()).then(|| FileReport {
+            (!diagnostics.is_empty()).then_some(FileReport {
                 path: pm.path,
                 source: pm.source,
                 diagnostics,
@@ -250,16 +308,8 @@ pub fn run(project: &Project, targets: Targets, today: Date) -> Result<Report, E
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Report {
         files,
-        files_checked: targets.len(),
+        files_checked,
     })
-}
-
-fn load(project: &Project, path: &Path) -> Postmortem {
-    let display = project.display_path(path);
-    match discover::read(project, path) {
-        Ok(text) => parse::parse(display, text, &project.config),
-        Err((problem, text)) => parse::unreadable(display, text, problem),
-    }
 }
 
 /// Runs every enabled rule on one postmortem.

@@ -42,13 +42,16 @@ pub fn parse(source: &Source, span: Span, text: Span, done: Option<bool>) -> Act
             continue;
         }
         let lead = part.len() - part.trim_start().len();
-        let part_span = Span::new(part_start + lead, part_start + lead + trimmed.len()).offset(text.start);
+        let part_span =
+            Span::new(part_start + lead, part_start + lead + trimmed.len()).offset(text.start);
         let Some((key, value)) = trimmed.split_once(':') else {
-            item.unknown_metadata.push(Field::new(trimmed.to_owned(), part_span));
+            item.unknown_metadata
+                .push(Field::new(trimmed.to_owned(), part_span));
             continue;
         };
         let value_trimmed = value.trim();
-        let value_start = part_span.start + key.len() + 1 + (value.len() - value.trim_start().len());
+        let value_start =
+            part_span.start + key.len() + 1 + (value.len() - value.trim_start().len());
         let value = Field::new(
             value_trimmed.to_owned(),
             Span::new(value_start, value_start + value_trimmed.len()),
@@ -61,7 +64,8 @@ pub fn parse(source: &Source, span: Span, text: Span, done: Option<bool>) -> Act
             "id" => &mut item.id,
             "closed" => &mut item.closed,
             _ => {
-                item.unknown_metadata.push(Field::new(trimmed.to_owned(), part_span));
+                item.unknown_metadata
+                    .push(Field::new(trimmed.to_owned(), part_span));
                 continue;
             }
         };
@@ -85,8 +89,10 @@ fn metadata_group(raw: &str) -> Option<(usize, usize)> {
 }
 
 static BONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\*\*|__)?(?P<category>[^*_:]+?)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(?P<text>.*)$")
-        .expect("the Ishikawa pattern is valid")
+    Regex::new(
+        r"^(?:\*\*|__)?(?P<category>[^*_:]+?)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(?P<text>.*)$",
+    )
+    .expect("the Ishikawa pattern is valid")
 });
 
 /// Reads `**Category**: text` (or `Category: text`); `None` for other items.
@@ -117,7 +123,10 @@ mod tests {
 
     #[test]
     fn metadata_values_keep_their_spans() {
-        let (src, item) = item("Add a canary (owner: @alice, due: 2026-12-01, kind: prevent)", Some(false));
+        let (src, item) = item(
+            "Add a canary (owner: @alice, due: 2026-12-01, kind: prevent)",
+            Some(false),
+        );
         assert_eq!(item.text, "Add a canary");
         let owner = item.owner.unwrap();
         assert_eq!(owner.value, "alice");
@@ -138,7 +147,11 @@ mod tests {
     #[test]
     fn unknown_keys_are_kept_for_the_linter() {
         let (_, item) = item("Fix it (owner: bob, prio: high, oops)", Some(false));
-        let unknown: Vec<_> = item.unknown_metadata.iter().map(|f| f.value.as_str()).collect();
+        let unknown: Vec<_> = item
+            .unknown_metadata
+            .iter()
+            .map(|f| f.value.as_str())
+            .collect();
         assert_eq!(unknown, ["prio: high", "oops"]);
     }
 

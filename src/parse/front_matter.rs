@@ -108,16 +108,17 @@ pub fn scan_id(text: &str) -> Option<String> {
         if line.starts_with('[') {
             return None;
         }
-        let Some(rest) = line.strip_prefix("id") else {
-            continue;
-        };
-        let Some(value) = rest.trim_start().strip_prefix('=') else {
-            continue;
-        };
-        return match DeValue::parse(value.trim()).ok()?.into_inner() {
-            DeValue::String(s) => Some(s.into_owned()),
-            _ => None,
-        };
+        let is_id = ["id", "\"id\"", "'id'"].iter().any(|key| {
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        });
+        if is_id {
+            let table = DeTable::parse(line).ok()?;
+            return match table.get_ref().get("id")?.get_ref() {
+                DeValue::String(s) => Some(s.to_string()),
+                _ => None,
+            };
+        }
     }
     None
 }
@@ -160,7 +161,13 @@ impl Reader {
         }
     }
 
-    fn type_error(&mut self, key: &str, value: &Value<'_>, expected: &'static str, help: Option<String>) {
+    fn type_error(
+        &mut self,
+        key: &str,
+        value: &Value<'_>,
+        expected: &'static str,
+        help: Option<String>,
+    ) {
         self.fm.type_errors.push(TypeError {
             key: key.to_owned(),
             span: self.span(value.span()),
@@ -273,7 +280,9 @@ impl Reader {
                     DeValue::Float(_) | DeValue::Integer(_) => {
                         let text = number_text(item.get_ref());
                         match text.parse::<f64>() {
-                            Ok(n) => slo.budget_consumed = Some(Field::new(n, self.span(item.span()))),
+                            Ok(n) => {
+                                slo.budget_consumed = Some(Field::new(n, self.span(item.span())))
+                            }
                             Err(_) => self.type_error(&path, item, "a number", None),
                         }
                     }
@@ -340,12 +349,22 @@ mod tests {
 
     #[test]
     fn unterminated_and_missing() {
-        assert!(matches!(locate("+++\nid = 1\n"), Err(FrontMatterProblem::Unterminated { .. })));
+        assert!(matches!(
+            locate("+++\nid = 1\n"),
+            Err(FrontMatterProblem::Unterminated { .. })
+        ));
         assert_eq!(
             locate("---\ntitle: x\n---\n"),
-            Err(FrontMatterProblem::Missing { looks_like_yaml: true })
+            Err(FrontMatterProblem::Missing {
+                looks_like_yaml: true
+            })
         );
-        assert_eq!(locate(""), Err(FrontMatterProblem::Missing { looks_like_yaml: false }));
+        assert_eq!(
+            locate(""),
+            Err(FrontMatterProblem::Missing {
+                looks_like_yaml: false
+            })
+        );
     }
 
     #[test]

@@ -6,7 +6,9 @@ use comrak::{Arena, Options};
 
 use super::{action, timeline};
 use crate::config::Config;
-use crate::model::{ActionItem, DateTime, Field, IshikawaBone, Section, Source, Span, TimelineEntry};
+use crate::model::{
+    ActionItem, DateTime, Field, IshikawaBone, Section, Source, Span, TimelineEntry,
+};
 
 /// What the body contributes to a [`crate::model::Postmortem`].
 #[derive(Debug, Default)]
@@ -112,7 +114,9 @@ pub fn parse(
                     body.actions
                         .push(action::parse(source, span, text_span, done));
                 }
-                Some(FIVE_WHYS) => body.whys.push(Field::new(reader.text(first_pos), text_span)),
+                Some(FIVE_WHYS) => body
+                    .whys
+                    .push(Field::new(reader.text(first_pos), text_span)),
                 Some(ISHIKAWA) => {
                     if let Some(bone) = action::ishikawa_bone(source, span, text_span) {
                         body.ishikawa.push(bone);
@@ -130,7 +134,10 @@ pub fn parse(
                 NodeValue::Paragraph | NodeValue::Heading(_) | NodeValue::TableCell
             )
         })
-        .filter(|n| !n.parent().is_some_and(|p| matches!(p.data().value, NodeValue::TableCell)))
+        .filter(|n| {
+            !n.parent()
+                .is_some_and(|p| matches!(p.data().value, NodeValue::TableCell))
+        })
         .map(|n| reader.span(n.data().sourcepos))
         .collect();
     body
@@ -147,8 +154,12 @@ impl Reader<'_> {
     /// The file span of a comrak position (inclusive end).
     fn span(&self, pos: Sourcepos) -> Span {
         let line = |l: usize| l + self.first_line - 1;
-        let start = self.source.offset_of(line(pos.start.line), pos.start.column);
-        let end = self.source.offset_of(line(pos.end.line), pos.end.column + 1);
+        let start = self
+            .source
+            .offset_of(line(pos.start.line), pos.start.column);
+        let end = self
+            .source
+            .offset_of(line(pos.end.line), pos.end.column + 1);
         Span::new(start, end.max(start))
     }
 

@@ -63,7 +63,9 @@ impl Clock {
     ) -> Result<DateTime, TimelineProblem> {
         let invalid = |what: &str| TimelineProblem::Invalid(what.to_owned());
         let time: Time = parse_time(time).ok_or_else(|| invalid(time))?;
-        let zone = zone.map(|z| parse_zone(z).ok_or_else(|| invalid(z))).transpose()?;
+        let zone = zone
+            .map(|z| parse_zone(z).ok_or_else(|| invalid(z)))
+            .transpose()?;
         let (day, inherited) = match date {
             Some(d) => {
                 let day: Date = d.parse().map_err(|_| invalid(d))?;
@@ -141,24 +143,39 @@ mod tests {
             at(&mut clock, "2026-11-03 09:12 UTC — deploy").unwrap(),
             "2026-11-03T09:12:00Z"
         );
-        assert_eq!(at(&mut clock, "**09:20** - alert").unwrap(), "2026-11-03T09:20:00Z");
+        assert_eq!(
+            at(&mut clock, "**09:20** - alert").unwrap(),
+            "2026-11-03T09:20:00Z"
+        );
         assert_eq!(
             at(&mut clock, "2026-11-03 11:00 +02:00 — x").unwrap(),
             "2026-11-03T09:00:00Z"
         );
-        assert_eq!(at(&mut clock, "2026-11-03 11:00 — x"), Err(TimelineProblem::NoZone));
-        assert_eq!(at(&mut clock, "no time here"), Err(TimelineProblem::NoTimestamp));
+        assert_eq!(
+            at(&mut clock, "2026-11-03 11:00 — x"),
+            Err(TimelineProblem::NoZone)
+        );
+        assert_eq!(
+            at(&mut clock, "no time here"),
+            Err(TimelineProblem::NoTimestamp)
+        );
         assert!(matches!(
             at(&mut clock, "2026-02-30 10:00 UTC — x"),
             Err(TimelineProblem::Invalid(_))
         ));
-        assert!(matches!(at(&mut clock, "25:00 — x"), Err(TimelineProblem::Invalid(_))));
+        assert!(matches!(
+            at(&mut clock, "25:00 — x"),
+            Err(TimelineProblem::Invalid(_))
+        ));
     }
 
     #[test]
     fn entry_text_follows_the_separator() {
         let mut clock = Clock::new(None);
-        let entry = clock.entry(Span::default(), "2026-11-03 09:12 UTC — cache deploy starts");
+        let entry = clock.entry(
+            Span::default(),
+            "2026-11-03 09:12 UTC — cache deploy starts",
+        );
         assert_eq!(entry.text, "cache deploy starts");
     }
 }

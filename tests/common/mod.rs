@@ -25,7 +25,10 @@ pub struct Project {
 impl Project {
     /// An empty project with a `postmortems/` directory.
     pub fn new() -> Project {
-        let dir = tempfile::Builder::new().prefix("pmbook-test").tempdir().expect("temp dir");
+        let dir = tempfile::Builder::new()
+            .prefix("pmbook-test")
+            .tempdir()
+            .expect("temp dir");
         std::fs::create_dir(dir.path().join("postmortems")).expect("postmortems dir");
         Project { dir }
     }
@@ -65,7 +68,9 @@ impl Project {
 /// The binary under test, with a fixed "today" and no colour.
 pub fn pmbook() -> Command {
     let mut cmd = Command::cargo_bin("pmbook").expect("the pmbook binary is built");
-    cmd.env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE").args(["--today", TODAY]);
+    cmd.env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .args(["--today", TODAY]);
     cmd
 }
 

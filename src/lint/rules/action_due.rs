@@ -17,12 +17,18 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
     for item in ctx.pm.actions.iter().filter(|i| i.is_task) {
         match &item.due {
             Some(due) if item.due_date().is_none() => out.push(
-                Violation::at(due.span, format!("due date `{}` is not a valid date", due.value))
-                    .help("write it as YYYY-MM-DD"),
+                Violation::at(
+                    due.span,
+                    format!("due date `{}` is not a valid date", due.value),
+                )
+                .help("write it as YYYY-MM-DD"),
             ),
             None if !item.done => out.push(
-                Violation::at(ctx.first_line(item.span), "open action item has no due date")
-                    .help("add `due: YYYY-MM-DD` to the `( ... )` group at the end of the item"),
+                Violation::at(
+                    ctx.first_line(item.span),
+                    "open action item has no due date",
+                )
+                .help("add `due: YYYY-MM-DD` to the `( ... )` group at the end of the item"),
             ),
             _ => {}
         }

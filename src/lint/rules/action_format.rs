@@ -29,25 +29,39 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
     for item in &ctx.pm.actions {
         if !item.is_task {
             out.push(
-                Violation::at(ctx.first_line(item.span), "action item is not a task-list item")
-                    .help("write `- [ ] ...` for an open item, `- [x] ...` for a done one"),
+                Violation::at(
+                    ctx.first_line(item.span),
+                    "action item is not a task-list item",
+                )
+                .help("write `- [ ] ...` for an open item, `- [x] ...` for a done one"),
             );
             continue;
         }
         for entry in &item.unknown_metadata {
             let key = entry.value.split(':').next().unwrap_or_default().trim();
-            let violation = Violation::at(entry.span, format!("unknown action-item metadata `{}`", entry.value));
+            let violation = Violation::at(
+                entry.span,
+                format!("unknown action-item metadata `{}`", entry.value),
+            );
             out.push(match did_you_mean(key, KEYS) {
-                Some(best) if entry.value.contains(':') => violation.help(format!("did you mean `{best}`?")),
-                _ => violation.help(format!("write `key: value` with a key among: {}", KEYS.join(", "))),
+                Some(best) if entry.value.contains(':') => {
+                    violation.help(format!("did you mean `{best}`?"))
+                }
+                _ => violation.help(format!(
+                    "write `key: value` with a key among: {}",
+                    KEYS.join(", ")
+                )),
             });
         }
         if let Some(closed) = &item.closed
             && closed.value.parse::<jiff::civil::Date>().is_err()
         {
             out.push(
-                Violation::at(closed.span, format!("closed date `{}` is not a valid date", closed.value))
-                    .help("write it as YYYY-MM-DD"),
+                Violation::at(
+                    closed.span,
+                    format!("closed date `{}` is not a valid date", closed.value),
+                )
+                .help("write it as YYYY-MM-DD"),
             );
         }
     }

@@ -20,11 +20,14 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
     for item in ctx.pm.actions.iter().filter(|i| i.is_task) {
         match &item.kind {
             Some(kind) if !kinds.contains(&kind.value) => {
-                let violation = Violation::at(kind.span, format!("unknown action kind `{}`", kind.value));
-                out.push(match did_you_mean(&kind.value, kinds.iter().map(String::as_str)) {
-                    Some(best) => violation.help(format!("did you mean `{best}`?")),
-                    None => violation.help(format!("expected one of: {}", kinds.join(", "))),
-                });
+                let violation =
+                    Violation::at(kind.span, format!("unknown action kind `{}`", kind.value));
+                out.push(
+                    match did_you_mean(&kind.value, kinds.iter().map(String::as_str)) {
+                        Some(best) => violation.help(format!("did you mean `{best}`?")),
+                        None => violation.help(format!("expected one of: {}", kinds.join(", "))),
+                    },
+                );
             }
             None if !item.done => out.push(
                 Violation::at(ctx.first_line(item.span), "open action item has no kind")

@@ -21,7 +21,10 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
         };
         if date < ctx.today {
             let days = (ctx.today - date).get_days();
-            let owner = item.owner.as_ref().map_or(String::new(), |o| format!(" (owner: {})", o.value));
+            let owner = item
+                .owner
+                .as_ref()
+                .map_or(String::new(), |o| format!(" (owner: {})", o.value));
             out.push(Violation::at(
                 due.span,
                 format!("action item is overdue by {days} days{owner}"),

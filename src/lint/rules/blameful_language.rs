@@ -1,5 +1,4 @@
 use crate::lint::{Context, Violation, rule};
-use crate::model::Span;
 
 rule! {
     /// Wording that blames people or judges with hindsight.
@@ -40,18 +39,13 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
     let Some(pattern) = &ctx.patterns.blameful else {
         return;
     };
-    let text = &ctx.pm.source.text;
-    let strings = ctx.pm.front_matter.iter().flat_map(|fm| fm.strings().map(|f| f.span));
-    for span in strings.chain(ctx.pm.prose.iter().copied()) {
-        for found in pattern.find_iter(&text[span.range()]) {
-            let phrase = found.as_str();
-            let at = Span::new(found.start(), found.end()).offset(span.start);
-            let violation = Violation::at(at, format!("blameful wording: \"{phrase}\""));
-            out.push(if HINDSIGHT.iter().any(|h| h.eq_ignore_ascii_case(phrase)) {
-                violation.help("hindsight phrasing: describe what people knew and did at the time, and why it made sense")
-            } else {
-                violation.help("describe what the system allowed to happen, not who is at fault")
-            });
-        }
+    for at in ctx.wording_matches(pattern) {
+        let phrase = &ctx.pm.source.text[at.range()];
+        let violation = Violation::at(at, format!("blameful wording: \"{phrase}\""));
+        out.push(if HINDSIGHT.iter().any(|h| h.eq_ignore_ascii_case(phrase)) {
+            violation.help("hindsight phrasing: describe what people knew and did at the time, and why it made sense")
+        } else {
+            violation.help("describe what the system allowed to happen, not who is at fault")
+        });
     }
 }

@@ -16,7 +16,12 @@ rule! {
 }
 
 fn check(ctx: &Context, out: &mut Vec<Violation>) {
-    let Some(related) = ctx.pm.front_matter.as_ref().and_then(|fm| fm.related.as_ref()) else {
+    let Some(related) = ctx
+        .pm
+        .front_matter
+        .as_ref()
+        .and_then(|fm| fm.related.as_ref())
+    else {
         return;
     };
     for id in &related.value {

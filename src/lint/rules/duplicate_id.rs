@@ -22,9 +22,15 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
         return;
     };
     let others = paths.iter().filter(|p| **p != ctx.pm.path);
-    let mut violation = Violation::at(id.span, format!("id `{}` is used by another postmortem", id.value));
+    let mut violation = Violation::at(
+        id.span,
+        format!("id `{}` is used by another postmortem", id.value),
+    );
     for other in others {
         violation = violation.note(format!("also declared in {other}"));
     }
-    out.push(violation.help("give each postmortem its own id (the file name without `.md` is a good choice)"));
+    out.push(
+        violation
+            .help("give each postmortem its own id (the file name without `.md` is a good choice)"),
+    );
 }

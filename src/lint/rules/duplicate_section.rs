@@ -24,8 +24,11 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
         if let Some(first) = first {
             let line = ctx.pm.source.position(first.heading.start).line;
             out.push(
-                Violation::at(section.heading, format!("section `## {name}` appears twice"))
-                    .note(format!("first at line {line}")),
+                Violation::at(
+                    section.heading,
+                    format!("section `## {name}` appears twice"),
+                )
+                .note(format!("first at line {line}")),
             );
         }
     }

@@ -20,8 +20,11 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
             continue;
         }
         out.push(
-            Violation::at(section.heading, format!("section `## {}` is empty", section.title))
-                .help("write the section, or say why it does not apply"),
+            Violation::at(
+                section.heading,
+                format!("section `## {}` is empty", section.title),
+            )
+            .help("write the section, or say why it does not apply"),
         );
     }
 }

@@ -23,7 +23,10 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
     for error in &fm.type_errors {
         let violation = Violation::at(
             error.span,
-            format!("`{}` must be {}, found {}", error.key, error.expected, error.found),
+            format!(
+                "`{}` must be {}, found {}",
+                error.key, error.expected, error.found
+            ),
         );
         out.push(match &error.help {
             Some(help) => violation.help(help.clone()),

@@ -40,9 +40,13 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
         }
         FrontMatterProblem::Missing { looks_like_yaml } => {
             let first_line = ctx.first_line(Span::new(0, text.len()));
-            let violation = Violation::at(first_line, "no front-matter: a postmortem starts with a `+++` line");
+            let violation = Violation::at(
+                first_line,
+                "no front-matter: a postmortem starts with a `+++` line",
+            );
             if *looks_like_yaml {
-                violation.help("pmbook reads TOML between `+++` lines, not YAML between `---` lines")
+                violation
+                    .help("pmbook reads TOML between `+++` lines, not YAML between `---` lines")
             } else {
                 violation.help("start the file with `+++`, the fields in TOML, and a closing `+++`")
             }
@@ -51,8 +55,9 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
             Violation::at(*open, "the front-matter is never closed")
                 .help("add a line `+++` after the last field")
         }
-        FrontMatterProblem::Toml { span, message } => {
-            Violation::at(*span, format!("invalid TOML in the front-matter: {message}"))
-        }
+        FrontMatterProblem::Toml { span, message } => Violation::at(
+            *span,
+            format!("invalid TOML in the front-matter: {message}"),
+        ),
     });
 }

@@ -25,7 +25,8 @@ rule! {
     };
 }
 
-static ID: LazyLock<Regex> = LazyLock::new(|| Regex::new("^[a-z0-9][a-z0-9-]{0,99}$").expect("the id pattern is valid"));
+static ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new("^[a-z0-9][a-z0-9-]{0,99}$").expect("the id pattern is valid"));
 
 fn check(ctx: &Context, out: &mut Vec<Violation>) {
     let Some(id) = ctx.pm.front_matter.as_ref().and_then(|fm| fm.id.as_ref()) else {
@@ -36,7 +37,10 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
     }
     let violation = Violation::at(
         id.span,
-        format!("id `{}` must be lowercase letters, digits and dashes", id.value),
+        format!(
+            "id `{}` must be lowercase letters, digits and dashes",
+            id.value
+        ),
     );
     let slug = slugify(&id.value);
     out.push(if slug.is_empty() {
@@ -56,14 +60,22 @@ pub fn slugify(text: &str) -> String {
             slug.push('-');
         }
     }
-    slug.trim_end_matches('-').chars().take(100).collect::<String>().trim_end_matches('-').to_owned()
+    slug.trim_end_matches('-')
+        .chars()
+        .take(100)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_owned()
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn slugify() {
-        assert_eq!(super::slugify("Checkout Latency (EU)"), "checkout-latency-eu");
+        assert_eq!(
+            super::slugify("Checkout Latency (EU)"),
+            "checkout-latency-eu"
+        );
         assert_eq!(super::slugify("../../etc"), "etc");
     }
 }

@@ -28,15 +28,19 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
         return;
     };
     out.push(match problem {
-        FileProblem::Unreadable(reason) => Violation::file(format!("cannot read the file: {reason}")),
+        FileProblem::Unreadable(reason) => {
+            Violation::file(format!("cannot read the file: {reason}"))
+        }
         FileProblem::NotUtf8 { offset } => {
             let bom = if ctx.pm.source.has_bom { 3 } else { 0 };
             let at = offset.saturating_sub(bom).min(ctx.pm.source.text.len());
             Violation::at(Span::new(at, at), "the file is not valid UTF-8")
                 .help("save the file with UTF-8 encoding")
         }
-        FileProblem::Binary => Violation::file("the file is binary (it holds NUL bytes), not a Markdown postmortem")
-            .help("keep attachments next to the postmortem and link to them"),
+        FileProblem::Binary => {
+            Violation::file("the file is binary (it holds NUL bytes), not a Markdown postmortem")
+                .help("keep attachments next to the postmortem and link to them")
+        }
         FileProblem::TooLarge { bytes, limit } => Violation::file(format!(
             "the file is {bytes} bytes, over the limit of {limit} bytes"
         ))

@@ -28,7 +28,12 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
     let lint = &ctx.config.lint;
     one_of(out, "severity", fm.severity.as_ref(), &lint.severities);
     one_of(out, "status", fm.status.as_ref(), &lint.statuses);
-    one_of(out, "root_cause_category", fm.root_cause_category.as_ref(), &lint.root_cause_categories);
+    one_of(
+        out,
+        "root_cause_category",
+        fm.root_cause_category.as_ref(),
+        &lint.root_cause_categories,
+    );
     let visibilities = VISIBILITIES.map(String::from);
     one_of(out, "visibility", fm.visibility.as_ref(), &visibilities);
     if let Some(title) = &fm.title
@@ -38,11 +43,14 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
     }
     for slo in &fm.slo {
         if let Some(budget) = &slo.value.budget_consumed
-            && !(budget.value >= 0.0)
+            && (budget.value < 0.0 || budget.value.is_nan())
         {
             out.push(
-                Violation::at(budget.span, "`slo.budget_consumed` must not be negative")
-                    .help("it is the fraction of the period's error budget burned: 0.18 for 18 %"),
+                Violation::at(
+                    budget.span,
+                    "`slo.budget_consumed` must be a number of at least 0",
+                )
+                .help("it is the fraction of the period's error budget burned: 0.18 for 18 %"),
             );
         }
     }
@@ -68,9 +76,15 @@ fn one_of(out: &mut Vec<Violation>, name: &str, field: Option<&Field<String>>, a
 
 fn unknown(field: &Field<String>, what: &str, allowed: &[String]) -> Violation {
     let value = &field.value;
-    let violation = Violation::at(field.span, format!("{what} `{value}` is not one of the configured values"));
+    let violation = Violation::at(
+        field.span,
+        format!("{what} `{value}` is not one of the configured values"),
+    );
     let same_case = allowed.iter().find(|a| a.eq_ignore_ascii_case(value));
-    match same_case.map(String::as_str).or_else(|| did_you_mean(value, allowed.iter().map(String::as_str))) {
+    match same_case
+        .map(String::as_str)
+        .or_else(|| did_you_mean(value, allowed.iter().map(String::as_str)))
+    {
         Some(best) => violation.help(format!("did you mean `{best}`?")),
         None => violation.help(format!("expected one of: {}", allowed.join(", "))),
     }

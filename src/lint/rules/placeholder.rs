@@ -20,14 +20,11 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
     let Some(pattern) = &ctx.patterns.placeholders else {
         return;
     };
-    let text = &ctx.pm.source.text;
-    let strings = ctx.pm.front_matter.iter().flat_map(|fm| fm.strings().map(|f| f.span));
-    for span in strings.chain(ctx.pm.prose.iter().copied()) {
-        for found in pattern.find_iter(&text[span.range()]) {
-            out.push(Violation::at(
-                crate::model::Span::new(found.start(), found.end()).offset(span.start),
-                format!("placeholder `{}` left in the text", found.as_str()),
-            ));
-        }
+    for span in ctx.wording_matches(pattern) {
+        let word = &ctx.pm.source.text[span.range()];
+        out.push(Violation::at(
+            span,
+            format!("placeholder `{word}` left in the text"),
+        ));
     }
 }

@@ -40,7 +40,9 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
 }
 
 fn example(ctx: &Context, field: &str) -> String {
-    let first = |list: &[String], fallback: &str| list.first().cloned().unwrap_or_else(|| fallback.to_owned());
+    let first = |list: &[String], fallback: &str| {
+        list.first().cloned().unwrap_or_else(|| fallback.to_owned())
+    };
     let value = match field {
         "id" => {
             let stem = ctx.pm.path.rsplit('/').next().unwrap_or_default();
@@ -48,7 +50,10 @@ fn example(ctx: &Context, field: &str) -> String {
         }
         "status" => format!("\"{}\"", first(&ctx.config.lint.statuses, "draft")),
         "severity" => format!("\"{}\"", first(&ctx.config.lint.severities, "SEV1")),
-        "root_cause_category" => format!("\"{}\"", first(&ctx.config.lint.root_cause_categories, "process")),
+        "root_cause_category" => format!(
+            "\"{}\"",
+            first(&ctx.config.lint.root_cause_categories, "process")
+        ),
         "services" | "tags" | "authors" | "related" => "[\"...\"]".to_owned(),
         "caused_by_change" => "false".to_owned(),
         f if f.ends_with("_at") => "2026-11-03T09:12:00Z".to_owned(),

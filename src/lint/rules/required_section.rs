@@ -37,15 +37,25 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
             Some(section) => (section.heading, format!(" before `## {}`", section.title)),
             None => {
                 let end = ctx.pm.source.text.trim_end().len();
-                (ctx.pm.source.line_span(Span::new(end, end)), " at the end".to_owned())
+                (
+                    ctx.pm.source.line_span(Span::new(end, end)),
+                    " at the end".to_owned(),
+                )
             }
         };
         let aliases = ctx.config.sections.aliases.get(name);
-        let violation = Violation::at(ctx.first_line(at), format!("missing required section `## {name}`"));
+        let violation = Violation::at(
+            ctx.first_line(at),
+            format!("missing required section `## {name}`"),
+        );
         out.push(match aliases {
             Some(aliases) if !aliases.is_empty() => violation.help(format!(
                 "add `## {name}`{place} (or one of: {})",
-                aliases.iter().map(|a| format!("`## {a}`")).collect::<Vec<_>>().join(", ")
+                aliases
+                    .iter()
+                    .map(|a| format!("`## {a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
             _ => violation.help(format!("add a `## {name}` section{place}")),
         });

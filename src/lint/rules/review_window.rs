@@ -24,16 +24,25 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
         return;
     };
     let [low, high] = ctx.config.lint.review_window_hours;
-    let minutes = resolved.value.timestamp.duration_until(review.value.timestamp).as_mins();
+    let minutes = resolved
+        .value
+        .timestamp
+        .duration_until(review.value.timestamp)
+        .as_mins();
     if minutes < 0 {
-        out.push(Violation::at(review.span, "`review_at` is before `resolved_at`"));
+        out.push(Violation::at(
+            review.span,
+            "`review_at` is before `resolved_at`",
+        ));
     } else if minutes < i64::from(low) * 60 || minutes > i64::from(high) * 60 {
         out.push(
             Violation::at(
                 review.span,
                 format!("review held {} after resolution", human_hours(minutes)),
             )
-            .help(format!("the review is expected {low}–{high} h after `resolved_at`")),
+            .help(format!(
+                "the review is expected {low}–{high} h after `resolved_at`"
+            )),
         );
     }
 }

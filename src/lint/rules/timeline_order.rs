@@ -25,8 +25,11 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
             && at.timestamp < prev
         {
             out.push(
-                Violation::at(ctx.first_line(entry.span), "timeline entry is earlier than the entry before it")
-                    .note(format!("the entry before it is on line {line}")),
+                Violation::at(
+                    ctx.first_line(entry.span),
+                    "timeline entry is earlier than the entry before it",
+                )
+                .note(format!("the entry before it is on line {line}")),
             );
         }
         let line = ctx.pm.source.position(entry.span.start).line;

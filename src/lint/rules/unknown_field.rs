@@ -26,8 +26,15 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
         if FIELDS.contains(&name) || SLO_FIELDS.contains(&name) || extra.iter().any(|e| e == name) {
             continue;
         }
-        let candidates = if name.starts_with("slo.") { SLO_FIELDS } else { FIELDS };
-        let known = candidates.iter().copied().chain(extra.iter().map(String::as_str));
+        let candidates = if name.starts_with("slo.") {
+            SLO_FIELDS
+        } else {
+            FIELDS
+        };
+        let known = candidates
+            .iter()
+            .copied()
+            .chain(extra.iter().map(String::as_str));
         let violation = Violation::at(key.span, format!("unknown field `{name}`"));
         out.push(match did_you_mean(name, known) {
             Some(best) => violation.help(format!("did you mean `{best}`?")),
