@@ -435,3 +435,30 @@ fn rules_command_documents_each_rule() {
         .code(2)
         .stderr(predicate::str::contains("did you mean `time-order`?"));
 }
+
+#[test]
+fn wording_rules_skip_code_and_match_accented_words() {
+    let project = Project::new();
+    project.file(
+        "pmbook.toml",
+        "[lint]\nblameful_phrases = [\"négligé\", \"human error\"]\n",
+    );
+    let text = valid_with(
+        "12 % of checkouts",
+        "Run `git blame` or see `human error` in code. Le déploiement négligé. 12 % of checkouts",
+    );
+    project.postmortem("a.md", text);
+    let output = project
+        .pmbook()
+        .args(["lint", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let messages: Vec<_> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(messages, ["blameful wording: \"négligé\""]);
+}

@@ -96,12 +96,10 @@ impl Context<'_> {
         let len = text.find(['\r', '\n']).unwrap_or(text.len());
         Span::new(span.start, span.start + len)
     }
-}
 
-impl Context<'_> {
     /// Matches of `pattern` in the prose and the front-matter strings of the
-    /// postmortem. The text is scanned once, whatever the number of
-    /// paragraphs.
+    /// postmortem, outside inline code. The text is scanned once, whatever
+    /// the number of paragraphs.
     pub fn wording_matches(&self, pattern: &Regex) -> Vec<Span> {
         let pm = self.pm;
         let mut regions: Vec<Span> = pm
@@ -116,7 +114,12 @@ impl Context<'_> {
             .map(|m| Span::new(m.start(), m.end()))
             .filter(|found| {
                 let before = regions.partition_point(|r| r.start <= found.start);
-                before > 0 && regions[before - 1].end >= found.end
+                let in_prose = before > 0 && regions[before - 1].end >= found.end;
+                let in_code = pm
+                    .code
+                    .iter()
+                    .any(|c| c.start < found.end && found.start < c.end);
+                in_prose && !in_code
             })
             .collect()
     }
@@ -144,14 +147,30 @@ fn words_pattern(words: &[String], ignore_case: bool) -> Result<Option<Regex>, E
     }
     let mut sorted: Vec<&String> = words.iter().collect();
     sorted.sort_by_key(|w| std::cmp::Reverse(w.len()));
-    let alternatives: Vec<String> = sorted.iter().map(|w| regex::escape(w)).collect();
+    let alternatives: Vec<String> = sorted
+        .iter()
+        .map(|w| {
+            let (first, last) = (w.chars().next(), w.chars().last());
+            format!("{}{}{}", boundary(first), regex::escape(w), boundary(last))
+        })
+        .collect();
     let flags = if ignore_case { "(?i)" } else { "" };
-    // ASCII word boundaries keep the search in the fast DFA engines; Unicode
-    // ones make it fall back to a backtracker on every non-ASCII text.
-    let pattern = format!(r"{flags}(?-u:\b)(?:{})(?-u:\b)", alternatives.join("|"));
+    let pattern = format!("{flags}(?:{})", alternatives.join("|"));
     Regex::new(&pattern)
         .map(Some)
         .map_err(|e| Error::Config(format!("invalid word list in [lint]: {e}")))
+}
+
+/// The word boundary to put next to `c`: ASCII boundaries keep the search in
+/// the fast DFA engines (Unicode ones make it fall back to a backtracker on
+/// any non-ASCII text), so they are used unless the word starts or ends with
+/// a non-ASCII letter.
+fn boundary(c: Option<char>) -> &'static str {
+    match c {
+        Some(c) if c.is_ascii_alphanumeric() => r"(?-u:\b)",
+        Some(c) if c.is_alphanumeric() => r"\b",
+        _ => "",
+    }
 }
 
 /// What a rule reports; the engine adds the rule id, level and position.

@@ -80,10 +80,11 @@ pub fn parse(source: &Source, span: Span, text: Span, done: Option<bool>) -> Act
 /// The byte range of a trailing `( ... )` group that holds `key: value`
 /// pairs: the offsets of its parentheses.
 fn metadata_group(raw: &str) -> Option<(usize, usize)> {
-    let close = raw.trim_end().len().checked_sub(1)?;
-    if !raw[close..].starts_with(')') {
+    let trimmed = raw.trim_end();
+    if !trimmed.ends_with(')') {
         return None;
     }
+    let close = trimmed.len() - 1;
     let open = raw[..close].rfind('(')?;
     raw[open..close].contains(':').then_some((open, close))
 }

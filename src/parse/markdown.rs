@@ -19,6 +19,7 @@ pub struct Body {
     pub whys: Vec<Field<String>>,
     pub ishikawa: Vec<IshikawaBone>,
     pub prose: Vec<Span>,
+    pub code: Vec<Span>,
 }
 
 /// The structured sections pmbook reads, by their configured name.
@@ -126,20 +127,16 @@ pub fn parse(
             }
         }
     }
-    body.prose = root
-        .descendants()
-        .filter(|n| {
-            matches!(
-                n.data().value,
-                NodeValue::Paragraph | NodeValue::Heading(_) | NodeValue::TableCell
-            )
-        })
-        .filter(|n| {
-            !n.parent()
-                .is_some_and(|p| matches!(p.data().value, NodeValue::TableCell))
-        })
-        .map(|n| reader.span(n.data().sourcepos))
-        .collect();
+    for node in root.descendants() {
+        let data = node.data();
+        match data.value {
+            NodeValue::Paragraph | NodeValue::Heading(_) | NodeValue::TableCell => {
+                body.prose.push(reader.span(data.sourcepos))
+            }
+            NodeValue::Code(_) => body.code.push(reader.span(data.sourcepos)),
+            _ => {}
+        }
+    }
     body
 }
 

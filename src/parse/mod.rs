@@ -45,6 +45,7 @@ pub fn parse(path: String, text: String, config: &Config) -> Postmortem {
         whys: body.whys,
         ishikawa: body.ishikawa,
         prose: body.prose,
+        code: body.code,
         suppressions,
         file_problem: None,
     }
@@ -64,6 +65,7 @@ pub fn unreadable(path: String, text: String, problem: FileProblem) -> Postmorte
         whys: Vec::new(),
         ishikawa: Vec::new(),
         prose: Vec::new(),
+        code: Vec::new(),
         suppressions: Suppressions::default(),
         file_problem: Some(problem),
     }

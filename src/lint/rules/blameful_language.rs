@@ -11,7 +11,8 @@ rule! {
     /// likely to be reported honestly. General prose linters catch neither.
     ///
     /// The list is `[lint] blameful_phrases` (whole words, any case). Code
-    /// blocks and quotes in inline code are not checked.
+    /// blocks, inline code and HTML comments are not checked, so a quoted log
+    /// line or `git blame` is fine.
     ///
     /// ## Example
     ///

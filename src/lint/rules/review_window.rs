@@ -1,8 +1,7 @@
 use crate::lint::{Context, Violation, rule};
 
 rule! {
-    /// The blameless review is not held within the expected window after
-    /// resolution.
+    /// The blameless review is not held in the expected window after resolution.
     ///
     /// A postmortem review works best while memory is fresh but after the
     /// team has rested: by default 24 to 72 hours after `resolved_at`
