@@ -48,19 +48,122 @@ pub enum Command {
     Lint(LintArgs),
     /// List the lint rules, or show one rule's documentation.
     Rules(RulesArgs),
+    /// Install or remove the git hooks that lint what is committed and
+    /// pushed.
+    Hooks(HooksArgs),
+    /// Set up a repository: pmbook.toml, the postmortem directory and a
+    /// .gitignore entry for the site. Never overwrites a file.
+    Init,
+    /// Start a postmortem from the template, as a draft.
+    New(NewArgs),
+    /// Print the JSON Schema of a postmortem's front-matter or of
+    /// pmbook.toml.
+    Schema(SchemaArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The incident's title; the file name and id are made from it.
+    pub title: String,
+    /// Severity, one of `[lint] severities` (default: the last, the least
+    /// severe).
+    #[arg(long)]
+    pub severity: Option<String>,
+    /// A service affected; repeat for several.
+    #[arg(long = "service", value_name = "NAME")]
+    pub services: Vec<String>,
+    /// When the incident started, as an RFC 3339 date-time with an offset
+    /// (default: now, to the minute, in UTC).
+    #[arg(long, value_name = "DATETIME", value_parser = offset_datetime)]
+    pub started: Option<toml::value::Datetime>,
+    /// Use this template instead of the built-in one; `{{title}}` and the
+    /// other placeholders are replaced (see "Writing postmortems" in the book).
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+}
+
+/// An RFC 3339 date-time with an offset, as TOML writes it.
+fn offset_datetime(text: &str) -> Result<toml::value::Datetime, String> {
+    const EXPECTED: &str = "expected a date-time with an offset, like 2026-11-03T09:12:00Z";
+    match text.parse::<toml::value::Datetime>() {
+        Ok(dt) if dt.date.is_some() && dt.time.is_some() && dt.offset.is_some() => Ok(dt),
+        _ => Err(EXPECTED.to_owned()),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which file's schema to print.
+    #[arg(value_enum, default_value_t = SchemaKind::Postmortem)]
+    pub kind: SchemaKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// The front-matter of a postmortem.
+    Postmortem,
+    /// pmbook.toml.
+    Config,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
     /// Files or directories to lint (default: every postmortem). They are
     /// still checked against the whole repository for ids and references.
+    #[arg(conflicts_with_all = ["staged", "changed_since", "commit"])]
     pub paths: Vec<PathBuf>,
+    /// Lint the staged version of every staged postmortem (from the git
+    /// index, not the working tree), against the staged versions of all
+    /// postmortems. What the pre-commit hook runs.
+    #[arg(long, conflicts_with_all = ["changed_since", "commit"])]
+    pub staged: bool,
+    /// Lint the postmortems that differ between the merge base of REV and
+    /// HEAD and the working tree (for pull requests: `--changed-since
+    /// origin/main`).
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+    /// Lint the postmortems as committed in REV instead of the working tree
+    /// (with `--changed-since`, only those changed since). What the pre-push
+    /// hook runs.
+    #[arg(long, value_name = "REV")]
+    pub commit: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Exit with status 1 when there are warnings, not only errors.
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HooksArgs {
+    #[command(subcommand)]
+    pub action: HooksAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HooksAction {
+    /// Install the pre-commit and pre-push hooks into the repository's hooks
+    /// directory (`core.hooksPath` when set). An existing hook that pmbook
+    /// did not write is left alone unless `--chain` is given.
+    Install {
+        /// Keep an existing hook and run it before pmbook's.
+        #[arg(long)]
+        chain: bool,
+    },
+    /// Remove the hooks pmbook installed (and put chained ones back).
+    Uninstall,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, SourceError};
@@ -15,17 +16,24 @@ use crate::model::Span;
 
 pub const FILE_NAME: &str = "pmbook.toml";
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// `pmbook.toml`: every key is optional and keeps its default when left out.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schemars(title = "pmbook.toml")]
 pub struct Config {
+    /// Where the postmortems are and what the knowledge base is called.
     pub book: BookConfig,
+    /// What `pmbook lint` accepts.
     pub lint: LintConfig,
+    /// The level-2 sections of a postmortem.
     pub sections: SectionsConfig,
+    /// Action items.
     pub actions: ActionsConfig,
+    /// The static site.
     pub site: SiteConfig,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct BookConfig {
     /// The knowledge base's title.
@@ -47,7 +55,7 @@ impl Default for BookConfig {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct LintConfig {
     /// Allowed severities, worst first.
@@ -69,6 +77,7 @@ pub struct LintConfig {
     /// Files larger than this are reported instead of parsed.
     pub max_file_bytes: u64,
     /// Per-rule level: "error", "warn" or "off".
+    #[schemars(schema_with = "crate::schema::rule_levels")]
     pub rules: BTreeMap<String, Level>,
 }
 
@@ -127,10 +136,10 @@ impl Default for LintConfig {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct SectionsConfig {
-    /// Level-2 sections every postmortem must have, in this order.
+    /// Level-2 sections every postmortem must have.
     pub required: Vec<String>,
     /// Sections pmbook reads when present.
     pub optional: Vec<String>,
@@ -156,7 +165,7 @@ impl Default for SectionsConfig {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ActionsConfig {
     /// Allowed action-item kinds.
@@ -176,7 +185,7 @@ impl Default for ActionsConfig {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct SiteConfig {
     /// Output directory of `pmbook build`, relative to the project root.
@@ -195,8 +204,9 @@ impl Default for SiteConfig {
 }
 
 /// How a rule's findings are reported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(extend("enum" = ["error", "warn", "warning", "off"]))]
 pub enum Level {
     Error,
     #[serde(alias = "warning")]

@@ -58,38 +58,61 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 fn walk(project: &Project, dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let excluded = exclude_set(project)?;
-    let src = project.src_dir();
+    let filter = PostmortemFilter::new(project)?;
     let mut files = Vec::new();
     for entry in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(dir).to_path_buf();
             Error::io(&path, e.into())
         })?;
-        let path = entry.path();
-        let is_markdown = path.extension().is_some_and(|ext| ext == "md");
-        if entry.file_type().is_dir() || !is_markdown {
-            continue;
+        if !entry.file_type().is_dir() && filter.accepts(entry.path()) {
+            files.push(entry.path().to_path_buf());
         }
-        let relative = path.strip_prefix(&src).unwrap_or(path);
-        if excluded.is_match(relative) {
-            continue;
-        }
-        files.push(path.to_path_buf());
     }
     Ok(files)
 }
 
-fn exclude_set(project: &Project) -> Result<GlobSet, Error> {
-    let mut builder = GlobSetBuilder::new();
-    for pattern in &project.config.book.exclude {
-        let glob = Glob::new(pattern)
-            .map_err(|e| Error::Config(format!("invalid pattern in `[book] exclude`: {e}")))?;
-        builder.add(glob);
+/// Which paths are postmortems: Markdown files under `[book] src` that no
+/// `[book] exclude` pattern matches.
+pub struct PostmortemFilter {
+    src: PathBuf,
+    excluded: GlobSet,
+}
+
+impl PostmortemFilter {
+    pub fn new(project: &Project) -> Result<PostmortemFilter, Error> {
+        let mut builder = GlobSetBuilder::new();
+        for pattern in &project.config.book.exclude {
+            let glob = Glob::new(pattern)
+                .map_err(|e| Error::Config(format!("invalid pattern in `[book] exclude`: {e}")))?;
+            builder.add(glob);
+        }
+        let excluded = builder
+            .build()
+            .map_err(|e| Error::Config(format!("invalid `[book] exclude`: {e}")))?;
+        Ok(PostmortemFilter {
+            src: project.src_dir(),
+            excluded,
+        })
     }
-    builder
-        .build()
-        .map_err(|e| Error::Config(format!("invalid `[book] exclude`: {e}")))
+
+    /// The postmortem directory (absolute).
+    pub fn src(&self) -> &Path {
+        &self.src
+    }
+
+    /// Whether the file at absolute `path` is a postmortem. Files outside
+    /// `src` (named on the command line) are judged by their name alone.
+    pub fn accepts(&self, path: &Path) -> bool {
+        let is_markdown = path.extension().is_some_and(|ext| ext == "md");
+        let relative = path.strip_prefix(&self.src).unwrap_or(path);
+        is_markdown && !self.excluded.is_match(relative)
+    }
+
+    /// Whether `path` is a postmortem inside `src`.
+    pub fn accepts_in_src(&self, path: &Path) -> bool {
+        path.starts_with(&self.src) && self.accepts(path)
+    }
 }
 
 /// The text of a postmortem file, or why it cannot be linted. A symlink is

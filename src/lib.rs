@@ -9,8 +9,11 @@ pub mod config;
 pub mod diagnostics;
 pub mod discover;
 pub mod error;
+pub mod hooks;
 pub mod lint;
 pub mod model;
 pub mod parse;
+pub mod repo;
+pub mod schema;
 
 pub use error::Error;

@@ -9,15 +9,31 @@ use crate::diagnostics::{self, Format, Severity};
 use crate::discover;
 use crate::error::Error;
 use crate::lint::{self, Targets};
+use crate::repo::Git;
 
 pub fn run(global: &GlobalArgs, args: LintArgs) -> Result<ExitCode, Error> {
     let (project, dir) = project(global)?;
-    let targets = if args.paths.is_empty() {
-        Targets::All
+    let today = today(global);
+    let report = if args.staged {
+        let snapshot = Git::open(&project)?.staged(&project)?;
+        if snapshot.targets.is_empty() {
+            // Nothing to check: a commit without postmortems pays nothing.
+            return Ok(ExitCode::from(CLEAN));
+        }
+        lint::lint_inputs(&project.config, snapshot.targets, snapshot.other_ids, today)?
+    } else if let Some(rev) = &args.commit {
+        let snapshot =
+            Git::open(&project)?.at_commit(&project, rev, args.changed_since.as_deref())?;
+        lint::lint_inputs(&project.config, snapshot.targets, snapshot.other_ids, today)?
+    } else if let Some(since) = &args.changed_since {
+        let files = Git::open(&project)?.changed_in_worktree(&project, since)?;
+        lint::run(&project, Targets::Files(files), today)?
+    } else if args.paths.is_empty() {
+        lint::run(&project, Targets::All, today)?
     } else {
-        Targets::Files(discover::named_files(&project, &dir, &args.paths)?)
+        let files = discover::named_files(&project, &dir, &args.paths)?;
+        lint::run(&project, Targets::Files(files), today)?
     };
-    let report = lint::run(&project, targets, today(global))?;
     let stdout = anstream::stdout();
     let styled = stdout.current_choice() != anstream::ColorChoice::Never;
     let mut out = stdout.lock();

@@ -1,7 +1,13 @@
 //! One module per subcommand; each returns the process exit code.
 
+mod completions;
+mod hooks;
+mod init;
 mod lint;
+mod man;
+mod new;
 mod rules;
+mod schema;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,6 +30,25 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Lint(args) => lint::run(&cli.global, args),
         Command::Rules(args) => rules::run(args),
+        Command::Hooks(args) => hooks::run(&cli.global, args),
+        Command::Init => init::run(&cli.global),
+        Command::New(args) => new::run(&cli.global, args),
+        Command::Schema(args) => schema::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man => man::run(),
+    }
+}
+
+/// Writes `bytes` to stdout; a reader that stopped early (`| head`) is not
+/// an error.
+fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::io(std::path::Path::new("<stdout>"), e))
+        }
+        _ => Ok(()),
     }
 }
 

@@ -100,3 +100,62 @@ pub fn valid_with(from: &str, to: &str) -> String {
     assert!(VALID.contains(from), "fixture does not contain {from:?}");
     VALID.replacen(from, to, 1)
 }
+
+/// Runs `git` in `dir` with a fixed identity and no user or system config,
+/// and returns its stdout; panics when git fails.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let output = git_command(dir).args(args).output().expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?} failed: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A `git` command in `dir` with a fixed identity and no user or system
+/// config; `PATH` starts with the directory of the pmbook under test, so
+/// installed hooks find it.
+pub fn git_command(dir: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new("git");
+    cmd.current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .env("NO_COLOR", "1")
+        .env("PATH", path_with_pmbook());
+    cmd
+}
+
+/// `PATH` with the directory of the pmbook binary under test first.
+pub fn path_with_pmbook() -> std::ffi::OsString {
+    let binary = assert_cmd::cargo::cargo_bin("pmbook");
+    let mut paths = vec![binary.parent().expect("bin dir").to_path_buf()];
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    std::env::join_paths(paths).expect("PATH joins")
+}
+
+impl Project {
+    /// Makes the project a git repository (branch `main`).
+    pub fn git_init(&self) -> &Project {
+        git(self.path(), &["init", "-q", "-b", "main"]);
+        self
+    }
+
+    pub fn git(&self, args: &[&str]) -> String {
+        git(self.path(), args)
+    }
+
+    /// Stages everything and commits without running hooks.
+    pub fn commit_all(&self, message: &str) -> &Project {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--no-verify", "-m", message]);
+        self
+    }
+}

@@ -25,8 +25,11 @@ rule! {
     };
 }
 
+/// What an id may be; also the `pattern` of `id` in the front-matter schema.
+pub const PATTERN: &str = "^[a-z0-9][a-z0-9-]{0,99}$";
+
 static ID: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new("^[a-z0-9][a-z0-9-]{0,99}$").expect("the id pattern is valid"));
+    LazyLock::new(|| Regex::new(PATTERN).expect("the id pattern is valid"));
 
 fn check(ctx: &Context, out: &mut Vec<Violation>) {
     let Some(id) = ctx.pm.front_matter.as_ref().and_then(|fm| fm.id.as_ref()) else {

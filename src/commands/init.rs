@@ -1,0 +1,156 @@
+//! `pmbook init`: sets up a repository for postmortems. It only ever adds:
+//! an existing file is left as it is, so running it again changes nothing.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::{CLEAN, working_dir};
+use crate::cli::GlobalArgs;
+use crate::config::{self, Config};
+use crate::error::Error;
+
+/// The `pmbook.toml` that `init` writes: every key at its default, with a
+/// comment. A test checks that it parses to the defaults.
+pub const CONFIG: &str = include_str!("../../schema/pmbook.toml");
+
+const SRC_README: &str = "\
+# Postmortems
+
+One Markdown file per incident, named `YYYY-MM-DD-short-title.md`, starting
+with TOML front-matter between `+++` lines.
+
+- `pmbook new \"Checkout latency after cache deploy\"` starts one from the
+  template, as a draft.
+- `pmbook lint` checks them all; `pmbook rules` lists what is checked.
+
+Files named `README.md` or starting with `_` are not postmortems (`[book]
+exclude` in pmbook.toml).
+";
+
+pub fn run(global: &GlobalArgs) -> Result<ExitCode, Error> {
+    let dir = working_dir(global)?;
+    let mut out = anstream::stdout().lock();
+    let mut say = |line: String| {
+        let _ = writeln!(out, "{line}");
+    };
+
+    let config_path = dir.join(config::FILE_NAME);
+    // An existing config decides where the postmortems and the site go.
+    let config = if config_path.exists() {
+        let text = std::fs::read_to_string(&config_path).map_err(|e| Error::io(&config_path, e))?;
+        let config = Config::from_toml(&text, &config_path)?;
+        say(format!("kept {}: it already exists", config::FILE_NAME));
+        config
+    } else {
+        create(&config_path, CONFIG)?;
+        say(format!("created {}", config::FILE_NAME));
+        Config::default()
+    };
+
+    let src = &config.book.src;
+    let src_dir = dir.join(src);
+    if !src_dir.is_dir() {
+        std::fs::create_dir_all(&src_dir).map_err(|e| Error::io(&src_dir, e))?;
+        say(format!("created {src}/"));
+    }
+    let readme = src_dir.join("README.md");
+    if readme.exists() {
+        say(format!("kept {src}/README.md: it already exists"));
+    } else {
+        create(&readme, SRC_README)?;
+        say(format!("created {src}/README.md"));
+    }
+
+    let out_dir = config.site.out.trim_end_matches('/');
+    let inside = !Path::new(out_dir).is_absolute() && !out_dir.split('/').any(|p| p == "..");
+    if inside && !out_dir.is_empty() {
+        let gitignore = dir.join(".gitignore");
+        if ignore(&gitignore, out_dir)? {
+            say(format!("added {out_dir}/ to .gitignore"));
+        } else {
+            say(format!(".gitignore already ignores {out_dir}/"));
+        }
+    }
+
+    say(String::new());
+    say("Next steps:".into());
+    say("  pmbook new \"Checkout latency after cache deploy\"   start a postmortem".into());
+    say("  pmbook lint                                         check every postmortem".into());
+    say("  pmbook hooks install                                lint what you commit".into());
+    Ok(ExitCode::from(CLEAN))
+}
+
+/// Creates `path` with `text`; fails rather than replace a file.
+fn create(path: &Path, text: &str) -> Result<(), Error> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| Error::io(path, e))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| Error::io(path, e))
+}
+
+/// Appends `dir/` to `.gitignore` unless a line already ignores it (`dir`,
+/// `dir/`, `/dir` or `/dir/`). The file is appended to, never rewritten, in
+/// its own line endings. `false` when nothing was added.
+fn ignore(gitignore: &Path, dir: &str) -> Result<bool, Error> {
+    let existing = match std::fs::read(gitignore) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(Error::io(gitignore, e)),
+    };
+    let text = String::from_utf8_lossy(&existing);
+    let ignored = text.lines().any(|line| {
+        let line = line.trim_end();
+        let line = line.strip_prefix('/').unwrap_or(line);
+        line.strip_suffix('/').unwrap_or(line) == dir
+    });
+    if ignored {
+        return Ok(false);
+    }
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut addition = String::new();
+    if !existing.is_empty() && !existing.ends_with(b"\n") {
+        addition.push_str(newline);
+    }
+    addition.push_str(&format!("{dir}/{newline}"));
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(gitignore)
+        .map_err(|e| Error::io(gitignore, e))?;
+    file.write_all(addition.as_bytes())
+        .map_err(|e| Error::io(gitignore, e))?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_written_config_is_the_default_config() {
+        let parsed = Config::from_toml(CONFIG, Path::new("schema/pmbook.toml")).unwrap();
+        assert_eq!(parsed, Config::default());
+    }
+
+    /// Every key of the config appears in the file, set or commented out,
+    /// so that a new option cannot be forgotten there.
+    #[test]
+    fn the_written_config_mentions_every_key() {
+        let defaults = serde_json::to_value(Config::default()).unwrap();
+        let lines: Vec<&str> = CONFIG.lines().map(str::trim).collect();
+        for (table, keys) in defaults.as_object().unwrap() {
+            assert!(lines.contains(&format!("[{table}]").as_str()), "[{table}]");
+            for key in keys.as_object().unwrap().keys() {
+                let mentioned = lines.iter().any(|line| {
+                    let line = line.strip_prefix("# ").unwrap_or(line);
+                    line.starts_with(&format!("{key} =")) || *line == format!("[{table}.{key}]")
+                });
+                assert!(mentioned, "{table}.{key} is not in schema/pmbook.toml");
+            }
+        }
+    }
+}
