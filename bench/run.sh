@@ -167,6 +167,26 @@ print("%.3f %.3f %.3f" % (r["mean"], r["min"], r["max"]))' "$json")
     ROWS+=("| \`$label\`$flag | $size | $mean | $min | $max | $rss |")
 }
 
+# bench_once LABEL SIZE DIR -- CMD ARGS...
+#   Times a single run of CMD (for states a run changes, such as a cold
+#   cache): mean, min and max are that one run.
+bench_once() {
+    local label=$1 size=$2 dir=$3; shift 4
+    local -a cmd=("$@")
+    local t0 t1 secs rss="n/a"
+    note "[$size files] $label (one run)"
+    t0=$(date +%s.%N)
+    if ((HAVE_TIME)); then
+        (cd "$dir" && /usr/bin/time -f '%M' -o "$WORK/rss" "${cmd[@]}" >/dev/null 2>&1) || true
+        rss=$(awk 'END { printf "%.1f", $1 / 1024 }' "$WORK/rss")
+    else
+        (cd "$dir" && "${cmd[@]}" >/dev/null 2>&1) || true
+    fi
+    t1=$(date +%s.%N)
+    secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+    ROWS+=("| \`$label\` | $size | $secs | $secs | $secs | $rss |")
+}
+
 # ---------------------------------------------------------------------------
 # Measured command lists: one function each, called with SIZE CORPUS_DIR.
 # To time another command, write a function here and add it to BENCH_LISTS.
@@ -186,24 +206,28 @@ bench_lint() {
 }
 
 # --- EXTEND HERE ------------------------------------------------------------
-# bench_lint_staged() {   # the pre-commit hook: one staged, modified file
-#     local size=$1 corpus=$2 file
-#     file=$(one_file "$corpus" "$size")
-#     echo "<!-- bench edit -->" >>"$corpus/$file"; git -C "$corpus" add "$file"
-#     bench "pmbook lint --staged" "$size" "$corpus" -- "$BIN" -C "$corpus" lint --staged
-#     git -C "$corpus" reset -q --hard   # leave the cached corpus as it was
-# }
+bench_lint_staged() {   # the pre-commit hook: one staged, modified file
+    local size=$1 corpus=$2 file
+    file=$(one_file "$corpus" "$size")
+    echo "<!-- bench edit -->" >>"$corpus/$file"; git -C "$corpus" add "$file"
+    # Warm: the id cache in .git/pmbook is filled by the warm-up run.
+    bench "pmbook lint --staged" "$size" "$corpus" -- "$BIN" -C "$corpus" lint --staged
+    # Cold: the first commit after cloning reads every other staged blob once.
+    rm -rf "$corpus/.git/pmbook"
+    bench_once "pmbook lint --staged (cold id cache)" "$size" "$corpus" -- "$BIN" -C "$corpus" lint --staged
+    git -C "$corpus" reset -q --hard   # leave the cached corpus as it was
+}
 # bench_actions() {
 #     bench "pmbook actions --format json" "$1" "$2" -- "$BIN" -C "$2" actions --format json
 #     bench "pmbook actions --history" "$1" "$2" -- "$BIN" -C "$2" actions --history --format json
 # }
-# bench_stats() {
-#     bench "pmbook stats --format json" "$1" "$2" -- "$BIN" -C "$2" stats --format json
-# }
+bench_stats() {   # every postmortem parsed once, metrics computed, JSON printed
+    bench "pmbook stats --format json" "$1" "$2" -- "$BIN" -C "$2" stats --format json
+}
 # bench_build() {   # the site goes to $WORK, never into the cached corpus
 #     bench "pmbook build" "$1" "$2" -- "$BIN" -C "$2" build --out "$WORK/site-$1"
 # }
-BENCH_LISTS=(bench_lint)   # later: bench_lint_staged bench_actions bench_stats bench_build
+BENCH_LISTS=(bench_lint bench_lint_staged bench_stats)   # later: bench_actions bench_build
 
 # Other Markdown linters over the same corpus, for scale (only when installed,
 # only at COMPARE_SIZE). They check generic Markdown style, not postmortems.

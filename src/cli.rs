@@ -48,9 +48,17 @@ pub enum Command {
     Lint(LintArgs),
     /// List the lint rules, or show one rule's documentation.
     Rules(RulesArgs),
+    /// Incident metrics: counts, time to detect and resolve, change failure
+    /// rate, SLO budget, action items, reviews and recurrence.
+    Stats(StatsArgs),
     /// Install or remove the git hooks that lint what is committed and
     /// pushed.
     Hooks(HooksArgs),
+    /// Build the static knowledge-base site.
+    Build(BuildArgs),
+    /// Build the site, serve it on 127.0.0.1 and rebuild and reload pages
+    /// when postmortems change.
+    Serve(ServeArgs),
     /// Set up a repository: pmbook.toml, the postmortem directory and a
     /// .gitignore entry for the site. Never overwrites a file.
     Init,
@@ -144,6 +152,34 @@ pub struct LintArgs {
     /// Exit with status 1 when there are warnings, not only errors.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Fix what is safe to fix, in the files on disk, then report what is
+    /// left: add missing required sections and a missing id, and sort a
+    /// timeline whose entries all have a date and a zone. Each fixed file is
+    /// named on standard error. Not with `--staged`, `--commit` or
+    /// `--changed-since`: pmbook does not fix the git index or history.
+    #[arg(long, conflicts_with_all = ["staged", "changed_since", "commit"])]
+    pub fix: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Output directory (default: `[site] out`, `site/`). An existing
+    /// directory is replaced only if an earlier build made it.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Only postmortems with `visibility = "public"`, without the fields and
+    /// sections `[site]` marks as internal, owners, edit links or authors.
+    #[arg(long)]
+    pub public: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub build: BuildArgs,
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 3000)]
+    pub port: u16,
 }
 
 #[derive(Debug, Args)]
@@ -164,6 +200,39 @@ pub enum HooksAction {
     },
     /// Remove the hooks pmbook installed (and put chained ones back).
     Uninstall,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Only incidents that started on or after this date (UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub since: Option<jiff::civil::Date>,
+    /// Only incidents that started on or before this date (UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub until: Option<jiff::civil::Date>,
+    /// Only incidents that list this service.
+    #[arg(long, value_name = "NAME")]
+    pub service: Option<String>,
+    /// Only incidents of this severity (one of `[lint] severities`).
+    #[arg(long)]
+    pub severity: Option<String>,
+    /// Only incidents of this root-cause category.
+    #[arg(long, value_name = "CATEGORY")]
+    pub category: Option<String>,
+    /// Count drafts too (left out by default: their facts are not settled).
+    #[arg(long)]
+    pub include_drafts: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
+    pub format: StatsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    /// Aligned text for people.
+    Table,
+    /// The metrics as JSON (keys documented in the book).
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, SourceError};
+use crate::metrics::Month;
 use crate::model::Span;
 
 pub const FILE_NAME: &str = "pmbook.toml";
@@ -31,6 +32,8 @@ pub struct Config {
     pub actions: ActionsConfig,
     /// The static site.
     pub site: SiteConfig,
+    /// Incident metrics (`pmbook stats` and the site's metrics page).
+    pub metrics: MetricsConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -192,6 +195,10 @@ pub struct SiteConfig {
     pub out: String,
     /// "Edit this page" link; `{path}` is replaced by the file's path.
     pub edit_url: Option<String>,
+    /// Front-matter fields left out of a public build (`--public`).
+    pub public_exclude_fields: Vec<String>,
+    /// Sections left out of a public build (`--public`).
+    pub public_exclude_sections: Vec<String>,
 }
 
 impl Default for SiteConfig {
@@ -199,6 +206,34 @@ impl Default for SiteConfig {
         SiteConfig {
             out: "site".into(),
             edit_url: None,
+            public_exclude_fields: strings(&["authors"]),
+            public_exclude_sections: strings(&["Internal notes"]),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Deployments per month, `"YYYY-MM" = count`: the denominator of the
+    /// change failure rate. A month not listed is unknown, not zero, and is
+    /// left out of the rate.
+    pub deployments: BTreeMap<Month, u64>,
+    /// A CSV file of `month,count` lines, relative to the project root, read
+    /// in addition to `deployments` (a CI job can append to it without
+    /// editing this file).
+    pub deployments_csv: Option<String>,
+    /// An incident recurs when an earlier one shares a service and its
+    /// root-cause category and started at most this many days before it.
+    pub recurrence_window_days: u32,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        MetricsConfig {
+            deployments: BTreeMap::new(),
+            deployments_csv: None,
+            recurrence_window_days: 90,
         }
     }
 }

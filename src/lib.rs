@@ -3,6 +3,7 @@
 //!
 //! Data flows one way: discover → parse → model → lint → report.
 
+pub mod charts;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -11,9 +12,12 @@ pub mod discover;
 pub mod error;
 pub mod hooks;
 pub mod lint;
+pub mod metrics;
 pub mod model;
 pub mod parse;
 pub mod repo;
 pub mod schema;
+pub mod serve;
+pub mod site;
 
 pub use error::Error;

@@ -3,9 +3,12 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use jiff::civil::Date;
+
 use super::{CLEAN, FINDINGS, project, today};
 use crate::cli::{GlobalArgs, LintArgs};
-use crate::diagnostics::{self, Format, Severity};
+use crate::config::Project;
+use crate::diagnostics::{self, Format, Report, Severity};
 use crate::discover;
 use crate::error::Error;
 use crate::lint::{self, Targets};
@@ -28,11 +31,17 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> Result<ExitCode, Error> {
     } else if let Some(since) = &args.changed_since {
         let files = Git::open(&project)?.changed_in_worktree(&project, since)?;
         lint::run(&project, Targets::Files(files), today)?
-    } else if args.paths.is_empty() {
-        lint::run(&project, Targets::All, today)?
     } else {
-        let files = discover::named_files(&project, &dir, &args.paths)?;
-        lint::run(&project, Targets::Files(files), today)?
+        let targets = if args.paths.is_empty() {
+            Targets::All
+        } else {
+            Targets::Files(discover::named_files(&project, &dir, &args.paths)?)
+        };
+        if args.fix {
+            fix(&project, targets, today)?
+        } else {
+            lint::run(&project, targets, today)?
+        }
     };
     let stdout = anstream::stdout();
     let styled = stdout.current_choice() != anstream::ColorChoice::Never;
@@ -52,4 +61,12 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> Result<ExitCode, Error> {
     let failed = report.count(Severity::Error) > 0
         || (args.deny_warnings && report.count(Severity::Warning) > 0);
     Ok(ExitCode::from(if failed { FINDINGS } else { CLEAN }))
+}
+
+/// `--fix`: names each fixed file on standard error, so that standard output
+/// stays the report of what is left, in any format.
+fn fix(project: &Project, targets: Targets, today: Date) -> Result<Report, Error> {
+    lint::fix::run(project, targets, today, |file| {
+        anstream::eprintln!("fixed {}: {}", file.display, file.summary);
+    })
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns the process exit code.
 
+mod build;
 mod completions;
 mod hooks;
 mod init;
@@ -8,6 +9,8 @@ mod man;
 mod new;
 mod rules;
 mod schema;
+mod serve;
+mod stats;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,7 +33,10 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Lint(args) => lint::run(&cli.global, args),
         Command::Rules(args) => rules::run(args),
+        Command::Stats(args) => stats::run(&cli.global, args),
         Command::Hooks(args) => hooks::run(&cli.global, args),
+        Command::Build(args) => build::run(&cli.global, args),
+        Command::Serve(args) => serve::run(&cli.global, args),
         Command::Init => init::run(&cli.global),
         Command::New(args) => new::run(&cli.global, args),
         Command::Schema(args) => schema::run(args),

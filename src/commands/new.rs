@@ -15,10 +15,7 @@ use crate::discover;
 use crate::error::Error;
 use crate::lint::rules::id_format::slugify;
 use crate::parse::front_matter;
-
-/// The built-in template; `schema/template.md` documents it for readers of
-/// the repository.
-pub const TEMPLATE: &str = include_str!("../../schema/template.md");
+use crate::schema::TEMPLATE;
 
 /// Ids are at most this long (`id-format`).
 const MAX_ID: usize = 100;

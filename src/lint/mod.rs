@@ -1,6 +1,7 @@
 //! The linter: rules (one per file under `rules/`), the registry that lists
 //! them, and the engine that runs them over parsed postmortems.
 
+pub mod fix;
 pub mod registry;
 pub mod rules;
 
@@ -17,6 +18,7 @@ use crate::discover;
 use crate::error::Error;
 use crate::model::{FileProblem, Postmortem, Span};
 use crate::parse;
+pub use fix::Fix;
 
 /// A lint rule. Its doc comment (collected by [`rule!`]) is its user
 /// documentation: a summary line, then why it matters and how to fix.
@@ -180,6 +182,8 @@ pub struct Violation {
     pub message: String,
     pub help: Option<String>,
     pub notes: Vec<String>,
+    /// What `lint --fix` may change to solve it, when that is safe.
+    pub fix: Option<Fix>,
 }
 
 impl Violation {
@@ -189,6 +193,7 @@ impl Violation {
             message: message.into(),
             help: None,
             notes: Vec::new(),
+            fix: None,
         }
     }
 
@@ -198,6 +203,7 @@ impl Violation {
             message: message.into(),
             help: None,
             notes: Vec::new(),
+            fix: None,
         }
     }
 
@@ -210,6 +216,11 @@ impl Violation {
         self.notes.push(note.into());
         self
     }
+
+    pub fn fix(mut self, fix: Fix) -> Violation {
+        self.fix = Some(fix);
+        self
+    }
 }
 
 /// Postmortem ids across the repository, for cross-file rules.
@@ -220,6 +231,25 @@ pub struct RepoIndex {
 }
 
 impl RepoIndex {
+    /// The ids of `inputs` and of the `others` already scanned.
+    fn new(inputs: &[Input], others: Vec<(String, String)>) -> RepoIndex {
+        let mut index = RepoIndex::default();
+        for input in inputs {
+            if let Some(id) = input
+                .text
+                .as_ref()
+                .ok()
+                .and_then(|t| parse::front_matter::scan_id(t))
+            {
+                index.add(id, input.path.clone());
+            }
+        }
+        for (id, path) in others {
+            index.add(id, path);
+        }
+        index
+    }
+
     fn add(&mut self, id: String, path: String) {
         let paths = self.ids.entry(id).or_default();
         paths.push(path);
@@ -244,6 +274,21 @@ pub struct Input {
 
 /// Lints `targets` of `project` from the files on disk.
 pub fn run(project: &Project, targets: Targets, today: Date) -> Result<Report, Error> {
+    let loaded = load(project, targets)?;
+    lint_inputs(&project.config, loaded.inputs, loaded.other_ids, today)
+}
+
+/// What [`lint_inputs`] needs, read from disk, and where each input is, for
+/// `lint --fix` to write it back.
+pub struct Loaded {
+    /// The absolute path of each input, in the same order.
+    pub paths: Vec<PathBuf>,
+    pub inputs: Vec<Input>,
+    pub other_ids: Vec<(String, String)>,
+}
+
+/// Reads `targets`, and the ids of the project's other postmortems.
+pub fn load(project: &Project, targets: Targets) -> Result<Loaded, Error> {
     let (targets, others) = match targets {
         Targets::All => (discover::postmortem_files(project)?, Vec::new()),
         Targets::Files(files) => {
@@ -274,7 +319,11 @@ pub fn run(project: &Project, targets: Targets, today: Date) -> Result<Report, E
             ))
         })
         .collect();
-    lint_inputs(&project.config, inputs, other_ids, today)
+    Ok(Loaded {
+        paths: targets,
+        inputs,
+        other_ids,
+    })
 }
 
 /// Lints `inputs`; `other_ids` are the (id, path) of the repository's other
@@ -287,20 +336,7 @@ pub fn lint_inputs(
     today: Date,
 ) -> Result<Report, Error> {
     let patterns = Patterns::new(config)?;
-    let mut index = RepoIndex::default();
-    for input in &inputs {
-        if let Some(id) = input
-            .text
-            .as_ref()
-            .ok()
-            .and_then(|t| parse::front_matter::scan_id(t))
-        {
-            index.add(id, input.path.clone());
-        }
-    }
-    for (id, path) in other_ids {
-        index.add(id, path);
-    }
+    let index = RepoIndex::new(&inputs, other_ids);
     let files_checked = inputs.len();
     let mut files: Vec<FileReport> = inputs
         .into_par_iter()
@@ -333,9 +369,17 @@ pub fn lint_inputs(
 
 /// Runs every enabled rule on one postmortem.
 pub fn check(context: &Context) -> Vec<Diagnostic> {
+    check_with_fixes(context).0
+}
+
+/// Runs every enabled rule on one postmortem; also returns the fixes of the
+/// diagnostics reported (a rule that is off or suppressed fixes nothing), in
+/// rule order.
+pub fn check_with_fixes(context: &Context) -> (Vec<Diagnostic>, Vec<Fix>) {
     let (pm, config) = (context.pm, context.config);
     let is_draft = pm.status() == config.lint.statuses.first().map(String::as_str);
     let mut diagnostics = Vec::new();
+    let mut fixes = Vec::new();
     let mut violations = Vec::new();
     for rule in registry::RULES {
         let severity = match rule.level(config) {
@@ -351,6 +395,7 @@ pub fn check(context: &Context) -> Vec<Diagnostic> {
             if pm.suppressions.suppresses(rule.id, start.map(|p| p.line)) {
                 continue;
             }
+            fixes.extend(v.fix);
             diagnostics.push(Diagnostic {
                 rule: rule.id,
                 severity,
@@ -364,5 +409,5 @@ pub fn check(context: &Context) -> Vec<Diagnostic> {
         }
     }
     diagnostics.sort_by(|a, b| (a.start, a.rule).cmp(&(b.start, b.rule)));
-    diagnostics
+    (diagnostics, fixes)
 }

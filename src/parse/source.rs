@@ -61,6 +61,15 @@ impl Source {
         }
     }
 
+    /// The file's line ending, taken from its first line: text that pmbook
+    /// inserts uses it, so that a CRLF file stays CRLF.
+    pub fn line_ending(&self) -> &'static str {
+        match self.text.find('\n') {
+            Some(i) if self.text[..i].ends_with('\r') => "\r\n",
+            _ => "\n",
+        }
+    }
+
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
     }
@@ -138,5 +147,8 @@ mod tests {
         assert_eq!(src.position(x), Position { line: 2, column: 4 });
         assert_eq!(src.line_text(1), "ab");
         assert_eq!(src.line_count(), 3);
+        assert_eq!(src.line_ending(), "\r\n");
+        assert_eq!(Source::new("a\nb\r\n".to_owned()).line_ending(), "\n");
+        assert_eq!(Source::new("one line".to_owned()).line_ending(), "\n");
     }
 }

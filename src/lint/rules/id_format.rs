@@ -35,7 +35,7 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
     let Some(id) = ctx.pm.front_matter.as_ref().and_then(|fm| fm.id.as_ref()) else {
         return;
     };
-    if ID.is_match(&id.value) {
+    if is_valid(&id.value) {
         return;
     }
     let violation = Violation::at(
@@ -54,6 +54,11 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
 }
 
 /// `"Checkout Latency (EU)"` → `"checkout-latency-eu"`.
+/// Whether `id` is a well-formed postmortem id.
+pub fn is_valid(id: &str) -> bool {
+    ID.is_match(id)
+}
+
 pub fn slugify(text: &str) -> String {
     let mut slug = String::new();
     for c in text.chars().flat_map(char::to_lowercase) {

@@ -1,3 +1,7 @@
+use std::path::Path;
+
+use crate::lint::fix::{Edit, Fix};
+use crate::lint::rules::id_format;
 use crate::lint::{Context, Violation, rule};
 use crate::model::Span;
 
@@ -7,6 +11,11 @@ rule! {
     /// The required fields are listed in `[lint] required_fields`; by default
     /// `id, title, status, severity, services, started_at, detected_at,
     /// resolved_at`: what every index, metric and action-item report needs.
+    ///
+    /// `pmbook lint --fix` adds a missing `id`, as the first line of the
+    /// front-matter, when the file name without `.md` is a valid id that no
+    /// other postmortem uses. It adds no other field: their values are facts
+    /// only the author knows.
     ///
     /// ## Example
     ///
@@ -32,11 +41,39 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
         if fm.has_key(field) {
             continue;
         }
-        out.push(
-            Violation::at(opening, format!("missing required field `{field}`"))
-                .help(format!("add it, for example: {}", example(ctx, field))),
-        );
+        let violation = Violation::at(opening, format!("missing required field `{field}`"))
+            .help(format!("add it, for example: {}", example(ctx, field)));
+        let fix = (field == "id")
+            .then(|| id_fix(ctx, fm.span.start))
+            .flatten();
+        out.push(match fix {
+            Some(fix) => violation.fix(fix),
+            None => violation,
+        });
     }
+}
+
+/// The id a postmortem gets from its file name, when the name (without its
+/// extension) is a valid id.
+pub fn id_from_file_name(path: &str) -> Option<&str> {
+    let stem = Path::new(path).file_stem()?.to_str()?;
+    id_format::is_valid(stem).then_some(stem)
+}
+
+/// `id = "<file name>"` as the first line of the front-matter (which starts
+/// at `at`), unless another postmortem has that id: then only the author
+/// knows which id is right.
+fn id_fix(ctx: &Context, at: usize) -> Option<Fix> {
+    let id = id_from_file_name(&ctx.pm.path)?;
+    if ctx.index.ids.contains_key(id) {
+        return None;
+    }
+    let line = format!("id = \"{id}\"");
+    Some(Fix {
+        verb: "added",
+        object: line.clone(),
+        edits: vec![Edit::insert(at, line + ctx.pm.source.line_ending())],
+    })
 }
 
 fn example(ctx: &Context, field: &str) -> String {

@@ -1,0 +1,254 @@
+//! `pmbook serve`: builds the site, serves it on 127.0.0.1, rebuilds when a
+//! postmortem, the config or the theme changes, and reloads open pages.
+//!
+//! Only files inside the output directory are served: request paths are
+//! decoded, any `..` is refused, and the resolved file must still be inside
+//! the directory after following symbolic links. Live reload is a script
+//! injected into HTML responses (never into the built files) that long-polls
+//! `/__pmbook/wait` and reloads the page when a new build is ready.
+
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use notify::{RecursiveMode, Watcher};
+use tiny_http::{Header, Request, Response, Server};
+
+use crate::config::Project;
+use crate::error::Error;
+use crate::site::{self, BuildOptions};
+
+const LIVE_RELOAD: &str = r#"<script>
+(function () {
+  var generation = GENERATION;
+  function wait() {
+    fetch("/__pmbook/wait?since=" + generation)
+      .then(function (r) { return r.text(); })
+      .then(function (text) {
+        if (Number(text) > generation) { location.reload(); } else { wait(); }
+      })
+      .catch(function () { setTimeout(wait, 2000); });
+  }
+  wait();
+})();
+</script>"#;
+
+/// The number of the latest build, with a condition variable that wakes
+/// waiting pages when it changes.
+struct Generation {
+    number: Mutex<u64>,
+    changed: Condvar,
+}
+
+/// Serves `options.out` on 127.0.0.1:`port` (0 picks a free port) until the
+/// process is stopped.
+pub fn serve(project: &Project, options: &BuildOptions, port: u16) -> Result<(), Error> {
+    let report = site::build(project, options)?;
+    let server = Server::http(("127.0.0.1", port))
+        .map_err(|e| Error::Config(format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
+    let address = server
+        .server_addr()
+        .to_ip()
+        .ok_or_else(|| Error::Config("the server has no IP address".into()))?;
+    println!(
+        "pmbook: serving {} at http://{address}/ (Ctrl-C stops)",
+        report.out.display()
+    );
+    let root = std::fs::canonicalize(&report.out).map_err(|e| Error::io(&report.out, e))?;
+    let generation = Arc::new(Generation {
+        number: Mutex::new(1),
+        changed: Condvar::new(),
+    });
+    let _watcher = watch(project, options, generation.clone())?;
+    for request in server.incoming_requests() {
+        let root = root.clone();
+        let generation = generation.clone();
+        std::thread::spawn(move || respond(request, &root, &generation));
+    }
+    Ok(())
+}
+
+/// Watches the sources and rebuilds after changes settle.
+fn watch(
+    project: &Project,
+    options: &BuildOptions,
+    generation: Arc<Generation>,
+) -> Result<notify::RecommendedWatcher, Error> {
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if event.is_ok_and(|e| !e.kind.is_access()) {
+            let _ = tx.send(());
+        }
+    })
+    .map_err(|e| Error::Config(format!("cannot watch for changes: {e}")))?;
+    let mut watched = vec![
+        (project.src_dir(), RecursiveMode::Recursive),
+        (project.root.join("theme"), RecursiveMode::Recursive),
+    ];
+    if let Some(config) = &project.config_path {
+        watched.push((config.clone(), RecursiveMode::NonRecursive));
+    }
+    for (path, mode) in watched {
+        if path.exists() {
+            watcher
+                .watch(&path, mode)
+                .map_err(|e| Error::Config(format!("cannot watch {}: {e}", path.display())))?;
+        }
+    }
+    let project = project.clone();
+    let options = BuildOptions {
+        out: options.out.clone(),
+        public: options.public,
+        today: options.today,
+        progress: false,
+    };
+    std::thread::spawn(move || {
+        while rx.recv().is_ok() {
+            // Editors write in bursts: wait until the changes settle.
+            while rx.recv_timeout(Duration::from_millis(250)).is_ok() {}
+            let project = match Project::discover(&project.root, project.config_path.as_deref()) {
+                Ok(reloaded) => reloaded,
+                Err(e) => {
+                    eprintln!("pmbook: not rebuilt: {e}");
+                    continue;
+                }
+            };
+            match site::build(&project, &options) {
+                Ok(report) => {
+                    let mut number = generation.number.lock().expect("generation lock");
+                    *number += 1;
+                    generation.changed.notify_all();
+                    println!("pmbook: rebuilt ({} incidents)", report.incidents);
+                }
+                Err(e) => eprintln!("pmbook: build failed, still serving the previous site: {e}"),
+            }
+        }
+    });
+    Ok(watcher)
+}
+
+fn respond(request: Request, root: &Path, generation: &Generation) {
+    let url = request.url().to_owned();
+    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+    if path == "/__pmbook/wait" {
+        let since: u64 = query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("since="))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let number = generation.number.lock().expect("generation lock");
+        let (number, _) = generation
+            .changed
+            .wait_timeout_while(number, Duration::from_secs(25), |n| *n <= since)
+            .expect("generation lock");
+        let _ = request.respond(Response::from_string(number.to_string()));
+        return;
+    }
+    let current = *generation.number.lock().expect("generation lock");
+    let response = match resolve(root, path) {
+        Some(file) => file_response(&file, current, 200),
+        None => {
+            let not_found = root.join("404.html");
+            file_response(&not_found, current, 404)
+        }
+    };
+    let _ = request.respond(response);
+}
+
+/// The file a request path names, if it is inside `root`.
+fn resolve(root: &Path, path: &str) -> Option<PathBuf> {
+    let decoded = percent_decode(path)?;
+    let relative = Path::new(decoded.trim_start_matches('/'));
+    if !relative
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)))
+    {
+        return None;
+    }
+    let mut file = root.join(relative);
+    if file.is_dir() {
+        file = file.join("index.html");
+    }
+    let real = std::fs::canonicalize(&file).ok()?;
+    (real.starts_with(root) && real.is_file()).then_some(real)
+}
+
+fn percent_decode(path: &str) -> Option<String> {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    let decoded = String::from_utf8(out).ok()?;
+    (!decoded.contains('\0') && !decoded.contains('\\')).then_some(decoded)
+}
+
+fn file_response(file: &Path, generation: u64, status: u16) -> Response<std::io::Cursor<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    if std::fs::File::open(file)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .is_err()
+    {
+        return Response::from_string("not found").with_status_code(404);
+    }
+    let extension = file.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let content_type = match extension {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "xml" => "application/atom+xml; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "json" => "application/json",
+        _ => "application/octet-stream",
+    };
+    if extension == "html" {
+        let script = LIVE_RELOAD.replace("GENERATION", &generation.to_string());
+        let text = String::from_utf8_lossy(&bytes);
+        let injected = match text.rfind("</body>") {
+            Some(at) => format!("{}{script}{}", &text[..at], &text[at..]),
+            None => format!("{text}{script}"),
+        };
+        bytes = injected.into_bytes();
+    }
+    let header = Header::from_bytes("Content-Type", content_type).expect("a valid header");
+    let no_cache = Header::from_bytes("Cache-Control", "no-store").expect("a valid header");
+    Response::from_data(bytes)
+        .with_status_code(status)
+        .with_header(header)
+        .with_header(no_cache)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_never_leave_the_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        std::fs::write(root.join("index.html"), "x").unwrap();
+        assert!(resolve(&root, "/").is_some());
+        assert!(resolve(&root, "/index.html").is_some());
+        for bad in [
+            "/../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/a/../../x",
+            "/%2F%2Fetc",
+            "/..%5c..",
+            "/%00",
+        ] {
+            assert!(resolve(&root, bad).is_none(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,852 @@
+//! What the templates show: one view per incident, the cross-incident
+//! indexes and the action-item board, computed once per build.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use jiff::{SignedDuration, Timestamp};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::BuildOptions;
+use super::fishbone;
+use super::markdown;
+use crate::config::Project;
+use crate::lint::rules::id_format::slugify;
+use crate::model::{DateTime, Field, Postmortem};
+
+/// A term of an index (a service, a tag, …) with its page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Term {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Fact {
+    pub label: &'static str,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineItem {
+    pub at: String,
+    /// Time since the incident started (`T+8 min`).
+    pub offset: Option<String>,
+    pub html: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionRow {
+    pub status: &'static str,
+    pub overdue: bool,
+    pub html: String,
+    pub owner: Option<String>,
+    pub due: Option<String>,
+    pub kind: Option<String>,
+    pub ticket: Option<String>,
+    pub ticket_url: Option<String>,
+    pub incident_id: String,
+    pub incident_title: String,
+    pub incident_url: String,
+    pub services: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Related {
+    pub title: String,
+    pub url: String,
+    pub date: String,
+    pub reason: String,
+}
+
+/// A part of the incident page body, in reading order: rendered Markdown,
+/// or a section pmbook draws itself (`timeline`, `actions`, `ishikawa`)
+/// where the postmortem has it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Segment {
+    pub kind: &'static str,
+    pub html: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SloView {
+    pub name: String,
+    pub budget_percent: String,
+}
+
+/// One incident, ready for its page and for every list it appears in.
+#[derive(Debug, Clone, Serialize)]
+pub struct Incident {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub status: String,
+    pub severity: String,
+    pub severity_class: String,
+    pub services: Vec<Term>,
+    pub tags: Vec<Term>,
+    pub authors: Vec<String>,
+    pub cause: Option<Term>,
+    pub trigger: Option<String>,
+    pub caused_by_change: Option<bool>,
+    pub date: String,
+    pub month: String,
+    pub summary: String,
+    pub times: Vec<Fact>,
+    pub durations: Vec<Fact>,
+    pub slo: Vec<SloView>,
+    pub body: Vec<Segment>,
+    pub timeline: Vec<TimelineItem>,
+    pub fishbone: Option<String>,
+    pub actions: Vec<ActionRow>,
+    pub related: Vec<Related>,
+    pub edit_url: Option<String>,
+    pub last_updated: Option<String>,
+    /// The words of the incident, for the search index.
+    #[serde(skip)]
+    pub words: String,
+    #[serde(skip)]
+    pub started: Option<Timestamp>,
+    #[serde(skip)]
+    explicit_related: Vec<String>,
+    #[serde(skip)]
+    tag_names: Vec<String>,
+    #[serde(skip)]
+    service_names: Vec<String>,
+}
+
+/// A cross-incident index: services, severities, tags or causes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Index {
+    /// Directory and page name (`services`).
+    pub kind: &'static str,
+    pub title: &'static str,
+    pub terms: Vec<TermPage>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TermPage {
+    pub name: String,
+    pub slug: String,
+    /// Positions in [`Site::incidents`], newest first.
+    pub incidents: Vec<usize>,
+}
+
+/// Everything the site shows.
+pub struct Site {
+    pub title: String,
+    /// Newest first.
+    pub incidents: Vec<Incident>,
+    pub indexes: Vec<Index>,
+    pub actions: Vec<ActionRow>,
+    pub skipped: Vec<(String, String)>,
+    pub public: bool,
+}
+
+impl Site {
+    pub fn new(
+        project: &Project,
+        postmortems: Vec<Postmortem>,
+        options: &BuildOptions,
+        last_updated: &HashMap<String, String>,
+    ) -> Site {
+        let config = &project.config;
+        let draft = config.lint.statuses.first().cloned();
+        let mut skipped = Vec::new();
+        let included: Vec<Postmortem> = postmortems
+            .into_iter()
+            .filter(|pm| match usable(pm) {
+                Ok(()) => {
+                    let is_draft = pm.status().map(str::to_owned) == draft;
+                    let public = visibility(pm) == "public";
+                    !is_draft && (!options.public || public)
+                }
+                Err(reason) => {
+                    skipped.push((pm.path.clone(), reason));
+                    false
+                }
+            })
+            .collect();
+        let slugs = Slugs::new(&included);
+        let mut incidents: Vec<Incident> = included
+            .par_iter()
+            .map(|pm| incident(project, pm, options, &slugs, last_updated))
+            .collect();
+        incidents.sort_by(|a, b| b.started.cmp(&a.started).then_with(|| a.id.cmp(&b.id)));
+        link_related(&mut incidents);
+        let indexes = indexes(project, &incidents, &slugs);
+        let mut actions: Vec<ActionRow> =
+            incidents.iter().flat_map(|i| i.actions.clone()).collect();
+        actions.sort_by(|a, b| {
+            let rank = |r: &ActionRow| (r.status == "done", !r.overdue, r.due.is_none());
+            rank(a)
+                .cmp(&rank(b))
+                .then_with(|| a.due.cmp(&b.due))
+                .then_with(|| a.incident_id.cmp(&b.incident_id))
+        });
+        Site {
+            title: config.book.title.clone(),
+            incidents,
+            indexes,
+            actions,
+            skipped,
+            public: options.public,
+        }
+    }
+}
+
+/// Why a postmortem cannot be in the site, if it cannot.
+fn usable(pm: &Postmortem) -> Result<(), String> {
+    if let Some(problem) = &pm.file_problem {
+        return Err(format!("{problem:?}"));
+    }
+    let id = pm.id().ok_or("no readable front-matter with an `id`")?;
+    let valid_id = !id.is_empty()
+        && id.len() <= 100
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-');
+    if !valid_id {
+        return Err(format!(
+            "the id `{id}` is not valid (see the id-format rule)"
+        ));
+    }
+    Ok(())
+}
+
+fn visibility(pm: &Postmortem) -> &str {
+    pm.front_matter
+        .as_ref()
+        .and_then(|fm| fm.visibility.as_ref())
+        .map_or("internal", |v| v.value.as_str())
+}
+
+/// URL-safe, collision-free slugs for every term, decided once so that
+/// every page links the same way.
+struct Slugs {
+    by_kind: HashMap<&'static str, BTreeMap<String, String>>,
+}
+
+impl Slugs {
+    fn new(postmortems: &[Postmortem]) -> Slugs {
+        let mut names: HashMap<&'static str, Vec<String>> = HashMap::new();
+        for pm in postmortems {
+            let Some(fm) = &pm.front_matter else { continue };
+            let list = |f: &Option<Field<Vec<Field<String>>>>| {
+                f.iter()
+                    .flat_map(|l| l.value.iter().map(|v| v.value.clone()))
+                    .collect::<Vec<_>>()
+            };
+            names
+                .entry("services")
+                .or_default()
+                .extend(list(&fm.services));
+            names.entry("tags").or_default().extend(list(&fm.tags));
+            names
+                .entry("severities")
+                .or_default()
+                .extend(fm.severity.iter().map(|f| f.value.clone()));
+            names
+                .entry("causes")
+                .or_default()
+                .extend(fm.root_cause_category.iter().map(|f| f.value.clone()));
+        }
+        let mut by_kind = HashMap::new();
+        for (kind, mut list) in names {
+            list.sort();
+            list.dedup();
+            let mut taken = HashSet::new();
+            let mut slugs = BTreeMap::new();
+            for name in list {
+                let base = match slugify(&name) {
+                    s if s.is_empty() => "term".to_owned(),
+                    s => s,
+                };
+                let mut slug = base.clone();
+                let mut n = 2;
+                while !taken.insert(slug.clone()) {
+                    slug = format!("{base}-{n}");
+                    n += 1;
+                }
+                slugs.insert(name, slug);
+            }
+            by_kind.insert(kind, slugs);
+        }
+        Slugs { by_kind }
+    }
+
+    fn term(&self, kind: &'static str, name: &str) -> Term {
+        let slug = self.slug(kind, name);
+        Term {
+            name: name.to_owned(),
+            url: format!("{kind}/{slug}.html"),
+        }
+    }
+
+    fn slug(&self, kind: &'static str, name: &str) -> String {
+        self.by_kind
+            .get(kind)
+            .and_then(|m| m.get(name))
+            .cloned()
+            .unwrap_or_else(|| "term".to_owned())
+    }
+}
+
+/// `2026-11-03 09:12 UTC`, at the offset it was written with.
+pub fn format_time(at: &DateTime) -> String {
+    let civil = at.offset.to_datetime(at.timestamp);
+    let zone = if at.offset.seconds() == 0 {
+        "UTC".to_owned()
+    } else {
+        at.offset.to_string()
+    };
+    format!("{} {zone}", civil.strftime("%Y-%m-%d %H:%M"))
+}
+
+/// `8 min`, `1 h 18 min`, `2 d 3 h`.
+pub fn format_duration(duration: SignedDuration) -> String {
+    let minutes = duration.as_mins();
+    if minutes < 0 {
+        return "negative (check the times)".to_owned();
+    }
+    let (days, hours, mins) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
+    match (days, hours) {
+        (0, 0) => format!("{mins} min"),
+        (0, _) => format!("{hours} h {mins:02} min"),
+        _ => format!("{days} d {hours} h"),
+    }
+}
+
+fn incident(
+    project: &Project,
+    pm: &Postmortem,
+    options: &BuildOptions,
+    slugs: &Slugs,
+    last_updated: &HashMap<String, String>,
+) -> Incident {
+    let config = &project.config;
+    let fm = pm
+        .front_matter
+        .as_ref()
+        .expect("usable postmortems have front-matter");
+    let id = pm.id().unwrap_or_default().to_owned();
+    let title = fm
+        .title
+        .as_ref()
+        .map_or_else(|| id.clone(), |t| t.value.clone());
+    let hidden = |field: &str| {
+        options.public && config.site.public_exclude_fields.iter().any(|f| f == field)
+    };
+    let list = |f: &Option<Field<Vec<Field<String>>>>| -> Vec<String> {
+        f.iter()
+            .flat_map(|l| l.value.iter().map(|v| v.value.clone()))
+            .collect()
+    };
+    let service_names = list(&fm.services);
+    let tag_names = list(&fm.tags);
+    let severity = fm
+        .severity
+        .as_ref()
+        .map_or_else(String::new, |f| f.value.clone());
+    let started = fm.started_at.as_ref().map(|f| f.value);
+    let (date, month) = match &started {
+        Some(at) => {
+            let d = at.timestamp.to_zoned(jiff::tz::TimeZone::UTC).date();
+            (d.to_string(), d.strftime("%Y-%m").to_string())
+        }
+        None => ("undated".to_owned(), "undated".to_owned()),
+    };
+    let mut times = Vec::new();
+    for (label, field) in [
+        ("Started", &fm.started_at),
+        ("Detected", &fm.detected_at),
+        ("Acknowledged", &fm.acknowledged_at),
+        ("Mitigated", &fm.mitigated_at),
+        ("Resolved", &fm.resolved_at),
+        ("Reviewed", &fm.review_at),
+    ] {
+        if let Some(f) = field {
+            times.push(Fact {
+                label,
+                value: format_time(&f.value),
+            });
+        }
+    }
+    let d = fm.durations();
+    let durations = [
+        ("Time to detect", d.to_detect),
+        ("Time to acknowledge", d.to_acknowledge),
+        ("Time to mitigate", d.to_mitigate),
+        ("Time to resolve", d.to_resolve),
+    ]
+    .into_iter()
+    .filter_map(|(label, value)| {
+        Some(Fact {
+            label,
+            value: format_duration(value?),
+        })
+    })
+    .collect();
+    let timeline: Vec<TimelineItem> = pm
+        .timeline
+        .iter()
+        .filter_map(|entry| {
+            let at = entry.at.as_ref().ok()?;
+            let offset = started.map(|s| {
+                format!(
+                    "T+{}",
+                    format_duration(s.timestamp.duration_until(at.timestamp))
+                )
+            });
+            Some(TimelineItem {
+                at: format_time(at),
+                offset,
+                html: markdown::inline_html(&entry.text),
+            })
+        })
+        .collect();
+    let fishbone = fishbone::svg(&title, &pm.ishikawa);
+    let url = format!("incidents/{id}.html");
+    let actions = pm
+        .actions
+        .iter()
+        .filter(|a| a.is_task)
+        .map(|a| {
+            let due_date = a.due_date();
+            let ticket = a.ticket.as_ref().map(|t| t.value.clone());
+            ActionRow {
+                status: if a.done { "done" } else { "open" },
+                overdue: !a.done && due_date.is_some_and(|d| d < options.today),
+                html: markdown::inline_html(&a.text),
+                owner: if options.public {
+                    None
+                } else {
+                    a.owner.as_ref().map(|o| o.value.clone())
+                },
+                due: a.due.as_ref().map(|d| d.value.clone()),
+                kind: a.kind.as_ref().map(|k| k.value.clone()),
+                ticket_url: match (&config.actions.ticket_url, &ticket) {
+                    (Some(pattern), Some(ticket)) => {
+                        Some(pattern.replace("{ticket}", &url_component(ticket)))
+                    }
+                    _ => None,
+                },
+                ticket,
+                incident_id: id.clone(),
+                incident_title: title.clone(),
+                incident_url: url.clone(),
+                services: service_names.clone(),
+            }
+        })
+        .collect();
+    let mut drawn: Vec<(&str, &'static str)> = Vec::new();
+    if !timeline.is_empty() {
+        drawn.push(("Timeline", "timeline"));
+    }
+    if pm.actions.iter().any(|a| a.is_task) {
+        drawn.push(("Action items", "actions"));
+    }
+    if fishbone.is_some() {
+        drawn.push(("Ishikawa", "ishikawa"));
+    }
+    if options.public {
+        drawn.extend(
+            config
+                .site
+                .public_exclude_sections
+                .iter()
+                .map(|s| (s.as_str(), "")),
+        );
+    }
+    let mut replaced: Vec<(std::ops::Range<usize>, &'static str)> = drawn
+        .iter()
+        .flat_map(|(name, kind)| {
+            markdown::section_ranges(pm, name)
+                .into_iter()
+                .map(move |r| (r, *kind))
+        })
+        .collect();
+    replaced.sort_by_key(|(r, _)| r.start);
+    let body_start = pm.source.line_start(pm.source.line_of(fm.span.end) + 1);
+    let body = segments(&pm.source.text, body_start, &replaced);
+    // Search covers what the page shows: all but the sections left out.
+    let cut: Vec<std::ops::Range<usize>> = replaced
+        .iter()
+        .filter(|(_, kind)| kind.is_empty())
+        .map(|(r, _)| r.clone())
+        .collect();
+    let summary = summary(pm);
+    let words = search_words(pm, &cut, &title, &service_names, &tag_names);
+    Incident {
+        id: id.clone(),
+        title,
+        url,
+        status: pm.status().unwrap_or_default().to_owned(),
+        severity_class: slugify(&severity),
+        severity,
+        services: service_names
+            .iter()
+            .map(|s| slugs.term("services", s))
+            .collect(),
+        tags: tag_names.iter().map(|t| slugs.term("tags", t)).collect(),
+        authors: if hidden("authors") {
+            Vec::new()
+        } else {
+            list(&fm.authors)
+        },
+        cause: fm
+            .root_cause_category
+            .as_ref()
+            .map(|c| slugs.term("causes", &c.value)),
+        trigger: fm
+            .trigger
+            .as_ref()
+            .filter(|_| !hidden("trigger"))
+            .map(|t| t.value.clone()),
+        caused_by_change: fm.caused_by_change.as_ref().map(|c| c.value),
+        date,
+        month,
+        summary,
+        times,
+        durations,
+        slo: fm
+            .slo
+            .iter()
+            .filter(|_| !hidden("slo"))
+            .map(|s| SloView {
+                name: s
+                    .value
+                    .name
+                    .as_ref()
+                    .map_or_else(|| "unnamed SLO".to_owned(), |n| n.value.clone()),
+                budget_percent: s.value.budget_consumed.as_ref().map_or_else(
+                    || "unknown".to_owned(),
+                    |b| format!("{:.1} %", b.value * 100.0),
+                ),
+            })
+            .collect(),
+        body,
+        timeline,
+        fishbone,
+        actions,
+        related: Vec::new(),
+        edit_url: match &config.site.edit_url {
+            Some(pattern) if !options.public => Some(pattern.replace("{path}", &pm.path)),
+            _ => None,
+        },
+        last_updated: last_updated.get(&pm.path).cloned(),
+        words,
+        started: started.map(|s| s.timestamp),
+        explicit_related: list(&fm.related),
+        tag_names,
+        service_names,
+    }
+}
+
+/// The body from `start`, split around the `replaced` sections: Markdown
+/// between them rendered to HTML, each replaced section as a segment of its
+/// kind (an empty kind drops the section).
+fn segments(
+    text: &str,
+    start: usize,
+    replaced: &[(std::ops::Range<usize>, &'static str)],
+) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let mut at = start;
+    let push_markdown = |from: usize, to: usize, out: &mut Vec<Segment>| {
+        let chunk = &text[from..to];
+        let chunk = if from == start {
+            markdown::strip_title(chunk)
+        } else {
+            chunk
+        };
+        if !chunk.trim().is_empty() {
+            out.push(Segment {
+                kind: "html",
+                html: markdown::html(chunk),
+            });
+        }
+    };
+    for (range, kind) in replaced {
+        if range.start < at {
+            continue;
+        }
+        push_markdown(at, range.start, &mut out);
+        if !kind.is_empty() {
+            out.push(Segment {
+                kind,
+                html: String::new(),
+            });
+        }
+        at = range.end;
+    }
+    push_markdown(at, text.len(), &mut out);
+    out
+}
+
+/// Percent-encodes a ticket for use in a URL path or query.
+fn url_component(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The first paragraph of the Summary section, as plain text.
+fn summary(pm: &Postmortem) -> String {
+    let Some(section) = pm.section("Summary") else {
+        return String::new();
+    };
+    pm.prose
+        .iter()
+        .find(|span| span.start > section.heading.end)
+        .map(|span| crate::parse::markdown::collapse_lines(&pm.source.text[span.range()]))
+        .unwrap_or_default()
+}
+
+/// Lowercase words of the title, fields and prose (without cut sections),
+/// deduplicated: what search matches against.
+fn search_words(
+    pm: &Postmortem,
+    cut: &[std::ops::Range<usize>],
+    title: &str,
+    services: &[String],
+    tags: &[String],
+) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut add = |text: &str| {
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            if word.chars().count() >= 2 {
+                words.push(word.to_lowercase());
+            }
+        }
+    };
+    add(title);
+    services.iter().chain(tags).for_each(|t| add(t));
+    for span in &pm.prose {
+        if !cut.iter().any(|r| r.contains(&span.start)) {
+            add(&pm.source.text[span.range()]);
+        }
+    }
+    words.sort();
+    words.dedup();
+    words.join(" ")
+}
+
+/// Explicit `related` ids that are in the site, then up to five computed
+/// ones: incidents nearest in time sharing a service and the root-cause
+/// category, or sharing tags. Neighbours are looked up in per-key lists
+/// sorted by time, so the cost does not grow with the square of the number
+/// of incidents.
+fn link_related(incidents: &mut [Incident]) {
+    let position: HashMap<String, usize> = incidents
+        .iter()
+        .enumerate()
+        .map(|(i, inc)| (inc.id.clone(), i))
+        .collect();
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, inc) in incidents.iter().enumerate() {
+        if let Some(cause) = &inc.cause {
+            for service in &inc.service_names {
+                groups
+                    .entry(format!("s\u{0}{service}\u{0}{}", cause.name))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        for tag in &inc.tag_names {
+            groups.entry(format!("t\u{0}{tag}")).or_default().push(i);
+        }
+    }
+    let related: Vec<Vec<Related>> = incidents
+        .par_iter()
+        .enumerate()
+        .map(|(i, inc)| {
+            let mut out: Vec<Related> = Vec::new();
+            let mut seen: HashSet<usize> = HashSet::from([i]);
+            for id in &inc.explicit_related {
+                if let Some(&j) = position.get(id)
+                    && seen.insert(j)
+                {
+                    out.push(related_link(
+                        &incidents[j],
+                        "linked by the authors".to_owned(),
+                    ));
+                }
+            }
+            let mut scored: BTreeMap<(i64, i64, usize), String> = BTreeMap::new();
+            let mut consider = |key: String, reason: String, weight: i64| {
+                let Some(list) = groups.get(&key) else { return };
+                let at = list.iter().position(|&j| j == i).unwrap_or(0);
+                let near = list[at.saturating_sub(2)..(at + 3).min(list.len())].iter();
+                for &j in near {
+                    if seen.contains(&j) {
+                        continue;
+                    }
+                    let distance = match (inc.started, incidents[j].started) {
+                        (Some(a), Some(b)) => a.duration_until(b).as_secs().abs(),
+                        _ => i64::MAX,
+                    };
+                    scored
+                        .entry((-weight, distance, j))
+                        .or_insert_with(|| reason.clone());
+                }
+            };
+            if let Some(cause) = &inc.cause {
+                for service in &inc.service_names {
+                    consider(
+                        format!("s\u{0}{service}\u{0}{}", cause.name),
+                        format!("same service ({service}) and cause ({})", cause.name),
+                        3,
+                    );
+                }
+            }
+            for tag in &inc.tag_names {
+                consider(format!("t\u{0}{tag}"), format!("shared tag: {tag}"), 1);
+            }
+            for ((_, _, j), reason) in scored {
+                if out.len() >= 5 + inc.explicit_related.len() {
+                    break;
+                }
+                if seen.insert(j) {
+                    out.push(related_link(&incidents[j], reason));
+                }
+            }
+            out
+        })
+        .collect();
+    for (inc, related) in incidents.iter_mut().zip(related) {
+        inc.related = related;
+    }
+}
+
+fn related_link(inc: &Incident, reason: String) -> Related {
+    Related {
+        title: inc.title.clone(),
+        url: inc.url.clone(),
+        date: inc.date.clone(),
+        reason,
+    }
+}
+
+fn indexes(project: &Project, incidents: &[Incident], slugs: &Slugs) -> Vec<Index> {
+    let mut services: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut causes: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut severities: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, inc) in incidents.iter().enumerate() {
+        for s in &inc.service_names {
+            services.entry(s.clone()).or_default().push(i);
+        }
+        for t in &inc.tag_names {
+            tags.entry(t.clone()).or_default().push(i);
+        }
+        if let Some(c) = &inc.cause {
+            causes.entry(c.name.clone()).or_default().push(i);
+        }
+        if !inc.severity.is_empty() {
+            severities.entry(inc.severity.clone()).or_default().push(i);
+        }
+    }
+    let pages = |kind: &'static str, map: BTreeMap<String, Vec<usize>>| -> Vec<TermPage> {
+        map.into_iter()
+            .map(|(name, incidents)| TermPage {
+                slug: slugs.slug(kind, &name),
+                name,
+                incidents,
+            })
+            .collect()
+    };
+    let order = &project.config.lint.severities;
+    let mut severity_pages = pages("severities", severities);
+    severity_pages.sort_by_key(|t| {
+        order
+            .iter()
+            .position(|s| *s == t.name)
+            .unwrap_or(usize::MAX)
+    });
+    vec![
+        Index {
+            kind: "services",
+            title: "Services",
+            terms: pages("services", services),
+        },
+        Index {
+            kind: "severities",
+            title: "Severities",
+            terms: severity_pages,
+        },
+        Index {
+            kind: "tags",
+            title: "Tags",
+            terms: pages("tags", tags),
+        },
+        Index {
+            kind: "causes",
+            title: "Root causes",
+            terms: pages("causes", causes),
+        },
+    ]
+}
+
+/// The date (UTC) of the last commit that changed each postmortem, from one
+/// walk of the history (newest first) that stops once every file is dated.
+/// Empty outside a git repository.
+pub fn last_updated(project: &Project, postmortems: &[Postmortem]) -> HashMap<String, String> {
+    let mut dates = HashMap::new();
+    let Ok(repo) = git2::Repository::discover(&project.root) else {
+        return dates;
+    };
+    let Some(workdir) = repo.workdir().and_then(|w| std::fs::canonicalize(w).ok()) else {
+        return dates;
+    };
+    let wanted: HashSet<&str> = postmortems.iter().map(|pm| pm.path.as_str()).collect();
+    let src = project.src_dir();
+    let src_rel = src
+        .strip_prefix(&workdir)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let Ok(mut walk) = repo.revwalk() else {
+        return dates;
+    };
+    if walk.push_head().is_err() {
+        return dates;
+    }
+    for oid in walk.flatten().take(20_000) {
+        let Ok(commit) = repo.find_commit(oid) else {
+            continue;
+        };
+        let Ok(tree) = commit.tree() else { continue };
+        let parent = commit.parent(0).ok().and_then(|p| p.tree().ok());
+        let mut options = git2::DiffOptions::new();
+        if !src_rel.is_empty() {
+            options.pathspec(&src_rel);
+        }
+        let Ok(diff) = repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut options))
+        else {
+            continue;
+        };
+        let date = Timestamp::from_second(commit.time().seconds())
+            .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date().to_string())
+            .unwrap_or_default();
+        for delta in diff.deltas() {
+            let Some(path) = delta.new_file().path() else {
+                continue;
+            };
+            let path = path.to_string_lossy().replace('\\', "/");
+            if wanted.contains(path.as_str()) {
+                dates.entry(path).or_insert_with(|| date.clone());
+            }
+        }
+        if dates.len() == wanted.len() {
+            break;
+        }
+    }
+    dates
+}

@@ -1,0 +1,276 @@
+//! Pages from templates. The built-in theme lives in `theme/` and is part of
+//! the binary; a project overrides any template or asset by putting a file
+//! of the same name in `theme/templates/` or `theme/assets/` next to
+//! `pmbook.toml`. Templates are MiniJinja with HTML auto-escaping: a value
+//! from a postmortem is escaped unless the builder rendered it safely itself
+//! (Markdown through comrak's safe mode, SVG with every text escaped).
+
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use minijinja::{AutoEscape, Environment, Value, context};
+use rayon::prelude::*;
+
+use super::BuildOptions;
+use super::data::{Incident, Site};
+use super::fishbone::escape_xml;
+use super::output::Staging;
+use super::search;
+use crate::config::Project;
+use crate::error::Error;
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("theme/templates/base.html")),
+    ("macros.html", include_str!("theme/templates/macros.html")),
+    ("index.html", include_str!("theme/templates/index.html")),
+    (
+        "incident.html",
+        include_str!("theme/templates/incident.html"),
+    ),
+    ("terms.html", include_str!("theme/templates/terms.html")),
+    ("term.html", include_str!("theme/templates/term.html")),
+    (
+        "timeline.html",
+        include_str!("theme/templates/timeline.html"),
+    ),
+    ("actions.html", include_str!("theme/templates/actions.html")),
+    ("metrics.html", include_str!("theme/templates/metrics.html")),
+    ("search.html", include_str!("theme/templates/search.html")),
+    ("404.html", include_str!("theme/templates/404.html")),
+    ("feed.xml", include_str!("theme/templates/feed.xml")),
+];
+
+const ASSETS: &[(&str, &str)] = &[
+    ("pmbook.css", include_str!("theme/assets/pmbook.css")),
+    ("pmbook.js", include_str!("theme/assets/pmbook.js")),
+    ("search.js", include_str!("theme/assets/search.js")),
+];
+
+/// The template environment, with the project's overrides.
+fn environment(theme: PathBuf) -> Environment<'static> {
+    let mut env = Environment::new();
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .build()
+        .expect("the default delimiters are valid");
+    env.set_syntax(syntax);
+    env.set_loader(move |name| {
+        let custom = theme.join("templates").join(name);
+        if let Ok(text) = std::fs::read_to_string(&custom) {
+            return Ok(Some(text));
+        }
+        Ok(TEMPLATES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| t.to_string()))
+    });
+    // Escape `& < > " '` like MiniJinja does, but keep `/` as it is, so that
+    // relative links stay readable in the output.
+    env.set_formatter(|out, state, value| {
+        let plain = !value.is_safe() && !value.is_undefined() && !value.is_none();
+        if matches!(state.auto_escape(), AutoEscape::Html) && plain {
+            out.write_str(&escape_xml(&value.to_string())).map_err(|e| {
+                minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
+            })
+        } else {
+            minijinja::escape_formatter(out, state, value)
+        }
+    });
+    env
+}
+
+fn asset(theme: &Path, name: &str, builtin: &str) -> String {
+    std::fs::read_to_string(theme.join("assets").join(name)).unwrap_or_else(|_| builtin.to_owned())
+}
+
+fn template_error(name: &str, e: minijinja::Error) -> Error {
+    Error::Config(format!("cannot render {name}: {e:#}"))
+}
+
+/// Renders every page into `staging`; returns the number of pages.
+pub fn render_all(
+    project: &Project,
+    site: &Site,
+    staging: &Staging,
+    options: &BuildOptions,
+) -> Result<usize, Error> {
+    let theme = project.root.join("theme");
+    let env = environment(theme.clone());
+    let render = |name: &str, root: &str, ctx: Value| -> Result<String, Error> {
+        let template = env
+            .get_template(name)
+            .map_err(|e| template_error(name, e))?;
+        let full = context! {
+            root => root,
+            site => context! { title => &site.title, public => site.public },
+            ..ctx
+        };
+        template.render(full).map_err(|e| template_error(name, e))
+    };
+    let progress = if options.progress {
+        let bar = ProgressBar::with_draw_target(
+            Some(site.incidents.len() as u64),
+            ProgressDrawTarget::stderr(),
+        );
+        bar.set_style(
+            ProgressStyle::with_template("{msg} {bar:40} {pos}/{len}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.set_message("rendering incidents");
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+
+    site.incidents
+        .par_iter()
+        .try_for_each(|incident| -> Result<(), Error> {
+            let html = render(
+                "incident.html",
+                "../",
+                context! { page => v(incident), title => &incident.title },
+            )?;
+            staging.write(&incident.url, html.as_bytes())?;
+            progress.inc(1);
+            Ok(())
+        })?;
+    progress.finish_and_clear();
+    let mut pages = site.incidents.len();
+
+    let list = |indices: &[usize]| -> Vec<&Incident> {
+        indices.iter().map(|&i| &site.incidents[i]).collect()
+    };
+    for index in &site.indexes {
+        let overview: Vec<Value> = index
+            .terms
+            .iter()
+            .map(|t| context! { name => &t.name, url => format!("{}.html", t.slug), count => t.incidents.len() })
+            .collect();
+        let html = render(
+            "terms.html",
+            "../",
+            context! { title => index.title, kind => index.kind, terms => overview },
+        )?;
+        staging.write(&format!("{}/index.html", index.kind), html.as_bytes())?;
+        pages += 1;
+        index
+            .terms
+            .par_iter()
+            .try_for_each(|term| -> Result<(), Error> {
+                let html = render(
+                    "term.html",
+                    "../",
+                    context! {
+                        title => format!("{}: {}", index.title, term.name),
+                        index_title => index.title,
+                        name => &term.name,
+                        incidents => v(list(&term.incidents)),
+                    },
+                )?;
+                staging.write(
+                    &format!("{}/{}.html", index.kind, term.slug),
+                    html.as_bytes(),
+                )
+            })?;
+        pages += index.terms.len();
+    }
+
+    let months = months(site);
+    let open: Vec<_> = site.actions.iter().filter(|a| a.status == "open").collect();
+    let overdue: Vec<_> = open.iter().filter(|a| a.overdue).copied().collect();
+    let latest: Vec<&Incident> = site.incidents.iter().take(10).collect();
+    let top_level = [
+        (
+            "index.html",
+            "index.html",
+            context! {
+                title => &site.title,
+                latest => v(latest),
+                open_count => open.len(),
+                overdue_count => overdue.len(),
+                overdue => v(overdue.iter().take(10).collect::<Vec<_>>()),
+                incident_count => site.incidents.len(),
+            },
+        ),
+        (
+            "timeline.html",
+            "timeline.html",
+            context! { title => "Timeline", years => months },
+        ),
+        (
+            "actions.html",
+            "actions.html",
+            context! { title => "Action items", actions => v(&site.actions) },
+        ),
+        (
+            "metrics.html",
+            "metrics.html",
+            context! { title => "Metrics", incident_count => site.incidents.len() },
+        ),
+        ("search.html", "search.html", context! { title => "Search" }),
+        (
+            "404.html",
+            "404.html",
+            context! { title => "Page not found" },
+        ),
+    ];
+    for (template, path, ctx) in top_level {
+        let html = render(template, "", ctx)?;
+        staging.write(path, html.as_bytes())?;
+        pages += 1;
+    }
+    let feed = render(
+        "feed.xml",
+        "",
+        context! { entries => v(site.incidents.iter().take(50).collect::<Vec<_>>()), updated => site.incidents.first().map(|i| &i.date) },
+    )?;
+    staging.write("feed.xml", feed.as_bytes())?;
+    staging.write("search-index.js", search::index_script(site).as_bytes())?;
+    for (name, builtin) in ASSETS {
+        staging.write(
+            &format!("assets/{name}"),
+            asset(&theme, name, builtin).as_bytes(),
+        )?;
+    }
+    Ok(pages)
+}
+
+/// A serializable value for a template.
+fn v<T: serde::Serialize>(value: T) -> Value {
+    Value::from(minijinja::value::Serde(value))
+}
+
+/// The incidents of one month (`YYYY-MM`).
+type Month<'a> = (String, Vec<&'a Incident>);
+
+/// Incidents by year and month, newest first.
+fn months(site: &Site) -> Vec<Value> {
+    let mut years: Vec<(String, Vec<Month>)> = Vec::new();
+    for incident in &site.incidents {
+        let year = incident
+            .month
+            .split('-')
+            .next()
+            .unwrap_or("undated")
+            .to_owned();
+        if years.last().is_none_or(|(y, _)| *y != year) {
+            years.push((year.clone(), Vec::new()));
+        }
+        let months = &mut years.last_mut().expect("just pushed").1;
+        if months.last().is_none_or(|(m, _)| *m != incident.month) {
+            months.push((incident.month.clone(), Vec::new()));
+        }
+        months.last_mut().expect("just pushed").1.push(incident);
+    }
+    years
+        .into_iter()
+        .map(|(year, months)| {
+            let months: Vec<Value> = months
+                .into_iter()
+                .map(|(month, incidents)| context! { month => month, incidents => v(incidents) })
+                .collect();
+            context! { year => year, months => months }
+        })
+        .collect()
+}

@@ -1,0 +1,85 @@
+// pmbook search: matches every query word as a prefix of a word of the
+// incident (title, fields and text), with facet filters. The index is
+// `search-index.js`, a script, so search works from file:// too. Results are
+// built with textContent: nothing from the index is parsed as HTML.
+(function () {
+  "use strict";
+  var docs = window.pmbookSearch || [];
+  var form = document.getElementById("search-form");
+  var query = document.getElementById("search-query");
+  var results = document.getElementById("search-results");
+  var status = document.getElementById("search-status");
+  var facets = { severity: "s", service: "v", tag: "g" };
+
+  function fill(select, key) {
+    var values = {};
+    docs.forEach(function (d) { [].concat(d[key]).forEach(function (v) { if (v) { values[v] = true; } }); });
+    Object.keys(values).sort().forEach(function (v) {
+      var option = document.createElement("option");
+      option.value = v;
+      option.textContent = v;
+      select.appendChild(option);
+    });
+  }
+
+  function words(text) {
+    return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w.length > 0; });
+  }
+
+  function matches(doc, terms) {
+    var haystack = " " + doc.w + " ";
+    var title = doc.t.toLowerCase();
+    return terms.every(function (term) {
+      return haystack.indexOf(" " + term) >= 0 || title.indexOf(term) >= 0;
+    });
+  }
+
+  function run() {
+    var terms = words(query.value);
+    var wanted = {};
+    Object.keys(facets).forEach(function (name) { wanted[name] = form.elements[name].value; });
+    var found = docs.filter(function (doc) {
+      return Object.keys(facets).every(function (name) {
+        return !wanted[name] || [].concat(doc[facets[name]]).indexOf(wanted[name]) >= 0;
+      }) && (terms.length === 0 || matches(doc, terms));
+    });
+    var filtered = terms.length > 0 || Object.keys(wanted).some(function (k) { return wanted[k]; });
+    results.textContent = "";
+    if (!filtered) {
+      status.textContent = docs.length + " incidents. Type words to search, or pick a filter.";
+      return;
+    }
+    status.textContent = found.length + (found.length === 1 ? " incident found." : " incidents found.");
+    found.slice(0, 200).forEach(function (doc) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = doc.u;
+      link.textContent = doc.t;
+      var meta = document.createElement("div");
+      meta.className = "meta";
+      meta.textContent = [doc.d, doc.s].concat(doc.v).join(" · ");
+      var summary = document.createElement("div");
+      summary.textContent = doc.m;
+      item.appendChild(link);
+      item.appendChild(meta);
+      item.appendChild(summary);
+      results.appendChild(item);
+    });
+    var params = new URLSearchParams();
+    if (query.value) { params.set("q", query.value); }
+    Object.keys(wanted).forEach(function (k) { if (wanted[k]) { params.set(k, wanted[k]); } });
+    try {
+      history.replaceState(null, "", "?" + params.toString());
+    } catch (e) {
+      // Some browsers refuse history changes on file:// pages; the results still show.
+    }
+  }
+
+  Object.keys(facets).forEach(function (name) { fill(form.elements[name], facets[name]); });
+  var params = new URLSearchParams(location.search);
+  query.value = params.get("q") || "";
+  Object.keys(facets).forEach(function (name) { form.elements[name].value = params.get(name) || ""; });
+  form.addEventListener("input", run);
+  form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
+  run();
+})();

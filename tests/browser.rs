@@ -1,0 +1,290 @@
+//! The built site in a real headless Chromium: navigation, search, indexes,
+//! the theme toggle, console errors and script payloads. CI installs
+//! Debian's `chromium` and sets `PMBOOK_REQUIRE_BROWSER=1`, so these tests
+//! cannot be skipped there.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use common::{Project, stderr, valid_with};
+use headless_chrome::protocol::cdp::Log::LogEntryLevel;
+use headless_chrome::protocol::cdp::types::Event;
+use headless_chrome::{Browser, LaunchOptions, Tab};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn browser() -> Option<Browser> {
+    if !Path::new(CHROMIUM).exists() {
+        assert!(
+            std::env::var_os("PMBOOK_REQUIRE_BROWSER").is_none(),
+            "Chromium is required here but {CHROMIUM} is missing (apt-get install chromium)"
+        );
+        eprintln!("skipped: {CHROMIUM} is not installed");
+        return None;
+    }
+    let args = [
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--allow-file-access-from-files",
+    ]
+    .map(std::ffi::OsStr::new);
+    let options = LaunchOptions::default_builder()
+        .path(Some(PathBuf::from(CHROMIUM)))
+        .sandbox(false)
+        .headless(true)
+        .window_size(Some((1280, 900)))
+        .args(args.to_vec())
+        .idle_browser_timeout(std::time::Duration::from_secs(120))
+        .build()
+        .expect("launch options");
+    Some(Browser::new(options).expect("Chromium starts"))
+}
+
+/// Builds `project` into `out/` and returns the `file://` URL of the site.
+fn build(project: &Project) -> String {
+    let output = project
+        .pmbook()
+        .args(["build", "--out", "out"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    format!("file://{}/", project.path().join("out").display())
+}
+
+fn example() -> Project {
+    let project = Project::new();
+    common::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("book/example"),
+        project.path(),
+    );
+    project
+}
+
+/// Errors logged or thrown in `tab`, collected as they happen.
+fn collect_errors(tab: &Arc<Tab>) -> Arc<Mutex<Vec<String>>> {
+    let errors = Arc::new(Mutex::new(Vec::new()));
+    let sink = errors.clone();
+    tab.enable_log().unwrap();
+    tab.enable_runtime().unwrap();
+    tab.add_event_listener(Arc::new(move |event: &Event| {
+        let message = match event {
+            Event::LogEntryAdded(e) if e.params.entry.level == LogEntryLevel::Error => {
+                Some(e.params.entry.text.clone())
+            }
+            Event::RuntimeExceptionThrown(e) => {
+                Some(format!("{:?}", e.params.exception_details.text))
+            }
+            Event::PageJavascriptDialogOpening(e) => Some(format!("dialog: {}", e.params.message)),
+            _ => None,
+        };
+        if let Some(message) = message {
+            sink.lock().unwrap().push(message);
+        }
+    }))
+    .unwrap();
+    errors
+}
+
+fn open(tab: &Tab, url: &str) {
+    tab.navigate_to(url)
+        .and_then(|t| t.wait_until_navigated())
+        .unwrap_or_else(|e| panic!("{url}: {e}"));
+}
+
+/// Clicks the element and waits for the page it leads to.
+fn follow(tab: &Tab, selector: &str) {
+    let before = tab.get_url();
+    tab.wait_for_element(selector).unwrap().click().unwrap();
+    for _ in 0..100 {
+        if tab.get_url() != before {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    tab.wait_until_navigated().unwrap();
+    tab.wait_for_element("main").unwrap();
+}
+
+fn eval(tab: &Tab, js: &str) -> String {
+    let value = tab.evaluate(js, false).unwrap().value.unwrap_or_default();
+    match value {
+        serde_json::Value::String(s) => s,
+        other => other.to_string(),
+    }
+}
+
+#[test]
+fn readers_navigate_search_and_filter_the_example_site() {
+    let Some(browser) = browser() else { return };
+    let project = example();
+    let site = build(&project);
+    let tab = browser.new_tab().unwrap();
+    let errors = collect_errors(&tab);
+
+    // The sidebar leads to an incident page.
+    open(&tab, &format!("{site}index.html"));
+    follow(&tab, ".sidebar a[href='timeline.html']");
+    assert!(
+        tab.get_url().ends_with("/timeline.html"),
+        "{}",
+        tab.get_url()
+    );
+    follow(&tab, "a[href='incidents/2026-11-03-checkout-latency.html']");
+    assert_eq!(
+        eval(&tab, "document.querySelector('h1').textContent"),
+        "Checkout latency after cache deploy"
+    );
+
+    // Search finds an incident by a word that appears only in its body.
+    open(&tab, &format!("{site}search.html?q=ketama"));
+    tab.wait_for_element("#search-results li a").unwrap();
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelectorAll('#search-results li').length"
+        ),
+        "1"
+    );
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelector('#search-results li a').textContent"
+        ),
+        "Checkout latency after cache deploy"
+    );
+    // Typing in the box searches too, and facets narrow the results.
+    let input = tab.wait_for_element("#search-query").unwrap();
+    input.click().unwrap();
+    tab.evaluate("document.getElementById('search-query').value = ''", false)
+        .unwrap();
+    tab.type_str("cache").unwrap();
+    let all = eval(
+        &tab,
+        "document.querySelectorAll('#search-results li').length",
+    );
+    tab.evaluate(
+        "const s = document.getElementById('facet-severity'); s.value = 'SEV2'; s.dispatchEvent(new Event('input', {bubbles: true}))",
+        false,
+    )
+    .unwrap();
+    let sev2 = eval(
+        &tab,
+        "document.querySelectorAll('#search-results li').length",
+    );
+    assert!(
+        all.parse::<u32>().unwrap() > sev2.parse::<u32>().unwrap(),
+        "{all} then {sev2}"
+    );
+    assert!(sev2.parse::<u32>().unwrap() >= 1);
+
+    // A service index lists its incidents.
+    open(&tab, &format!("{site}services/payments.html"));
+    let listed = eval(
+        &tab,
+        "[...document.querySelectorAll('table.incidents tbody a[href^=\"../incidents/\"]')].map(a => a.textContent).join('|')",
+    );
+    assert!(
+        listed.contains("Payment") || listed.contains("payment") || listed.contains("PSP"),
+        "{listed}"
+    );
+    assert_eq!(listed.split('|').count(), 2, "{listed}");
+
+    // The theme toggle persists across pages.
+    open(&tab, &format!("{site}index.html"));
+    let before = eval(&tab, "document.documentElement.dataset.theme");
+    tab.wait_for_element("#theme-toggle")
+        .unwrap()
+        .click()
+        .unwrap();
+    let after = eval(&tab, "document.documentElement.dataset.theme");
+    assert_ne!(before, after);
+    open(&tab, &format!("{site}timeline.html"));
+    assert_eq!(eval(&tab, "document.documentElement.dataset.theme"), after);
+
+    // The action board filters in the page.
+    open(&tab, &format!("{site}actions.html#overdue"));
+    let visible = eval(
+        &tab,
+        "[...document.querySelectorAll('tr.action')].filter(r => !r.hidden).length",
+    );
+    let overdue = eval(
+        &tab,
+        "document.querySelectorAll('tr.action.overdue').length",
+    );
+    assert_eq!(visible, overdue);
+
+    // No page logs an error.
+    for page in [
+        "index.html",
+        "timeline.html",
+        "actions.html",
+        "metrics.html",
+        "search.html",
+        "404.html",
+        "services/index.html",
+        "severities/sev2.html",
+        "tags/index.html",
+        "causes/external.html",
+        "incidents/2024-11-29-checkout-black-friday-capacity.html",
+    ] {
+        open(&tab, &format!("{site}{page}"));
+        tab.wait_for_element("main").unwrap();
+    }
+    let errors = errors.lock().unwrap();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+}
+
+#[test]
+fn script_payloads_in_a_postmortem_never_run() {
+    let Some(browser) = browser() else { return };
+    let project = Project::new();
+    let id = "2026-11-03-checkout-latency";
+    let hostile = valid_with("Checkout latency after cache deploy", "<script>window.pwned='title'</script><img src=x onerror=window.pwned='title-img'>")
+        .replace("\"deploy\"]", "\"<img src=x onerror=window.pwned='tag'>\"]")
+        .replace(
+            "12 % of checkouts",
+            "<script>window.pwned='body'</script> <img src=x onerror=\"window.pwned='img'\"> <svg onload=\"window.pwned='svg'\"></svg> <a id=\"js\" href=\"javascript:window.pwned='link'\">link</a> [md](javascript:window.pwned='md') 12 % of checkouts",
+        )
+        .replace("- **Tooling**:", "- **<img src=x onerror=window.pwned='bone'>**:");
+    project.postmortem(&format!("{id}.md"), hostile);
+    let site = build(&project);
+    let tab = browser.new_tab().unwrap();
+    let errors = collect_errors(&tab);
+    for page in [
+        format!("incidents/{id}.html"),
+        "index.html".to_owned(),
+        "search.html?q=checkout".to_owned(),
+        "tags/index.html".to_owned(),
+        "actions.html".to_owned(),
+        "feed.xml".to_owned(),
+    ] {
+        open(&tab, &format!("{site}{page}"));
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert_eq!(
+            eval(&tab, "String(window.pwned)"),
+            "undefined",
+            "a payload ran on {page}"
+        );
+    }
+    // Links that made it through are harmless when clicked.
+    open(&tab, &format!("{site}incidents/{id}.html"));
+    let clicked = eval(
+        &tab,
+        "[...document.querySelectorAll('main a')].filter(a => a.protocol === 'javascript:').length",
+    );
+    assert_eq!(clicked, "0");
+    let dialogs: Vec<String> = errors
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|e| e.starts_with("dialog"))
+        .cloned()
+        .collect();
+    assert!(dialogs.is_empty(), "{dialogs:?}");
+}

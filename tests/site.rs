@@ -1,0 +1,314 @@
+//! `pmbook build`: pages, links, determinism, the public edition, safety and
+//! the output directory.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::{Project, VALID, stderr, valid_with};
+use predicates::prelude::*;
+
+const ID: &str = "2026-11-03-checkout-latency";
+
+fn example() -> Project {
+    let project = Project::new();
+    common::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("book/example"),
+        project.path(),
+    );
+    project
+}
+
+fn build(project: &Project, extra: &[&str]) -> PathBuf {
+    let out = project.path().join("out");
+    let mut cmd = project.pmbook();
+    cmd.args(["build", "--out", "out"]).args(extra);
+    let output = cmd.output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    out
+}
+
+/// Every file of a directory tree: relative path → bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// The targets of `href` and `src` attributes in an HTML page.
+fn links(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(at) = rest.find(attr) {
+            rest = &rest[at + attr.len()..];
+            let end = rest.find('"').unwrap();
+            found.push(rest[..end].to_owned());
+        }
+    }
+    found
+}
+
+#[test]
+fn the_example_site_has_every_page_and_no_broken_link() {
+    let project = example();
+    let out = build(&project, &["--today", "2026-11-23"]);
+    let files = tree(&out);
+    for page in [
+        "index.html",
+        "timeline.html",
+        "actions.html",
+        "metrics.html",
+        "search.html",
+        "404.html",
+        "feed.xml",
+        "search-index.js",
+        "assets/pmbook.css",
+        "assets/pmbook.js",
+        "assets/search.js",
+        "services/index.html",
+        "services/checkout.html",
+        "severities/index.html",
+        "severities/sev1.html",
+        "tags/index.html",
+        "causes/index.html",
+        "causes/process.html",
+        "incidents/2026-11-03-checkout-latency.html",
+    ] {
+        assert!(files.contains_key(page), "missing {page}");
+    }
+    assert!(
+        !files.contains_key("incidents/2026-11-19-notifications-sms-delay.html"),
+        "drafts are left out"
+    );
+    let mut checked = 0;
+    for (path, bytes) in &files {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes.clone()).unwrap();
+        let dir = Path::new(path).parent().unwrap();
+        for link in links(&html) {
+            if link.starts_with("http") || link.starts_with('#') || link.starts_with("mailto:") {
+                continue;
+            }
+            assert!(!link.starts_with('/'), "{path}: absolute link {link}");
+            let target = link.split(['#', '?']).next().unwrap();
+            let resolved = normalize(&dir.join(target));
+            assert!(
+                files.contains_key(&resolved),
+                "{path}: broken link {link} ({resolved})"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 500, "only {checked} links checked");
+}
+
+fn normalize(path: &Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            std::path::Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
+            _ => {}
+        }
+    }
+    parts.join("/")
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let project = example();
+    let first = tree(&build(&project, &["--today", "2026-11-23"]));
+    let second = tree(&build(&project, &["--today", "2026-11-23"]));
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &first {
+        assert!(second[path] == *bytes, "{path} differs between builds");
+    }
+}
+
+#[test]
+fn the_public_edition_holds_no_internal_material() {
+    const MARKER: &str = "ZZINTERNALZZ";
+    let project = Project::new();
+    // An internal postmortem: every byte of it is internal.
+    let internal = valid_with(ID, "2026-10-01-internal")
+        .replace(
+            "Checkout latency after cache deploy",
+            &format!("{MARKER} title"),
+        )
+        .replace("\"cache\"", &format!("\"{MARKER}-service\""))
+        .replace("\"deploy\"]", &format!("\"{MARKER}-tag\"]"))
+        .replace("12 % of checkouts", &format!("{MARKER} impact"));
+    project.postmortem("2026-10-01-internal.md", internal);
+    // A public postmortem with internal parts: authors, owners, a section.
+    let public = valid_with("visibility = \"internal\"", "visibility = \"public\"")
+        .replace(
+            "authors = [\"alice\"]",
+            &format!("authors = [\"{MARKER}-author\"]"),
+        )
+        .replace("owner: @alice", &format!("owner: @{MARKER}owner"))
+        .replace(
+            "## Lessons learned",
+            &format!("## Internal notes\n\n{MARKER} notes: the pager rota.\n\n## Lessons learned"),
+        );
+    let public = public.replace(
+        "visibility = \"public\"",
+        "related = [\"2026-10-01-internal\"]\nvisibility = \"public\"",
+    );
+    project.postmortem(&format!("{ID}.md"), &public);
+    project.file(
+        "pmbook.toml",
+        "[site]\nedit_url = \"https://git.example.com/edit/{path}\"\n",
+    );
+    let out = build(&project, &["--public"]);
+    let files = tree(&out);
+    assert!(files.contains_key(&format!("incidents/{ID}.html")));
+    for (path, bytes) in &files {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(!text.contains(MARKER), "{path} leaks internal material");
+        assert!(
+            !text.contains("2026-10-01-internal"),
+            "{path} names the internal incident"
+        );
+        assert!(!text.contains("git.example.com"), "{path} has an edit link");
+    }
+    // The internal build has all of it.
+    let internal_files = tree(&build(&project, &[]));
+    assert!(
+        internal_files
+            .values()
+            .any(|b| String::from_utf8_lossy(b).contains(MARKER))
+    );
+}
+
+#[test]
+fn values_from_postmortems_are_escaped_and_raw_html_is_removed() {
+    let project = Project::new();
+    let hostile = valid_with("Checkout latency after cache deploy", "<script>alert('title')</script>")
+        .replace("\"deploy\"]", "\"<img src=x onerror=alert(1)>\"]")
+        .replace(
+            "12 % of checkouts",
+            "<script>alert('body')</script> <a href=\"javascript:alert(1)\">x</a> [y](javascript:alert(2)) <img src=x onerror=\"alert(3)\"> <iframe src=\"https://evil.example\"></iframe> 12 % of checkouts",
+        )
+        .replace("Add a canary stage", "<b onmouseover=alert(4)>Add</b> a canary stage")
+        .replace("- **Tooling**:", "- **<svg/onload=alert(5)>**:");
+    project.postmortem(&format!("{ID}.md"), hostile);
+    let out = build(&project, &[]);
+    // An element with an event handler, or a script, frame or svg element
+    // that is not the builder's own.
+    let handler = regex::Regex::new(r"(?i)<[a-z][^>]*\son[a-z]+\s*=").unwrap();
+    let element = regex::Regex::new(r"(?i)<(script>|iframe|svg/|img src=x)").unwrap();
+    for (path, bytes) in tree(&out) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !handler.is_match(&text),
+            "{path} has an event handler attribute"
+        );
+        assert!(!element.is_match(&text), "{path} has a foreign element");
+        assert!(
+            !text.contains("javascript:"),
+            "{path} has a javascript: link"
+        );
+    }
+    let page = std::fs::read_to_string(out.join(format!("incidents/{ID}.html"))).unwrap();
+    assert!(
+        page.contains("<h1>&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;</h1>"),
+        "the title is shown escaped"
+    );
+}
+
+#[test]
+fn a_directory_pmbook_did_not_make_is_never_replaced() {
+    let project = Project::new();
+    project.postmortem(&format!("{ID}.md"), VALID);
+    project.file("out/precious.txt", "keep me");
+    project
+        .pmbook()
+        .args(["build", "--out", "out"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not made by `pmbook build`"));
+    assert_eq!(
+        std::fs::read_to_string(project.path().join("out/precious.txt")).unwrap(),
+        "keep me"
+    );
+
+    std::fs::remove_dir_all(project.path().join("out")).unwrap();
+    build(&project, &[]);
+    build(&project, &[]);
+    assert!(project.path().join("out/.pmbook-site").exists());
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_intact() {
+    let project = Project::new();
+    project.postmortem(&format!("{ID}.md"), VALID);
+    let out = build(&project, &[]);
+    let before = tree(&out);
+    project.file("theme/templates/incident.html", "{% for x in %}broken");
+    project
+        .pmbook()
+        .args(["build", "--out", "out"])
+        .assert()
+        .code(2);
+    assert_eq!(tree(&out), before);
+    let leftovers: Vec<_> = std::fs::read_dir(project.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("pmbook-tmp") || n.contains("pmbook-old"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn unsafe_ids_never_become_paths() {
+    let project = Project::new();
+    project.postmortem(
+        "evil.md",
+        VALID.replace(&format!("id = \"{ID}\""), "id = \"../../escaped\""),
+    );
+    project.postmortem(&format!("{ID}.md"), VALID);
+    let output = project
+        .pmbook()
+        .args(["build", "--out", "site/out"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(stderr(&output).contains("left out of the site: postmortems/evil.md"));
+    assert!(!project.path().join("escaped.html").exists());
+    assert!(!project.path().join("site/escaped.html").exists());
+}
+
+#[test]
+fn incident_page_snapshot() {
+    let project = Project::new();
+    project.postmortem(&format!("{ID}.md"), VALID);
+    project.file(
+        "pmbook.toml",
+        "[actions]\nticket_url = \"https://tracker.example.com/browse/{ticket}\"\n",
+    );
+    let out = build(&project, &[]);
+    let page = std::fs::read_to_string(out.join(format!("incidents/{ID}.html"))).unwrap();
+    insta::assert_snapshot!("incident-page", page);
+    let services = std::fs::read_to_string(out.join("services/index.html")).unwrap();
+    insta::assert_snapshot!("services-index", services);
+}
