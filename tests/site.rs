@@ -312,3 +312,93 @@ fn incident_page_snapshot() {
     let services = std::fs::read_to_string(out.join("services/index.html")).unwrap();
     insta::assert_snapshot!("services-index", services);
 }
+
+/// The numbers `pmbook stats` prints for the metrics fixture.
+fn stats_json(project: &Project) -> serde_json::Value {
+    let output = project
+        .pmbook()
+        .args(["stats", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// `1h 05m`, as the site writes minutes.
+fn human(minutes: f64) -> String {
+    let total = minutes.round() as u64;
+    let (days, hours, mins) = (total / 1440, total % 1440 / 60, total % 60);
+    match (days, hours) {
+        (0, 0) => format!("{mins}m"),
+        (0, _) => format!("{hours}h {mins:02}m"),
+        _ => format!("{days}d {hours:02}h {mins:02}m"),
+    }
+}
+
+#[test]
+fn the_site_shows_the_numbers_of_stats() {
+    let project = Project::from_fixture("metrics");
+    let stats = stats_json(&project);
+    let out = build(&project, &[]);
+    let page = std::fs::read_to_string(out.join("metrics.html")).unwrap();
+    let all_time = |label: &str| -> String {
+        let row = page
+            .split(&format!("<th scope=\"row\">{label}</th>"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no row {label}"));
+        let cells: Vec<&str> = row
+            .split("<td>")
+            .skip(1)
+            .take(2)
+            .map(|c| c.split("</td>").next().unwrap())
+            .collect();
+        cells[1].to_owned()
+    };
+    assert_eq!(all_time("Incidents"), stats["incidents"].to_string());
+    assert_eq!(
+        all_time("Time to detect, median"),
+        human(stats["time_to_detect"]["median_minutes"].as_f64().unwrap())
+    );
+    assert_eq!(
+        all_time("Time to resolve, median"),
+        human(stats["time_to_resolve"]["median_minutes"].as_f64().unwrap())
+    );
+    assert_eq!(
+        all_time("Time to resolve, p90"),
+        human(stats["time_to_resolve"]["p90_minutes"].as_f64().unwrap())
+    );
+    let share = |v: &serde_json::Value| format!("{:.1} %", v.as_f64().unwrap() * 100.0);
+    assert_eq!(
+        all_time("Caused by a change"),
+        share(&stats["change_failure"]["share"])
+    );
+    assert_eq!(
+        all_time("Recurring incidents"),
+        share(&stats["recurrence"]["share"])
+    );
+    assert_eq!(
+        all_time("Reviews in the window"),
+        format!(
+            "{} of {}",
+            stats["reviews"]["within_window"], stats["incidents"]
+        )
+    );
+    assert_eq!(
+        all_time("Open action items (overdue)"),
+        format!(
+            "{} ({})",
+            stats["actions"]["open"], stats["actions"]["overdue"]
+        )
+    );
+    // Every recurrence pair is listed, with links.
+    for pair in stats["recurrence"]["pairs"].as_array().unwrap() {
+        let later = pair["later"].as_str().unwrap();
+        assert!(
+            page.contains(&format!("href=\"incidents/{later}.html\"")),
+            "pair with {later} missing"
+        );
+    }
+    // The dashboard shows the same headline table.
+    let dashboard = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(dashboard.contains("<th scope=\"row\">Incidents</th><td>"));
+}

@@ -271,7 +271,14 @@ fn deployment_counts_are_checked() {
             "deployments.csv:1: expected a whole number of deployments",
         ));
     std::fs::remove_file(project.path().join("deployments.csv")).unwrap();
-    project.pmbook().arg("stats").assert().code(2);
+    project
+        .pmbook()
+        .arg("stats")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "(named by `[metrics] deployments_csv` in pmbook.toml)",
+        ));
 
     project.file("pmbook.toml", "[metrics.deployments]\n\"2026-1\" = 3\n");
     project

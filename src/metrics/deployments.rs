@@ -27,7 +27,13 @@ impl Deployments {
             return Ok(Deployments { months });
         };
         let path = project.root.join(csv);
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Error::Config(format!(
+                "{}: {e} (named by `[metrics] deployments_csv` in {})",
+                path.display(),
+                crate::config::FILE_NAME
+            ))
+        })?;
         for (line, month, count) in parse_csv(&text).map_err(|(line, message)| {
             Error::Config(format!("{}:{line}: {message}", path.display()))
         })? {

@@ -115,6 +115,39 @@ pub struct Incident {
     service_names: Vec<String>,
 }
 
+/// What lists, indexes and the feed show of an incident: small, so that a
+/// list of thousands of incidents does not copy their pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub url: &'a str,
+    pub status: &'a str,
+    pub severity: &'a str,
+    pub severity_class: &'a str,
+    pub services: &'a [Term],
+    pub date: &'a str,
+    pub summary: &'a str,
+    pub last_updated: Option<&'a str>,
+}
+
+impl Incident {
+    pub fn summary(&self) -> Summary<'_> {
+        Summary {
+            id: &self.id,
+            title: &self.title,
+            url: &self.url,
+            status: &self.status,
+            severity: &self.severity,
+            severity_class: &self.severity_class,
+            services: &self.services,
+            date: &self.date,
+            summary: &self.summary,
+            last_updated: self.last_updated.as_deref(),
+        }
+    }
+}
+
 /// A cross-incident index: services, severities, tags or causes.
 #[derive(Debug, Clone, Serialize)]
 pub struct Index {
@@ -139,6 +172,8 @@ pub struct Site {
     pub incidents: Vec<Incident>,
     pub indexes: Vec<Index>,
     pub actions: Vec<ActionRow>,
+    /// What the metrics read of each incident in the site.
+    pub metric_incidents: Vec<crate::metrics::Incident>,
     pub skipped: Vec<(String, String)>,
     pub public: bool,
 }
@@ -167,6 +202,10 @@ impl Site {
                 }
             })
             .collect();
+        let metric_incidents = included
+            .iter()
+            .filter_map(|pm| crate::metrics::Incident::from_postmortem(pm).ok())
+            .collect();
         let slugs = Slugs::new(&included);
         let mut incidents: Vec<Incident> = included
             .par_iter()
@@ -189,6 +228,7 @@ impl Site {
             incidents,
             indexes,
             actions,
+            metric_incidents,
             skipped,
             public: options.public,
         }

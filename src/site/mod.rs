@@ -9,6 +9,7 @@
 pub mod data;
 pub mod fishbone;
 pub mod markdown;
+pub mod metrics_view;
 pub mod output;
 pub mod render;
 pub mod search;
@@ -56,10 +57,11 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, E
             }
         })
         .collect();
+    let deployments = crate::metrics::Deployments::load(project)?;
     let last_updated = data::last_updated(project, &postmortems);
     let site = data::Site::new(project, postmortems, options, &last_updated);
     let staging = output::Staging::new(&options.out)?;
-    let pages = render::render_all(project, &site, &staging, options)?;
+    let pages = render::render_all(project, &site, &deployments, &staging, options)?;
     let out = staging.finish()?;
     Ok(BuildReport {
         out,

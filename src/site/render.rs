@@ -12,12 +12,14 @@ use minijinja::{AutoEscape, Environment, Value, context};
 use rayon::prelude::*;
 
 use super::BuildOptions;
-use super::data::{Incident, Site};
+use super::data::Site;
 use super::fishbone::escape_xml;
+use super::metrics_view::{self, MetricsInput};
 use super::output::Staging;
 use super::search;
 use crate::config::Project;
 use crate::error::Error;
+use crate::metrics::{Deployments, Filter};
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("theme/templates/base.html")),
@@ -92,6 +94,7 @@ fn template_error(name: &str, e: minijinja::Error) -> Error {
 pub fn render_all(
     project: &Project,
     site: &Site,
+    deployments: &Deployments,
     staging: &Staging,
     options: &BuildOptions,
 ) -> Result<usize, Error> {
@@ -138,8 +141,16 @@ pub fn render_all(
     progress.finish_and_clear();
     let mut pages = site.incidents.len();
 
-    let list = |indices: &[usize]| -> Vec<&Incident> {
-        indices.iter().map(|&i| &site.incidents[i]).collect()
+    // Each incident's list entry is converted once; lists share them.
+    let summaries: Vec<Value> = site.incidents.iter().map(|i| v(i.summary())).collect();
+    let list = |indices: &[usize]| -> Vec<Value> {
+        indices.iter().map(|&i| summaries[i].clone()).collect()
+    };
+    let figures = MetricsInput {
+        incidents: &site.metric_incidents,
+        config: &project.config,
+        deployments,
+        today: options.today,
     };
     for index in &site.indexes {
         let overview: Vec<Value> = index
@@ -158,6 +169,19 @@ pub fn render_all(
             .terms
             .par_iter()
             .try_for_each(|term| -> Result<(), Error> {
+                // Services and root causes get their own headline numbers.
+                let subset = match index.kind {
+                    "services" => Some(Filter {
+                        service: Some(term.name.clone()),
+                        ..Filter::default()
+                    }),
+                    "causes" => Some(Filter {
+                        root_cause_category: Some(term.name.clone()),
+                        ..Filter::default()
+                    }),
+                    _ => None,
+                };
+                let headline = subset.map(|f| v(figures.headline(&f)));
                 let html = render(
                     "term.html",
                     "../",
@@ -165,7 +189,8 @@ pub fn render_all(
                         title => format!("{}: {}", index.title, term.name),
                         index_title => index.title,
                         name => &term.name,
-                        incidents => v(list(&term.incidents)),
+                        incidents => list(&term.incidents),
+                        headline => headline,
                     },
                 )?;
                 staging.write(
@@ -176,21 +201,61 @@ pub fn render_all(
         pages += index.terms.len();
     }
 
-    let months = months(site);
+    let months = months(site, &summaries);
+    let all_time = figures.compute(&Filter::default());
+    let charts: Vec<Value> = metrics_view::charts(&all_time, &project.config)
+        .into_iter()
+        .map(|c| {
+            context! {
+                id => c.id,
+                title => c.title,
+                svg => Value::from_safe_string(c.svg),
+                head => c.head,
+                rows => c.rows,
+            }
+        })
+        .collect();
+    let known: std::collections::HashSet<&str> =
+        site.incidents.iter().map(|i| i.id.as_str()).collect();
+    let titles: std::collections::HashMap<&str, &str> = site
+        .incidents
+        .iter()
+        .map(|i| (i.id.as_str(), i.title.as_str()))
+        .collect();
+    let pairs: Vec<Value> = all_time
+        .recurrence
+        .pairs
+        .iter()
+        .filter(|p| known.contains(p.earlier.as_str()) && known.contains(p.later.as_str()))
+        .map(|p| {
+            context! {
+                earlier => titles.get(p.earlier.as_str()).copied(),
+                earlier_url => format!("incidents/{}.html", p.earlier),
+                later => titles.get(p.later.as_str()).copied(),
+                later_url => format!("incidents/{}.html", p.later),
+                service => &p.service,
+                category => &p.category,
+                days_apart => p.days_apart,
+            }
+        })
+        .collect();
+    let headline = v(figures.headline(&Filter::default()));
     let open: Vec<_> = site.actions.iter().filter(|a| a.status == "open").collect();
     let overdue: Vec<_> = open.iter().filter(|a| a.overdue).copied().collect();
-    let latest: Vec<&Incident> = site.incidents.iter().take(10).collect();
+    let latest: Vec<Value> = summaries.iter().take(10).cloned().collect();
     let top_level = [
         (
             "index.html",
             "index.html",
             context! {
                 title => &site.title,
-                latest => v(latest),
+                latest => latest,
                 open_count => open.len(),
                 overdue_count => overdue.len(),
                 overdue => v(overdue.iter().take(10).collect::<Vec<_>>()),
                 incident_count => site.incidents.len(),
+                headline => headline.clone(),
+                recent_days => metrics_view::RECENT_DAYS,
             },
         ),
         (
@@ -206,7 +271,16 @@ pub fn render_all(
         (
             "metrics.html",
             "metrics.html",
-            context! { title => "Metrics", incident_count => site.incidents.len() },
+            context! {
+                title => "Metrics",
+                headline => headline,
+                recent_days => metrics_view::RECENT_DAYS,
+                charts => charts,
+                pairs => pairs,
+                recurrence_window => all_time.recurrence.window_days,
+                recurrence_share => all_time.recurrence.share.map(|s| format!("{:.1} %", s * 100.0)),
+                recurring => all_time.recurrence.incidents,
+            },
         ),
         ("search.html", "search.html", context! { title => "Search" }),
         (
@@ -223,7 +297,7 @@ pub fn render_all(
     let feed = render(
         "feed.xml",
         "",
-        context! { entries => v(site.incidents.iter().take(50).collect::<Vec<_>>()), updated => site.incidents.first().map(|i| &i.date) },
+        context! { entries => summaries.iter().take(50).cloned().collect::<Vec<_>>(), updated => site.incidents.first().map(|i| &i.date) },
     )?;
     staging.write("feed.xml", feed.as_bytes())?;
     staging.write("search-index.js", search::index_script(site).as_bytes())?;
@@ -241,13 +315,13 @@ fn v<T: serde::Serialize>(value: T) -> Value {
     Value::from(minijinja::value::Serde(value))
 }
 
-/// The incidents of one month (`YYYY-MM`).
-type Month<'a> = (String, Vec<&'a Incident>);
+/// The incidents of one month (`YYYY-MM`), as list entries.
+type Month = (String, Vec<Value>);
 
 /// Incidents by year and month, newest first.
-fn months(site: &Site) -> Vec<Value> {
+fn months(site: &Site, summaries: &[Value]) -> Vec<Value> {
     let mut years: Vec<(String, Vec<Month>)> = Vec::new();
-    for incident in &site.incidents {
+    for (incident, summary) in site.incidents.iter().zip(summaries) {
         let year = incident
             .month
             .split('-')
@@ -261,14 +335,18 @@ fn months(site: &Site) -> Vec<Value> {
         if months.last().is_none_or(|(m, _)| *m != incident.month) {
             months.push((incident.month.clone(), Vec::new()));
         }
-        months.last_mut().expect("just pushed").1.push(incident);
+        months
+            .last_mut()
+            .expect("just pushed")
+            .1
+            .push(summary.clone());
     }
     years
         .into_iter()
         .map(|(year, months)| {
             let months: Vec<Value> = months
                 .into_iter()
-                .map(|(month, incidents)| context! { month => month, incidents => v(incidents) })
+                .map(|(month, incidents)| context! { month => month, incidents => incidents })
                 .collect();
             context! { year => year, months => months }
         })

@@ -1,0 +1,346 @@
+//! The metrics page, the dashboard's headline numbers and those of the
+//! service and root-cause pages. Every number comes from
+//! [`crate::metrics::compute`], the implementation `pmbook stats` uses, over
+//! the incidents the site shows.
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::charts::{self, Chart, Series, Unit};
+use crate::config::Config;
+use crate::metrics::{self, Deployments, DurationStats, Filter, Incident, Metrics, human_minutes};
+
+/// One headline number over two periods.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeadlineRow {
+    pub label: &'static str,
+    pub recent: String,
+    pub all: String,
+}
+
+/// A chart with its numbers as a table, for screen readers and copying.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartView {
+    pub id: &'static str,
+    pub title: String,
+    pub svg: String,
+    pub head: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The days "recent" covers in headline numbers.
+pub const RECENT_DAYS: i32 = 90;
+
+pub struct MetricsInput<'a> {
+    pub incidents: &'a [Incident],
+    pub config: &'a Config,
+    pub deployments: &'a Deployments,
+    pub today: Date,
+}
+
+impl MetricsInput<'_> {
+    pub fn compute(&self, filter: &Filter) -> Metrics {
+        metrics::compute(
+            self.incidents,
+            self.config,
+            self.deployments,
+            filter,
+            self.today,
+        )
+    }
+
+    /// Headline numbers of the incidents `base` selects: the last
+    /// [`RECENT_DAYS`] days and all time.
+    pub fn headline(&self, base: &Filter) -> Vec<HeadlineRow> {
+        let since = self.today.checked_sub((RECENT_DAYS - 1).days()).ok();
+        let recent = self.compute(&Filter {
+            since,
+            until: Some(self.today),
+            ..base.clone()
+        });
+        let all = self.compute(base);
+        let row = |label, f: &dyn Fn(&Metrics) -> String| HeadlineRow {
+            label,
+            recent: f(&recent),
+            all: f(&all),
+        };
+        vec![
+            row("Incidents", &|m| m.incidents.to_string()),
+            row("Time to detect, median", &|m| {
+                minutes(m.time_to_detect.median_minutes)
+            }),
+            row("Time to resolve, median", &|m| {
+                minutes(m.time_to_resolve.median_minutes)
+            }),
+            row("Time to resolve, p90", &|m| {
+                minutes(m.time_to_resolve.p90_minutes)
+            }),
+            row("Caused by a change", &|m| share(m.change_failure.share)),
+            row("Recurring incidents", &|m| share(m.recurrence.share)),
+            row("Reviews in the window", &|m| {
+                format!("{} of {}", m.reviews.within_window, m.incidents)
+            }),
+            row("Open action items (overdue)", &|m| {
+                format!("{} ({})", m.actions.open, m.actions.overdue)
+            }),
+        ]
+    }
+}
+
+fn minutes(value: Option<f64>) -> String {
+    value.map_or_else(|| "—".to_owned(), human_minutes)
+}
+
+fn share(value: Option<f64>) -> String {
+    value.map_or_else(|| "—".to_owned(), |s| format!("{:.1} %", s * 100.0))
+}
+
+fn duration_cells(stats: &DurationStats) -> [String; 3] {
+    [
+        stats.count.to_string(),
+        minutes(stats.median_minutes),
+        minutes(stats.p90_minutes),
+    ]
+}
+
+/// The charts of the metrics page, each with its table.
+pub fn charts(m: &Metrics, config: &Config) -> Vec<ChartView> {
+    let mut out = Vec::new();
+
+    // Incidents per month, stacked by severity.
+    let months: Vec<String> = m.months.iter().map(|r| r.month.to_string()).collect();
+    let mut severities: Vec<String> = config.lint.severities.clone();
+    for row in &m.months {
+        for (name, _) in &row.by_severity.0 {
+            if !severities.contains(name) {
+                severities.push(name.clone());
+            }
+        }
+    }
+    let counts: Vec<Vec<Option<f64>>> = severities
+        .iter()
+        .map(|s| {
+            m.months
+                .iter()
+                .map(|r| Some(r.by_severity.get(s) as f64))
+                .collect()
+        })
+        .collect();
+    let series: Vec<Series> = severities
+        .iter()
+        .zip(&counts)
+        .map(|(name, values)| Series { name, values })
+        .collect();
+    let chart = Chart {
+        id: "by-month",
+        title: "Incidents per month, by severity",
+        unit: Unit::Count,
+    };
+    out.push(ChartView {
+        id: "by-month",
+        title: chart.title.to_owned(),
+        svg: charts::stacked_bars(&chart, &months, &series),
+        head: std::iter::once("Month".to_owned())
+            .chain(severities.iter().cloned())
+            .collect(),
+        rows: m
+            .months
+            .iter()
+            .map(|r| {
+                std::iter::once(r.month.to_string())
+                    .chain(severities.iter().map(|s| r.by_severity.get(s).to_string()))
+                    .collect()
+            })
+            .collect(),
+    });
+
+    // Time to detect and to resolve per quarter.
+    let quarters: Vec<String> = m.quarters.iter().map(|q| q.quarter.to_string()).collect();
+    for (id, title, pick) in [
+        (
+            "detect",
+            "Time to detect per quarter",
+            (|q: &metrics::QuarterRow| &q.time_to_detect)
+                as fn(&metrics::QuarterRow) -> &DurationStats,
+        ),
+        (
+            "resolve",
+            "Time to resolve per quarter",
+            |q: &metrics::QuarterRow| &q.time_to_resolve,
+        ),
+    ] {
+        let median: Vec<Option<f64>> = m.quarters.iter().map(|q| pick(q).median_minutes).collect();
+        let p90: Vec<Option<f64>> = m.quarters.iter().map(|q| pick(q).p90_minutes).collect();
+        let series = [
+            Series {
+                name: "median",
+                values: &median,
+            },
+            Series {
+                name: "p90",
+                values: &p90,
+            },
+        ];
+        let chart = Chart {
+            id,
+            title,
+            unit: Unit::Minutes,
+        };
+        out.push(ChartView {
+            id,
+            title: title.to_owned(),
+            svg: charts::lines(&chart, &quarters, &series),
+            head: ["Quarter", "Incidents", "Median", "p90"]
+                .map(String::from)
+                .to_vec(),
+            rows: m
+                .quarters
+                .iter()
+                .map(|q| {
+                    let [count, median, p90] = duration_cells(pick(q));
+                    vec![q.quarter.to_string(), count, median, p90]
+                })
+                .collect(),
+        });
+    }
+
+    // Change failure per quarter.
+    let shares: Vec<Option<f64>> = m.quarters.iter().map(|q| q.change_failure.share).collect();
+    let rates: Vec<Option<f64>> = m.quarters.iter().map(|q| q.change_failure.rate).collect();
+    let mut series = vec![Series {
+        name: "share of incidents caused by a change",
+        values: &shares,
+    }];
+    if rates.iter().any(Option::is_some) {
+        series.push(Series {
+            name: "change failure rate (of deployments)",
+            values: &rates,
+        });
+    }
+    let chart = Chart {
+        id: "change-failure",
+        title: "Change failure per quarter",
+        unit: Unit::Share,
+    };
+    out.push(ChartView {
+        id: "change-failure",
+        title: chart.title.to_owned(),
+        svg: charts::lines(&chart, &quarters, &series),
+        head: [
+            "Quarter",
+            "Caused by a change",
+            "Share",
+            "Deployments",
+            "Rate",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: m
+            .quarters
+            .iter()
+            .map(|q| {
+                let c = &q.change_failure;
+                vec![
+                    q.quarter.to_string(),
+                    c.caused_by_change.to_string(),
+                    share(c.share),
+                    c.deployments
+                        .map_or_else(|| "—".to_owned(), |d| d.to_string()),
+                    share(c.rate),
+                ]
+            })
+            .collect(),
+    });
+
+    // SLO budget per SLO and quarter.
+    let labels: Vec<String> = m
+        .slo
+        .iter()
+        .map(|s| format!("{} · {}", s.name, s.quarter))
+        .collect();
+    let values: Vec<f64> = m.slo.iter().map(|s| s.budget_consumed).collect();
+    let chart = Chart {
+        id: "slo",
+        title: "Error budget consumed by incidents, per SLO and quarter",
+        unit: Unit::Share,
+    };
+    out.push(ChartView {
+        id: "slo",
+        title: chart.title.to_owned(),
+        svg: charts::bars(&chart, &labels, &values),
+        head: ["SLO", "Quarter", "Budget consumed"]
+            .map(String::from)
+            .to_vec(),
+        rows: m
+            .slo
+            .iter()
+            .map(|s| {
+                vec![
+                    s.name.clone(),
+                    s.quarter.to_string(),
+                    share(Some(s.budget_consumed)),
+                ]
+            })
+            .collect(),
+    });
+
+    // Review timeliness and action closure.
+    let incidents = m.incidents.max(1) as f64;
+    let items = (m.actions.open + m.actions.done).max(1) as f64;
+    let [low, high] = m.reviews.window_hours;
+    let labels = vec![
+        "reviews held".to_owned(),
+        format!("reviews {low}–{high} h after resolution"),
+        "action items done".to_owned(),
+        "action items overdue".to_owned(),
+    ];
+    let values = vec![
+        m.reviews.held as f64 / incidents,
+        m.reviews.within_window as f64 / incidents,
+        m.actions.done as f64 / items,
+        m.actions.overdue as f64 / items,
+    ];
+    let chart = Chart {
+        id: "follow-up",
+        title: "Reviews and action items",
+        unit: Unit::Share,
+    };
+    out.push(ChartView {
+        id: "follow-up",
+        title: chart.title.to_owned(),
+        svg: charts::bars(&chart, &labels, &values),
+        head: ["Measure", "Count", "Of", "Share"]
+            .map(String::from)
+            .to_vec(),
+        rows: vec![
+            row_of("Reviews held", m.reviews.held, m.incidents),
+            row_of(
+                &format!("Reviews {low}–{high} h after resolution"),
+                m.reviews.within_window,
+                m.incidents,
+            ),
+            row_of(
+                "Action items done",
+                m.actions.done,
+                m.actions.open + m.actions.done,
+            ),
+            row_of(
+                "Action items overdue",
+                m.actions.overdue,
+                m.actions.open + m.actions.done,
+            ),
+        ],
+    });
+    out
+}
+
+fn row_of(label: &str, count: usize, total: usize) -> Vec<String> {
+    let ratio = (total > 0).then(|| count as f64 / total as f64);
+    vec![
+        label.to_owned(),
+        count.to_string(),
+        total.to_string(),
+        share(ratio),
+    ]
+}
