@@ -224,10 +224,40 @@ bench_lint_staged() {   # the pre-commit hook: one staged, modified file
 bench_stats() {   # every postmortem parsed once, metrics computed, JSON printed
     bench "pmbook stats --format json" "$1" "$2" -- "$BIN" -C "$2" stats --format json
 }
-# bench_build() {   # the site goes to $WORK, never into the cached corpus
-#     bench "pmbook build" "$1" "$2" -- "$BIN" -C "$2" build --out "$WORK/site-$1"
-# }
-BENCH_LISTS=(bench_lint bench_lint_staged bench_stats)   # later: bench_actions bench_build
+bench_build() {   # the site goes to $WORK, never into the cached corpus
+    local size=$1 corpus=$2
+    bench "pmbook build" "$size" "$corpus" -- "$BIN" -C "$corpus" build --out "$WORK/site-$size"
+    note "[$size files] site size: $(du -sh "$WORK/site-$size" | cut -f1)"
+    ROWS+=("| site size (\`du -sh\`) | $size | $(du -sh "$WORK/site-$size" | cut -f1) | | | |")
+    if [[ " $MDBOOK_SIZES " == *" $size "* ]]; then
+        compare_mdbook "$size" "$corpus"
+    fi
+}
+
+# mdBook rendering the same postmortems as a book (one chapter each), for
+# scale. Its cost grows faster than linearly, so it runs only at
+# BENCH_MDBOOK_SIZES (default 1000).
+MDBOOK_SIZES=${BENCH_MDBOOK_SIZES:-1000}
+compare_mdbook() {
+    local size=$1 corpus=$2 book="$WORK/mdbook-$1"
+    if ! command -v mdbook >/dev/null; then
+        SKIPPED+=("mdBook (cargo install mdbook)")
+        return
+    fi
+    rm -rf "$book"; mkdir -p "$book/src"
+    printf '[book]\ntitle = "Benchmark corpus"\n' >"$book/book.toml"
+    {
+        echo "# Summary"
+        echo
+        for f in "$corpus"/postmortems/*.md; do
+            # The chapter without its TOML front-matter.
+            awk 'n >= 2 { print } /^\+\+\+$/ { n++ }' "$f" >"$book/src/${f##*/}"
+            echo "- [${f##*/}](${f##*/})"
+        done
+    } >"$book/src/SUMMARY.md"
+    RUNS=2 WARMUP=0 bench "mdbook build (same pages)" "$size" "$book" -- mdbook build "$book"
+}
+BENCH_LISTS=(bench_lint bench_lint_staged bench_stats bench_build)   # later: bench_actions
 
 # Other Markdown linters over the same corpus, for scale (only when installed,
 # only at COMPARE_SIZE). They check generic Markdown style, not postmortems.

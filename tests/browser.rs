@@ -57,15 +57,6 @@ fn build(project: &Project) -> String {
     format!("file://{}/", project.path().join("out").display())
 }
 
-fn example() -> Project {
-    let project = Project::new();
-    common::copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("book/example"),
-        project.path(),
-    );
-    project
-}
-
 /// Errors logged or thrown in `tab`, collected as they happen.
 fn collect_errors(tab: &Arc<Tab>) -> Arc<Mutex<Vec<String>>> {
     let errors = Arc::new(Mutex::new(Vec::new()));
@@ -122,7 +113,7 @@ fn eval(tab: &Tab, js: &str) -> String {
 #[test]
 fn readers_navigate_search_and_filter_the_example_site() {
     let Some(browser) = browser() else { return };
-    let project = example();
+    let project = Project::example();
     let site = build(&project);
     let tab = browser.new_tab().unwrap();
     let errors = collect_errors(&tab);

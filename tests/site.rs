@@ -11,15 +11,6 @@ use predicates::prelude::*;
 
 const ID: &str = "2026-11-03-checkout-latency";
 
-fn example() -> Project {
-    let project = Project::new();
-    common::copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("book/example"),
-        project.path(),
-    );
-    project
-}
-
 fn build(project: &Project, extra: &[&str]) -> PathBuf {
     let out = project.path().join("out");
     let mut cmd = project.pmbook();
@@ -63,7 +54,7 @@ fn links(html: &str) -> Vec<String> {
 
 #[test]
 fn the_example_site_has_every_page_and_no_broken_link() {
-    let project = example();
+    let project = Project::example();
     let out = build(&project, &["--today", "2026-11-23"]);
     let files = tree(&out);
     for page in [
@@ -133,7 +124,7 @@ fn normalize(path: &Path) -> String {
 
 #[test]
 fn two_builds_are_byte_identical() {
-    let project = example();
+    let project = Project::example();
     let first = tree(&build(&project, &["--today", "2026-11-23"]));
     let second = tree(&build(&project, &["--today", "2026-11-23"]));
     assert_eq!(
@@ -367,7 +358,7 @@ fn the_site_shows_the_numbers_of_stats() {
         all_time("Time to resolve, p90"),
         human(stats["time_to_resolve"]["p90_minutes"].as_f64().unwrap())
     );
-    let share = |v: &serde_json::Value| format!("{:.1} %", v.as_f64().unwrap() * 100.0);
+    let share = |v: &serde_json::Value| format!("{:.1}%", v.as_f64().unwrap() * 100.0);
     assert_eq!(
         all_time("Caused by a change"),
         share(&stats["change_failure"]["share"])

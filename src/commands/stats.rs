@@ -7,7 +7,9 @@ use super::{CLEAN, project, today, write_stdout};
 use crate::cli::{GlobalArgs, StatsArgs, StatsFormat};
 use crate::config::Config;
 use crate::error::Error;
-use crate::metrics::{self, Deployments, DurationStats, Filter, Metrics, human_minutes};
+use crate::metrics::{
+    self, Deployments, DurationStats, Filter, Metrics, format_minutes, format_share,
+};
 
 pub fn run(global: &GlobalArgs, args: StatsArgs) -> Result<ExitCode, Error> {
     let (project, _) = project(global)?;
@@ -140,11 +142,11 @@ fn table(m: &Metrics, filter: &Filter) -> String {
     let mut rows = vec![vec![
         "caused by a change".to_owned(),
         cf.caused_by_change.to_string(),
-        percent(cf.share),
+        format_share(cf.share),
     ]];
     if let Some(deployments) = cf.deployments {
         rows.push(cells(&["deployments", &deployments.to_string(), ""]));
-        rows.push(cells(&["change failure rate", "", &percent(cf.rate)]));
+        rows.push(cells(&["change failure rate", "", &format_share(cf.rate)]));
     }
     grid(&mut out, &rows);
     if cf.deployments.is_none() {
@@ -162,7 +164,7 @@ fn table(m: &Metrics, filter: &Filter) -> String {
                 vec![
                     s.name.clone(),
                     s.quarter.to_string(),
-                    percent(Some(s.budget_consumed)),
+                    format_share(Some(s.budget_consumed)),
                 ]
             })
             .collect();
@@ -175,7 +177,7 @@ fn table(m: &Metrics, filter: &Filter) -> String {
         cells(&["open", &a.open.to_string()]),
         cells(&["done", &a.done.to_string()]),
         cells(&["overdue", &a.overdue.to_string()]),
-        cells(&["closure rate", &percent(a.closure_rate)]),
+        cells(&["closure rate", &format_share(a.closure_rate)]),
     ];
     if let Some(days) = a.days_to_close_median {
         rows.push(cells(&["median days to close", &format!("{days:.1}")]));
@@ -207,7 +209,7 @@ fn table(m: &Metrics, filter: &Filter) -> String {
         &[vec![
             "recurring incidents".to_owned(),
             rec.incidents.to_string(),
-            percent(rec.share),
+            format_share(rec.share),
         ]],
     );
     if !rec.pairs.is_empty() {
@@ -240,10 +242,10 @@ fn table(m: &Metrics, filter: &Filter) -> String {
             rows.push(vec![
                 q.quarter.to_string(),
                 q.incidents.to_string(),
-                minutes(q.time_to_detect.median_minutes),
-                minutes(q.time_to_resolve.median_minutes),
-                minutes(q.time_to_resolve.p90_minutes),
-                percent(q.change_failure.share),
+                format_minutes(q.time_to_detect.median_minutes),
+                format_minutes(q.time_to_resolve.median_minutes),
+                format_minutes(q.time_to_resolve.p90_minutes),
+                format_share(q.change_failure.share),
             ]);
         }
         grid(&mut out, &rows);
@@ -259,9 +261,9 @@ fn duration_row(name: &str, stats: &DurationStats) -> Vec<String> {
     vec![
         name.to_owned(),
         stats.count.to_string(),
-        minutes(stats.mean_minutes),
-        minutes(stats.median_minutes),
-        minutes(stats.p90_minutes),
+        format_minutes(stats.mean_minutes),
+        format_minutes(stats.median_minutes),
+        format_minutes(stats.p90_minutes),
     ]
 }
 
@@ -304,24 +306,14 @@ fn plural<'a>(n: impl TryInto<u64>, one: &'a str, many: &'a str) -> &'a str {
     }
 }
 
-/// A share as a percentage with one decimal, `–` when unknown.
-fn percent(share: Option<f64>) -> String {
-    share.map_or_else(|| "–".to_owned(), |s| format!("{:.1}%", s * 100.0))
-}
-
-/// Minutes in human units (`1h 05m`), `–` when unknown.
-fn minutes(value: Option<f64>) -> String {
-    value.map_or_else(|| "–".to_owned(), human_minutes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn unknown_minutes_are_a_dash() {
-        assert_eq!(minutes(Some(65.0)), "1h 05m");
-        assert_eq!(minutes(None), "–");
+        assert_eq!(format_minutes(Some(65.0)), "1h 05m");
+        assert_eq!(format_minutes(None), "–");
     }
 
     #[test]

@@ -568,6 +568,17 @@ fn review_stats(incidents: &[&Incident], window_hours: [u32; 2]) -> ReviewStats 
 /// Minutes in human units, rounded to the minute: `45m`, `1h 05m`,
 /// `2d 03h 10m`. Shared by the stats table and the charts, so both write a
 /// duration the same way.
+/// A share as a percentage (`12.5%`), `–` when unknown: how `stats` and the
+/// site write shares.
+pub fn format_share(share: Option<f64>) -> String {
+    share.map_or_else(|| "–".to_owned(), |s| format!("{:.1}%", s * 100.0))
+}
+
+/// Minutes in human units (`1h 05m`), `–` when unknown.
+pub fn format_minutes(minutes: Option<f64>) -> String {
+    minutes.map_or_else(|| "–".to_owned(), human_minutes)
+}
+
 pub fn human_minutes(minutes: f64) -> String {
     let total = minutes.max(0.0).round() as u64;
     let (days, hours, mins) = (total / 1440, total % 1440 / 60, total % 60);

@@ -28,8 +28,12 @@ const ACTION_ITEMS: &str = "Action items";
 const FIVE_WHYS: &str = "Five whys";
 const ISHIKAWA: &str = "Ishikawa";
 
-fn options() -> Options<'static> {
+/// The Markdown dialect of postmortems: CommonMark with GFM tables, task
+/// lists, strikethrough, autolinks and footnotes. The site renders with the
+/// same options, so what the linter reads is what readers see.
+pub fn options() -> Options<'static> {
     let mut options = Options::default();
+    options.extension.footnotes = true;
     options.extension.table = true;
     options.extension.tasklist = true;
     options.extension.strikethrough = true;

@@ -3,23 +3,8 @@
 
 use std::fmt::Write;
 
+use crate::charts::escape;
 use crate::model::IshikawaBone;
-
-/// Escapes text for XML content and attribute values.
-pub fn escape_xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
 
 const WIDTH: usize = 960;
 const BONE_GAP: usize = 250;
@@ -52,7 +37,7 @@ pub fn svg(effect: &str, bones: &[IshikawaBone]) -> Option<String> {
     let _ = write!(
         svg,
         r#"<svg class="pm-fishbone" viewBox="0 0 {width} {height}" role="img" aria-labelledby="fishbone-title" xmlns="http://www.w3.org/2000/svg"><title id="fishbone-title">Ishikawa diagram: causes of {}</title>"#,
-        escape_xml(effect)
+        escape(effect)
     );
     let _ = write!(
         svg,
@@ -60,7 +45,7 @@ pub fn svg(effect: &str, bones: &[IshikawaBone]) -> Option<String> {
         spine_y - 28,
         head_x + 5,
         spine_y - 24,
-        escape_xml(effect)
+        escape(effect)
     );
     for (i, (category, causes)) in categories.iter().enumerate() {
         let top = i % 2 == 0;
@@ -72,7 +57,7 @@ pub fn svg(effect: &str, bones: &[IshikawaBone]) -> Option<String> {
             svg,
             r#"<line class="pm-bone" x1="{x_end}" y1="{y_end}" x2="{x_spine}" y2="{spine_y}"/><text class="pm-category" x="{x_end}" y="{}" text-anchor="middle">{}</text>"#,
             if top { y_end - 6 } else { y_end + 14 },
-            escape_xml(category)
+            escape(category)
         );
         for (j, cause) in causes.iter().enumerate() {
             let y = if top {
@@ -84,7 +69,7 @@ pub fn svg(effect: &str, bones: &[IshikawaBone]) -> Option<String> {
                 svg,
                 r#"<text class="pm-cause" x="{}" y="{y}">{}</text>"#,
                 x_end + 6,
-                escape_xml(&truncate(cause, 30))
+                escape(&truncate(cause, 30))
             );
         }
     }

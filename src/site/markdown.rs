@@ -12,12 +12,7 @@ use comrak::Options;
 use crate::model::Postmortem;
 
 fn options() -> Options<'static> {
-    let mut options = Options::default();
-    options.extension.table = true;
-    options.extension.tasklist = true;
-    options.extension.strikethrough = true;
-    options.extension.autolink = true;
-    options.extension.footnotes = true;
+    let mut options = crate::parse::markdown::options();
     options.extension.header_id_prefix = Some(String::new());
     options.render.r#unsafe = false;
     options

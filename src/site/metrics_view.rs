@@ -9,7 +9,9 @@ use serde::Serialize;
 
 use crate::charts::{self, Chart, Series, Unit};
 use crate::config::Config;
-use crate::metrics::{self, Deployments, DurationStats, Filter, Incident, Metrics, human_minutes};
+use crate::metrics::{
+    self, Deployments, DurationStats, Filter, Incident, Metrics, format_minutes, format_share,
+};
 
 /// One headline number over two periods.
 #[derive(Debug, Clone, Serialize)]
@@ -68,16 +70,18 @@ impl MetricsInput<'_> {
         vec![
             row("Incidents", &|m| m.incidents.to_string()),
             row("Time to detect, median", &|m| {
-                minutes(m.time_to_detect.median_minutes)
+                format_minutes(m.time_to_detect.median_minutes)
             }),
             row("Time to resolve, median", &|m| {
-                minutes(m.time_to_resolve.median_minutes)
+                format_minutes(m.time_to_resolve.median_minutes)
             }),
             row("Time to resolve, p90", &|m| {
-                minutes(m.time_to_resolve.p90_minutes)
+                format_minutes(m.time_to_resolve.p90_minutes)
             }),
-            row("Caused by a change", &|m| share(m.change_failure.share)),
-            row("Recurring incidents", &|m| share(m.recurrence.share)),
+            row("Caused by a change", &|m| {
+                format_share(m.change_failure.share)
+            }),
+            row("Recurring incidents", &|m| format_share(m.recurrence.share)),
             row("Reviews in the window", &|m| {
                 format!("{} of {}", m.reviews.within_window, m.incidents)
             }),
@@ -88,19 +92,11 @@ impl MetricsInput<'_> {
     }
 }
 
-fn minutes(value: Option<f64>) -> String {
-    value.map_or_else(|| "—".to_owned(), human_minutes)
-}
-
-fn share(value: Option<f64>) -> String {
-    value.map_or_else(|| "—".to_owned(), |s| format!("{:.1} %", s * 100.0))
-}
-
 fn duration_cells(stats: &DurationStats) -> [String; 3] {
     [
         stats.count.to_string(),
-        minutes(stats.median_minutes),
-        minutes(stats.p90_minutes),
+        format_minutes(stats.median_minutes),
+        format_minutes(stats.p90_minutes),
     ]
 }
 
@@ -244,10 +240,10 @@ pub fn charts(m: &Metrics, config: &Config) -> Vec<ChartView> {
                 vec![
                     q.quarter.to_string(),
                     c.caused_by_change.to_string(),
-                    share(c.share),
+                    format_share(c.share),
                     c.deployments
                         .map_or_else(|| "—".to_owned(), |d| d.to_string()),
-                    share(c.rate),
+                    format_share(c.rate),
                 ]
             })
             .collect(),
@@ -279,7 +275,7 @@ pub fn charts(m: &Metrics, config: &Config) -> Vec<ChartView> {
                 vec![
                     s.name.clone(),
                     s.quarter.to_string(),
-                    share(Some(s.budget_consumed)),
+                    format_share(Some(s.budget_consumed)),
                 ]
             })
             .collect(),
@@ -341,6 +337,6 @@ fn row_of(label: &str, count: usize, total: usize) -> Vec<String> {
         label.to_owned(),
         count.to_string(),
         total.to_string(),
-        share(ratio),
+        format_share(ratio),
     ]
 }

@@ -13,10 +13,10 @@ use rayon::prelude::*;
 
 use super::BuildOptions;
 use super::data::Site;
-use super::fishbone::escape_xml;
 use super::metrics_view::{self, MetricsInput};
 use super::output::Staging;
 use super::search;
+use crate::charts::escape;
 use crate::config::Project;
 use crate::error::Error;
 use crate::metrics::{Deployments, Filter};
@@ -72,7 +72,7 @@ fn environment(theme: PathBuf) -> Environment<'static> {
     env.set_formatter(|out, state, value| {
         let plain = !value.is_safe() && !value.is_undefined() && !value.is_none();
         if matches!(state.auto_escape(), AutoEscape::Html) && plain {
-            out.write_str(&escape_xml(&value.to_string())).map_err(|e| {
+            out.write_str(&escape(&value.to_string())).map_err(|e| {
                 minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
             })
         } else {
@@ -278,7 +278,7 @@ pub fn render_all(
                 charts => charts,
                 pairs => pairs,
                 recurrence_window => all_time.recurrence.window_days,
-                recurrence_share => all_time.recurrence.share.map(|s| format!("{:.1} %", s * 100.0)),
+                recurrence_share => crate::metrics::format_share(all_time.recurrence.share),
                 recurring => all_time.recurrence.incidents,
             },
         ),

@@ -33,6 +33,16 @@ impl Project {
         Project { dir }
     }
 
+    /// A copy of the bundled example repository, `book/example`.
+    pub fn example() -> Project {
+        let project = Project::new();
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("book/example"),
+            project.path(),
+        );
+        project
+    }
+
     /// A project holding a copy of `tests/fixtures/<name>`.
     pub fn from_fixture(name: &str) -> Project {
         let project = Project::new();
