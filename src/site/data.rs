@@ -237,16 +237,11 @@ impl Site {
 
 /// Why a postmortem cannot be in the site, if it cannot.
 fn usable(pm: &Postmortem) -> Result<(), String> {
-    if let Some(problem) = &pm.file_problem {
-        return Err(format!("{problem:?}"));
+    if pm.file_problem.is_some() {
+        return Err("the file cannot be read as text (see the invalid-file rule)".to_owned());
     }
     let id = pm.id().ok_or("no readable front-matter with an `id`")?;
-    let valid_id = !id.is_empty()
-        && id.len() <= 100
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !id.starts_with('-');
+    let valid_id = crate::lint::rules::id_format::is_valid(id);
     if !valid_id {
         return Err(format!(
             "the id `{id}` is not valid (see the id-format rule)"
