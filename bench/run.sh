@@ -15,6 +15,8 @@
 #   BENCH_SEED=1               generator seed
 #   BENCH_BROKEN_EVERY=50      one lint defect every K files (0: a clean corpus)
 #   BENCH_COMPARE_SIZE=10000   size at which other Markdown linters are timed
+#   BENCH_HISTORY="2000 500"   commits and postmortems of the repository that
+#                              `actions --history` is timed on ("": skip it)
 #   CARGO_TARGET_DIR           where target/ is (corpora and results go there)
 set -euo pipefail
 export LC_ALL=C
@@ -24,6 +26,7 @@ BENCH_DIR=$ROOT/bench
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 case $TARGET_DIR in /*) ;; *) TARGET_DIR=$ROOT/$TARGET_DIR ;; esac
 GEN=$BENCH_DIR/gen_corpus.py
+HIST_GEN=$BENCH_DIR/gen_history.py
 
 SIZES=${BENCH_SIZES:-"1000 10000"}
 RUNS=${BENCH_RUNS:-5}
@@ -31,6 +34,7 @@ WARMUP=${BENCH_WARMUP:-1}
 SEED=${BENCH_SEED:-1}
 BROKEN_EVERY=${BENCH_BROKEN_EVERY:-50}
 COMPARE_SIZE=${BENCH_COMPARE_SIZE:-10000}
+HISTORY=${BENCH_HISTORY-"2000 500"}
 
 CACHE=$TARGET_DIR/bench-corpus
 RESULTS=$TARGET_DIR/bench-results.md
@@ -66,6 +70,7 @@ trap cleanup EXIT
 mkdir -p "$CACHE" "$JSON_DIR"
 
 GEN_HASH=$(sha256sum "$GEN" | cut -c1-12)
+HIST_HASH=$(cat "$GEN" "$HIST_GEN" | sha256sum | cut -c1-12)
 PMBOOK_VERSION=$("$BIN" --version 2>/dev/null | head -n1) || PMBOOK_VERSION="unknown ($BIN --version failed)"
 CPU_MODEL=$(grep -m1 -E '^(model name|Model|cpu model)' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//') || true
 CPU_MODEL=${CPU_MODEL:-$(uname -m)}
@@ -96,7 +101,26 @@ prune_stale_corpora() {
     for d in "$CACHE"/*-s*-b*-*; do
         [[ -d $d && $d != *-"$GEN_HASH" ]] && { note "removing stale corpus $d"; rm -rf "$d"; }
     done
+    for d in "$CACHE"/history-*; do
+        [[ -d $d && $d != *-"$HIST_HASH" ]] && { note "removing stale history $d"; rm -rf "$d"; }
+    done
     return 0
+}
+
+# Set HISTORY_REPO to the repository of $1 commits adding $2 postmortems
+# (bench/gen_history.py), generating it if needed.
+history_repo_for() {
+    local commits=$1 postmortems=$2 dir
+    dir=$CACHE/history-c$commits-p$postmortems-s$SEED-$HIST_HASH
+    HISTORY_REPO=$dir
+    if [[ ! -d $dir ]]; then
+        note "generating a history of $commits commits and $postmortems postmortems into $dir"
+        GEN_TMP=$(mktemp -d "$CACHE/.tmp.XXXXXX")
+        python3 "$HIST_GEN" "$GEN_TMP/repo" --commits "$commits" --postmortems "$postmortems" \
+            --seed "$SEED" >&2
+        mv "$GEN_TMP/repo" "$dir"
+        rm -rf "$GEN_TMP"; GEN_TMP=
+    fi
 }
 
 # A clean postmortem from the middle of the corpus (not one of the broken ones),
@@ -217,10 +241,10 @@ bench_lint_staged() {   # the pre-commit hook: one staged, modified file
     bench_once "pmbook lint --staged (cold id cache)" "$size" "$corpus" -- "$BIN" -C "$corpus" lint --staged
     git -C "$corpus" reset -q --hard   # leave the cached corpus as it was
 }
-# bench_actions() {
-#     bench "pmbook actions --format json" "$1" "$2" -- "$BIN" -C "$2" actions --format json
-#     bench "pmbook actions --history" "$1" "$2" -- "$BIN" -C "$2" actions --history --format json
-# }
+bench_actions() {   # every postmortem read and parsed once, items merged and sorted
+    bench "pmbook actions --all --format json" "$1" "$2" -- "$BIN" -C "$2" actions --all --format json
+    bench "pmbook actions" "$1" "$2" -- "$BIN" -C "$2" actions
+}
 bench_stats() {   # every postmortem parsed once, metrics computed, JSON printed
     bench "pmbook stats --format json" "$1" "$2" -- "$BIN" -C "$2" stats --format json
 }
@@ -257,7 +281,16 @@ compare_mdbook() {
     } >"$book/src/SUMMARY.md"
     RUNS=2 WARMUP=0 bench "mdbook build (same pages)" "$size" "$book" -- mdbook build "$book"
 }
-BENCH_LISTS=(bench_lint bench_lint_staged bench_stats bench_build)   # later: bench_actions
+BENCH_LISTS=(bench_lint bench_lint_staged bench_stats bench_build bench_actions)
+
+# `actions --history` depends on the length of the history, not the size of
+# the corpus: it is timed once, on its own repository (BENCH_HISTORY).
+bench_actions_history() {
+    local commits=$1 postmortems=$2
+    history_repo_for "$commits" "$postmortems"
+    bench "pmbook actions --all --history --format json ($commits commits)" "$postmortems" "$HISTORY_REPO" -- \
+        "$BIN" -C "$HISTORY_REPO" actions --all --history --format json
+}
 
 # Other Markdown linters over the same corpus, for scale (only when installed,
 # only at COMPARE_SIZE). They check generic Markdown style, not postmortems.
@@ -297,6 +330,10 @@ for size in $SIZES; do
         for fn in "${COMPARE_LISTS[@]}"; do "$fn" "$size" "$CORPUS"; done
     fi
 done
+if [[ -n $HISTORY ]]; then
+    # shellcheck disable=SC2086 # "COMMITS POSTMORTEMS", split on purpose
+    bench_actions_history $HISTORY
+fi
 [[ " $SIZES " == *" $COMPARE_SIZE "* ]] || SKIPPED+=("other linters (BENCH_COMPARE_SIZE=$COMPARE_SIZE is not among BENCH_SIZES)")
 
 if ((HAVE_HYPERFINE)); then
@@ -312,6 +349,10 @@ if ((BROKEN_EVERY > 0)); then DEFECTS="one lint defect every $BROKEN_EVERY files
     echo "- pmbook: $PMBOOK_VERSION"
     echo "- machine: $CPU_MODEL, nproc $NPROC"
     echo "- corpus: bench/gen_corpus.py ($GEN_HASH), seed $SEED, ~4 KB per file, $DEFECTS, git repository"
+    if [[ -n $HISTORY ]]; then
+        read -r hist_commits hist_postmortems <<<"$HISTORY"
+        echo "- history: bench/gen_history.py ($HIST_HASH), seed $SEED, $hist_commits commits adding $hist_postmortems postmortems, first-parent"
+    fi
     echo "- timing: $TIMING; peak RSS from one run ($([[ $HAVE_TIME == 1 ]] && echo "/usr/bin/time -f %M" || echo "GNU time missing"))"
     for s in "${SKIPPED[@]}"; do echo "- not measured: $s"; done
     echo

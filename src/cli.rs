@@ -51,6 +51,10 @@ pub enum Command {
     /// Incident metrics: counts, time to detect and resolve, change failure
     /// rate, SLO budget, action items, reviews and recurrence.
     Stats(StatsArgs),
+    /// List the action items of every postmortem: open, done or overdue,
+    /// by owner, service, kind or severity, and with --history when each
+    /// was opened and closed.
+    Actions(ActionsArgs),
     /// Install or remove the git hooks that lint what is committed and
     /// pushed.
     Hooks(HooksArgs),
@@ -180,6 +184,56 @@ pub struct ServeArgs {
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 3000)]
     pub port: u16,
+}
+
+#[derive(Debug, Args)]
+pub struct ActionsArgs {
+    /// Only open items (the default).
+    #[arg(long, conflicts_with_all = ["done", "all"])]
+    pub open: bool,
+    /// Only done items.
+    #[arg(long, conflicts_with_all = ["all", "overdue"])]
+    pub done: bool,
+    /// Open and done items.
+    #[arg(long)]
+    pub all: bool,
+    /// Only open items due before today (`--today`).
+    #[arg(long)]
+    pub overdue: bool,
+    /// Only items of this owner (`@` optional); repeat for several.
+    #[arg(long = "owner", value_name = "NAME")]
+    pub owners: Vec<String>,
+    /// Only items of postmortems that list this service; repeat for several.
+    #[arg(long = "service", value_name = "NAME")]
+    pub services: Vec<String>,
+    /// Only items of this kind; repeat for several.
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<String>,
+    /// Only items of postmortems of this severity; repeat for several.
+    #[arg(long = "severity", value_name = "SEVERITY")]
+    pub severities: Vec<String>,
+    /// Only items of this postmortem (its id); repeat for several.
+    #[arg(long = "postmortem", value_name = "ID")]
+    pub postmortems: Vec<String>,
+    /// Add when each item was opened and closed, from the git history, and
+    /// how long items took to close.
+    #[arg(long)]
+    pub history: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ActionsFormat::Table)]
+    pub format: ActionsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ActionsFormat {
+    /// An aligned table and a summary, for people.
+    Table,
+    /// An array of objects, one per item (keys documented in the book).
+    Json,
+    /// The same columns as JSON, with a header row (RFC 4180).
+    Csv,
+    /// A Markdown table and a summary, to paste into an issue.
+    Markdown,
 }
 
 #[derive(Debug, Args)]

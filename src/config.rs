@@ -175,6 +175,10 @@ pub struct ActionsConfig {
     pub kinds: Vec<String>,
     /// Link for a ticket; `{ticket}` is replaced by the item's ticket.
     pub ticket_url: Option<String>,
+    /// Days after `resolved_at` by which the open action items of an
+    /// incident of this severity must be due; severities not listed have no
+    /// limit.
+    pub sla_days: BTreeMap<String, u32>,
 }
 
 impl Default for ActionsConfig {
@@ -184,6 +188,7 @@ impl Default for ActionsConfig {
                 "fix", "automate", "tooling", "process", "test", "detect", "mitigate", "prevent",
             ]),
             ticket_url: None,
+            sla_days: BTreeMap::from([("SEV1".into(), 28), ("SEV2".into(), 56)]),
         }
     }
 }
@@ -360,6 +365,30 @@ impl Config {
                     text: text.to_owned(),
                     span,
                     message: format!("unknown rule `{rule}` in [lint.rules]{hint}"),
+                }));
+            }
+        }
+        // The default table names the default severities; a team with its
+        // own severities that leaves it alone simply has no limits.
+        let sla_days_written = self.actions.sla_days != ActionsConfig::default().sla_days;
+        for severity in self.actions.sla_days.keys() {
+            if sla_days_written && !self.lint.severities.contains(severity) {
+                let table = text.find("sla_days").unwrap_or(0);
+                let span = text[table..]
+                    .find(severity.as_str())
+                    .map(|at| Span::new(table + at, table + at + severity.len()));
+                let hint =
+                    match did_you_mean(severity, self.lint.severities.iter().map(String::as_str)) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("the severities are {}", self.lint.severities.join(", ")),
+                    };
+                return Err(Error::Source(SourceError {
+                    path: path.to_path_buf(),
+                    text: text.to_owned(),
+                    span,
+                    message: format!(
+                        "[actions] sla_days names `{severity}`, which is not one of `[lint] severities`; {hint}"
+                    ),
                 }));
             }
         }

@@ -3,6 +3,7 @@
 //!
 //! Data flows one way: discover → parse → model → lint → report.
 
+pub mod actions;
 pub mod charts;
 pub mod cli;
 pub mod commands;

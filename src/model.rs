@@ -283,6 +283,25 @@ impl ActionItem {
     pub fn due_date(&self) -> Option<Date> {
         self.due.as_ref()?.value.parse().ok()
     }
+
+    /// The text as identity compares it: see [`normalize_action_text`].
+    pub fn normalized_text(&self) -> String {
+        normalize_action_text(&self.text)
+    }
+}
+
+/// An action item's text reduced to what identifies it: lowercase, with
+/// runs of whitespace collapsed to one space, so that re-wrapping a line or
+/// fixing the case of a word does not make it another item.
+pub fn normalize_action_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
 }
 
 /// One cause in the Ishikawa section (`- **Process**: no canary stage`).

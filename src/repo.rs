@@ -10,9 +10,9 @@ use git2::{Delta, Diff, DiffFindOptions, DiffOptions, ObjectType, Oid, Repositor
 use crate::config::Project;
 use crate::discover::{self, PostmortemFilter};
 use crate::error::Error;
-use crate::lint::Input;
+use crate::lint::{Input, OtherFile};
 use crate::model::FileProblem;
-use crate::parse::front_matter::scan_id;
+use crate::parse::action_ids::{ActionId, Scanner};
 
 /// The git repository around a project.
 pub struct Git {
@@ -21,10 +21,10 @@ pub struct Git {
 }
 
 /// What to lint from git: the postmortems to check and the ids of the
-/// others, for cross-file checks.
+/// others (postmortem and action ids), for cross-file checks.
 pub struct Snapshot {
     pub targets: Vec<Input>,
-    pub other_ids: Vec<(String, String)>,
+    pub other_ids: Vec<OtherFile>,
 }
 
 /// A postmortem stored in git: its path relative to the work tree and its
@@ -44,9 +44,15 @@ fn git_error(what: &str, e: git2::Error) -> Error {
 impl Git {
     /// The repository holding `project`.
     pub fn open(project: &Project) -> Result<Git, Error> {
+        Git::open_for(project, "--staged, --changed-since and hooks need one")
+    }
+
+    /// The repository holding `project`; `needed` says what needs one when
+    /// there is none.
+    pub fn open_for(project: &Project, needed: &str) -> Result<Git, Error> {
         let repo = Repository::discover(&project.root).map_err(|_| {
             Error::Config(format!(
-                "{} is not in a git repository; --staged, --changed-since and hooks need one",
+                "{} is not in a git repository; {needed}",
                 project.root.display()
             ))
         })?;
@@ -55,6 +61,15 @@ impl Git {
         })?;
         let workdir = std::fs::canonicalize(workdir).map_err(|e| Error::io(workdir, e))?;
         Ok(Git { repo, workdir })
+    }
+
+    pub fn repository(&self) -> &Repository {
+        &self.repo
+    }
+
+    /// The work tree's root (canonical).
+    pub fn workdir(&self) -> &Path {
+        &self.workdir
     }
 
     /// The directory git runs hooks from: `core.hooksPath` when set
@@ -312,19 +327,26 @@ impl Git {
                 text: read(entry),
             })
             .collect();
-        let mut cache = IdCache::load(&self.repo);
+        let scanner = Scanner::new(&project.config);
+        let mut cache = IdCache::load(&self.repo, &scanner);
         let other_ids = others
             .iter()
-            .filter_map(|entry| {
-                let id = match (entry.is_symlink, cache.get(entry.blob)) {
-                    (false, Some(id)) => id,
+            .map(|entry| {
+                let path = display(entry);
+                match (entry.is_symlink, cache.get(entry.blob)) {
+                    (false, Some(ids)) => OtherFile { path, ..ids },
                     _ => {
-                        let id = read(entry).ok().and_then(|text| scan_id(&text));
-                        cache.insert(entry.blob, id.clone());
-                        id
+                        let file = match read(entry) {
+                            Ok(text) => OtherFile::scan(path, &text, &scanner),
+                            Err(_) => OtherFile {
+                                path,
+                                ..OtherFile::default()
+                            },
+                        };
+                        cache.insert(entry.blob, &file);
+                        file
                     }
-                };
-                Some((id?, display(entry)))
+                }
             })
             .collect();
         cache.save(others.iter().map(|e| e.blob));
@@ -332,47 +354,90 @@ impl Git {
     }
 }
 
-/// The id of each postmortem blob, kept in the git directory
-/// (`pmbook/ids`) so that the pre-commit hook reads only the blobs it has
-/// never seen. Keyed by blob hash, so it can never be stale; a missing or
-/// damaged cache is rebuilt.
+/// The ids of each postmortem blob (its own and its explicit action ids),
+/// kept in the git directory (`pmbook/ids`) so that the pre-commit hook
+/// reads only the blobs it has never seen. Keyed by blob hash, and the file
+/// records the Action items headings the scan looked for, so it can never be
+/// stale; a missing, damaged, older-format or differently-configured cache is
+/// rebuilt.
+///
+/// Format: a header line `pmbook-ids 2` followed by the headings, tab
+/// separated; then per blob a line `<blob> <postmortem id>` (the id may be
+/// empty) followed by one line `\t<action id>\t<item text>` per explicit
+/// action id.
 struct IdCache {
     path: PathBuf,
-    ids: HashMap<Oid, Option<String>>,
+    header: String,
+    ids: HashMap<Oid, OtherFile>,
     changed: bool,
 }
 
+const CACHE_FORMAT: &str = "pmbook-ids 2";
+
 impl IdCache {
-    fn load(repo: &Repository) -> IdCache {
+    fn load(repo: &Repository, scanner: &Scanner) -> IdCache {
         let path = repo.commondir().join("pmbook").join("ids");
+        let header = std::iter::once(CACHE_FORMAT)
+            .chain(scanner.headings().iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join("\t");
         let mut ids = HashMap::new();
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            for line in text.lines() {
-                let (oid, id) = line.split_once(' ').unwrap_or((line, ""));
-                if let Ok(oid) = Oid::from_str(oid) {
-                    ids.insert(oid, (!id.is_empty()).then(|| id.to_owned()));
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let mut lines = text.lines();
+        if lines.next() == Some(header.as_str()) {
+            let mut current: Option<&mut OtherFile> = None;
+            for line in lines {
+                if let Some(action) = line.strip_prefix('\t') {
+                    let (id, text) = action.split_once('\t').unwrap_or((action, ""));
+                    if let Some(file) = current.as_mut() {
+                        file.action_ids.push(ActionId {
+                            id: id.to_owned(),
+                            text: text.to_owned(),
+                        });
+                    }
+                    continue;
                 }
+                let (oid, id) = line.split_once(' ').unwrap_or((line, ""));
+                current = Oid::from_str(oid).ok().map(|oid| {
+                    let file = OtherFile {
+                        id: (!id.is_empty()).then(|| id.to_owned()),
+                        ..OtherFile::default()
+                    };
+                    ids.entry(oid).insert_entry(file).into_mut()
+                });
             }
         }
         IdCache {
             path,
+            header,
             ids,
             changed: false,
         }
     }
 
-    fn get(&self, blob: Oid) -> Option<Option<String>> {
+    /// The cached ids of `blob`, with an empty path.
+    fn get(&self, blob: Oid) -> Option<OtherFile> {
         self.ids.get(&blob).cloned()
     }
 
-    fn insert(&mut self, blob: Oid, id: Option<String>) {
-        // An id with whitespace cannot be stored on one line; it is read
-        // again next time instead.
-        if id
+    fn insert(&mut self, blob: Oid, file: &OtherFile) {
+        // An id that would break the line format is not stored; the blob
+        // is read again next time instead.
+        let storable = file
+            .id
             .as_ref()
             .is_none_or(|id| !id.contains(char::is_whitespace))
-        {
-            self.ids.insert(blob, id);
+            && file.action_ids.iter().all(|a| {
+                !a.id.contains(['\t', '\n', '\r']) && !a.text.contains(['\t', '\n', '\r'])
+            });
+        if storable {
+            self.ids.insert(
+                blob,
+                OtherFile {
+                    path: String::new(),
+                    ..file.clone()
+                },
+            );
             self.changed = true;
         }
     }
@@ -385,18 +450,22 @@ impl IdCache {
         }
         let keep: HashSet<Oid> = in_use.collect();
         self.ids.retain(|oid, _| keep.contains(oid));
-        let mut lines: Vec<String> = self
-            .ids
-            .iter()
-            .map(|(oid, id)| format!("{oid} {}", id.as_deref().unwrap_or("")))
-            .collect();
-        lines.sort();
+        let mut entries: Vec<(&Oid, &OtherFile)> = self.ids.iter().collect();
+        entries.sort_by_key(|(oid, _)| **oid);
+        let mut text = self.header.clone();
+        text.push('\n');
+        for (oid, file) in entries {
+            text.push_str(&format!("{oid} {}\n", file.id.as_deref().unwrap_or("")));
+            for action in &file.action_ids {
+                text.push_str(&format!("\t{}\t{}\n", action.id, action.text));
+            }
+        }
         let Some(dir) = self.path.parent() else {
             return;
         };
         let temp = dir.join(format!("ids.{}.tmp", std::process::id()));
         let written = std::fs::create_dir_all(dir)
-            .and_then(|()| std::fs::write(&temp, lines.join("\n") + "\n"))
+            .and_then(|()| std::fs::write(&temp, text))
             .and_then(|()| std::fs::rename(&temp, &self.path));
         if written.is_err() {
             let _ = std::fs::remove_file(&temp);

@@ -4,7 +4,7 @@
 use jiff::civil::date;
 use pmbook::config::Config;
 use pmbook::diagnostics::{github, human, json, sarif};
-use pmbook::lint::{Input, lint_inputs};
+use pmbook::lint::{Input, OtherFile, lint_inputs};
 use proptest::prelude::*;
 
 /// Pieces of postmortems, valid and broken, to assemble into documents.
@@ -48,7 +48,8 @@ proptest! {
     fn lint_accepts_any_text(text in document()) {
         let config = Config::default();
         let inputs = vec![Input { path: "postmortems/p.md".into(), text: Ok(text) }];
-        let report = lint_inputs(&config, inputs, vec![("a".into(), "postmortems/a.md".into())], date(2026, 11, 23)).unwrap();
+        let other = OtherFile { path: "postmortems/a.md".into(), id: Some("a".into()), action_ids: Vec::new() };
+        let report = lint_inputs(&config, inputs, vec![other], date(2026, 11, 23)).unwrap();
         for (file, d) in report.diagnostics() {
             if let Some(span) = d.span {
                 prop_assert!(span.start <= span.end && span.end <= file.source.text.len());

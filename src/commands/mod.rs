@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns the process exit code.
 
+mod actions;
 mod build;
 mod completions;
 mod hooks;
@@ -33,6 +34,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Lint(args) => lint::run(&cli.global, args),
         Command::Rules(args) => rules::run(args),
+        Command::Actions(args) => actions::run(&cli.global, args),
         Command::Stats(args) => stats::run(&cli.global, args),
         Command::Hooks(args) => hooks::run(&cli.global, args),
         Command::Build(args) => build::run(&cli.global, args),

@@ -93,7 +93,7 @@ pub fn run(
         other_ids,
     } = super::load(project, targets)?;
     let patterns = Patterns::new(config)?;
-    let mut index = RepoIndex::new(&inputs, other_ids);
+    let mut index = RepoIndex::new(config, &inputs, other_ids);
     claim_shared_names(&mut index, &inputs);
     let fixer = Fixer {
         config,

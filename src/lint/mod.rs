@@ -18,6 +18,7 @@ use crate::discover;
 use crate::error::Error;
 use crate::model::{FileProblem, Postmortem, Span};
 use crate::parse;
+use crate::parse::action_ids::{ActionId, Scanner};
 pub use fix::Fix;
 
 /// A lint rule. Its doc comment (collected by [`rule!`]) is its user
@@ -223,29 +224,39 @@ impl Violation {
     }
 }
 
-/// Postmortem ids across the repository, for cross-file rules.
+/// Postmortem and action-item ids across the repository, for cross-file
+/// rules.
 #[derive(Debug, Default)]
 pub struct RepoIndex {
     /// id → paths of the files that declare it, sorted.
     pub ids: HashMap<String, Vec<String>>,
+    /// Explicit action-item id → where it is used, sorted by path.
+    pub action_ids: HashMap<String, Vec<ActionIdUse>>,
+}
+
+/// One use of an explicit action-item id.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ActionIdUse {
+    pub path: String,
+    /// The item's text.
+    pub text: String,
 }
 
 impl RepoIndex {
-    /// The ids of `inputs` and of the `others` already scanned.
-    fn new(inputs: &[Input], others: Vec<(String, String)>) -> RepoIndex {
+    /// The ids of `inputs` (scanned here, in parallel) and of the `others`
+    /// already scanned.
+    fn new(config: &Config, inputs: &[Input], others: Vec<OtherFile>) -> RepoIndex {
+        let scanner = Scanner::new(config);
+        let scanned: Vec<OtherFile> = inputs
+            .par_iter()
+            .filter_map(|input| {
+                let text = input.text.as_ref().ok()?;
+                Some(OtherFile::scan(input.path.clone(), text, &scanner))
+            })
+            .collect();
         let mut index = RepoIndex::default();
-        for input in inputs {
-            if let Some(id) = input
-                .text
-                .as_ref()
-                .ok()
-                .and_then(|t| parse::front_matter::scan_id(t))
-            {
-                index.add(id, input.path.clone());
-            }
-        }
-        for (id, path) in others {
-            index.add(id, path);
+        for file in scanned.into_iter().chain(others) {
+            index.add_file(file);
         }
         index
     }
@@ -254,6 +265,40 @@ impl RepoIndex {
         let paths = self.ids.entry(id).or_default();
         paths.push(path);
         paths.sort();
+    }
+
+    fn add_file(&mut self, file: OtherFile) {
+        if let Some(id) = file.id {
+            self.add(id, file.path.clone());
+        }
+        for action in file.action_ids {
+            let uses = self.action_ids.entry(action.id).or_default();
+            uses.push(ActionIdUse {
+                path: file.path.clone(),
+                text: action.text,
+            });
+            uses.sort();
+        }
+    }
+}
+
+/// What the cross-file rules need from a postmortem: its id and explicit
+/// action ids, read by a cheap scan rather than a parse, so that linting
+/// one file does not parse the repository.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OtherFile {
+    pub path: String,
+    pub id: Option<String>,
+    pub action_ids: Vec<ActionId>,
+}
+
+impl OtherFile {
+    pub fn scan(path: String, text: &str, scanner: &Scanner) -> OtherFile {
+        OtherFile {
+            path,
+            id: parse::front_matter::scan_id(text),
+            action_ids: scanner.scan(text),
+        }
     }
 }
 
@@ -284,7 +329,7 @@ pub struct Loaded {
     /// The absolute path of each input, in the same order.
     pub paths: Vec<PathBuf>,
     pub inputs: Vec<Input>,
-    pub other_ids: Vec<(String, String)>,
+    pub other_ids: Vec<OtherFile>,
 }
 
 /// Reads `targets`, and the ids of the project's other postmortems.
@@ -309,14 +354,12 @@ pub fn load(project: &Project, targets: Targets) -> Result<Loaded, Error> {
             text: discover::read(project, path),
         })
         .collect();
-    let other_ids: Vec<(String, String)> = others
+    let scanner = Scanner::new(&project.config);
+    let other_ids: Vec<OtherFile> = others
         .par_iter()
         .filter_map(|path| {
             let text = discover::read(project, path).ok()?;
-            Some((
-                parse::front_matter::scan_id(&text)?,
-                project.display_path(path),
-            ))
+            Some(OtherFile::scan(project.display_path(path), &text, &scanner))
         })
         .collect();
     Ok(Loaded {
@@ -326,17 +369,17 @@ pub fn load(project: &Project, targets: Targets) -> Result<Loaded, Error> {
     })
 }
 
-/// Lints `inputs`; `other_ids` are the (id, path) of the repository's other
+/// Lints `inputs`; `other_ids` are the ids of the repository's other
 /// postmortems, for cross-file checks. Each text is parsed once, checked,
 /// and its model dropped, so memory holds texts, not models.
 pub fn lint_inputs(
     config: &Config,
     inputs: Vec<Input>,
-    other_ids: Vec<(String, String)>,
+    other_ids: Vec<OtherFile>,
     today: Date,
 ) -> Result<Report, Error> {
     let patterns = Patterns::new(config)?;
-    let index = RepoIndex::new(&inputs, other_ids);
+    let index = RepoIndex::new(config, &inputs, other_ids);
     let files_checked = inputs.len();
     let mut files: Vec<FileReport> = inputs
         .into_par_iter()

@@ -24,7 +24,9 @@ pub static RULES: &[&Rule] = &[
     &action_due::ACTION_DUE,
     &action_kind::ACTION_KIND,
     &action_overdue::ACTION_OVERDUE,
+    &action_sla::ACTION_SLA,
     &action_format::ACTION_FORMAT,
+    &duplicate_action_id::DUPLICATE_ACTION_ID,
     &broken_reference::BROKEN_REFERENCE,
     &blameful_language::BLAMEFUL_LANGUAGE,
 ];

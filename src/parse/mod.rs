@@ -2,6 +2,7 @@
 //! inline suppression comments.
 
 pub mod action;
+pub mod action_ids;
 pub mod front_matter;
 pub mod markdown;
 pub mod source;

@@ -1,0 +1,86 @@
+//! `pmbook actions`
+
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+
+use super::{CLEAN, project, today};
+use crate::actions::render::{self, Summary};
+use crate::actions::stats::{Counts, HistorySummary};
+use crate::actions::{self, Filter, Row, Status, Times, history};
+use crate::cli::{ActionsArgs, ActionsFormat, GlobalArgs};
+use crate::error::Error;
+
+pub fn run(global: &GlobalArgs, args: ActionsArgs) -> Result<ExitCode, Error> {
+    let (project, _) = project(global)?;
+    let today = today(global);
+    // The history is read first: without a repository, --history fails
+    // before any work is done.
+    let history = args.history.then(|| history::read(&project)).transpose()?;
+    let index = actions::index(&project)?;
+    let filter = Filter {
+        status: match (args.done, args.all) {
+            (true, _) => Status::Done,
+            (_, true) => Status::All,
+            _ => Status::Open,
+        },
+        overdue: args.overdue,
+        owners: args.owners,
+        services: args.services,
+        kinds: args.kinds,
+        severities: args.severities,
+        postmortems: args.postmortems,
+        today,
+    };
+    let scope: Vec<Row> = index
+        .iter()
+        .filter(|a| filter.in_scope(a))
+        .map(|action| Row {
+            action,
+            overdue: action.overdue(today),
+            history: history
+                .as_ref()
+                .map(|h| Times::of(action, h.get(&action.key))),
+        })
+        .collect();
+    let rows: Vec<Row> = scope
+        .iter()
+        .copied()
+        .filter(|r| filter.matches(r.action))
+        .collect();
+    let summary = Summary {
+        counts: Counts::of(&scope),
+        history: history.as_ref().map(|_| HistorySummary::of(&scope)),
+    };
+    let ticket_url = project.config.actions.ticket_url.as_deref();
+    let written = match args.format {
+        ActionsFormat::Table => write(true, |out| render::table(&rows, &summary, out)),
+        ActionsFormat::Json => write(false, |out| render::json(&rows, out)),
+        ActionsFormat::Csv => write(false, |out| render::csv(&rows, args.history, out)),
+        ActionsFormat::Markdown => write(false, |out| {
+            render::markdown(&rows, &summary, ticket_url, out)
+        }),
+    };
+    match written {
+        // A reader that stopped early (`| head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(Error::io(std::path::Path::new("<stdout>"), e)),
+        Ok(()) => {}
+    }
+    Ok(ExitCode::from(CLEAN))
+}
+
+/// Runs `render` on buffered stdout: tens of thousands of rows would
+/// otherwise cost a write per line. Only the table is styled, through
+/// anstream, which drops the colour when it is off.
+fn write(
+    styled: bool,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    if styled {
+        let mut out = BufWriter::new(anstream::stdout().lock());
+        render(&mut out).and_then(|()| out.flush())
+    } else {
+        let mut out = BufWriter::new(std::io::stdout().lock());
+        render(&mut out).and_then(|()| out.flush())
+    }
+}
