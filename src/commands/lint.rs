@@ -43,16 +43,27 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> Result<ExitCode, Error> {
             lint::run(&project, targets, today)?
         }
     };
-    let stdout = anstream::stdout();
-    let styled = stdout.current_choice() != anstream::ColorChoice::Never;
-    let mut out = stdout.lock();
-    let written = match args.format {
-        Format::Human => diagnostics::human::render(&report, styled, &mut out),
-        Format::Json => diagnostics::json::render(&report, &mut out),
-        Format::Sarif => diagnostics::sarif::render(&report, &mut out),
-        Format::Github => diagnostics::github::render(&report, &mut out),
+    // Machine formats go straight to a buffer: the colour-stripping stream
+    // is for the human format only, and scanning megabytes of JSON for
+    // escape codes is slow.
+    let written = if args.format == Format::Human {
+        let stdout = anstream::stdout();
+        let styled = stdout.current_choice() != anstream::ColorChoice::Never;
+        render(
+            args.format,
+            &report,
+            styled,
+            &mut std::io::BufWriter::new(stdout.lock()),
+        )
+    } else {
+        render(
+            args.format,
+            &report,
+            false,
+            &mut std::io::BufWriter::new(std::io::stdout().lock()),
+        )
     };
-    match written.and_then(|()| out.flush()) {
+    match written {
         // A reader that stopped early (`| head`) is not an error.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
         Err(e) => return Err(Error::io(std::path::Path::new("<stdout>"), e)),
@@ -69,4 +80,19 @@ fn fix(project: &Project, targets: Targets, today: Date) -> Result<Report, Error
     lint::fix::run(project, targets, today, |file| {
         anstream::eprintln!("fixed {}: {}", file.display, file.summary);
     })
+}
+
+fn render(
+    format: Format,
+    report: &Report,
+    styled: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Human => diagnostics::human::render(report, styled, out),
+        Format::Json => diagnostics::json::render(report, out),
+        Format::Sarif => diagnostics::sarif::render(report, out),
+        Format::Github => diagnostics::github::render(report, out),
+    }?;
+    out.flush()
 }
