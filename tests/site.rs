@@ -393,3 +393,41 @@ fn the_site_shows_the_numbers_of_stats() {
     let dashboard = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(dashboard.contains("<th scope=\"row\">Incidents</th><td>"));
 }
+
+#[test]
+fn the_action_board_shows_a_shared_follow_up_once() {
+    let project = Project::new();
+    let shared = "- [ ] Add a canary stage to cache deploys (owner: @alice, due: 2026-12-01, kind: prevent, id: CANARY-1)";
+    let first = VALID.replace(
+        "- [ ] Add a canary stage to cache deploys (owner: @alice, due: 2026-12-01, kind: prevent, ticket: OPS-123)",
+        shared,
+    );
+    let second = first
+        .replace(&format!("id = \"{ID}\""), "id = \"2026-11-20-cache-again\"")
+        .replace("- [ ] Add a canary stage", "- [x] Add a canary stage")
+        .replace("\"checkout\", \"cache\"", "\"cache\", \"search\"");
+    project.postmortem(&format!("{ID}.md"), &first);
+    project.postmortem("2026-11-20-cache-again.md", &second);
+    let out = build(&project, &[]);
+    let board = std::fs::read_to_string(out.join("actions.html")).unwrap();
+    assert_eq!(
+        board.matches("Add a canary stage to cache deploys").count(),
+        1,
+        "{board}"
+    );
+    let row = board
+        .split("Add a canary stage")
+        .next()
+        .unwrap()
+        .rsplit("<tr")
+        .next()
+        .unwrap();
+    assert!(
+        row.contains("data-status=\"open\""),
+        "open while one copy is open: {row}"
+    );
+    assert!(
+        row.contains("data-services=\"checkout cache search\""),
+        "{row}"
+    );
+}

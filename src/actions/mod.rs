@@ -158,7 +158,7 @@ pub fn actions_of(pm: &Postmortem) -> Vec<Action> {
 /// Merges the copies of each item (same identity, same normalized text)
 /// and sorts the result. Two different items with one explicit id stay
 /// apart: `duplicate-action-id` reports them.
-fn merge(mut items: Vec<Action>) -> Vec<Action> {
+pub fn merge(mut items: Vec<Action>) -> Vec<Action> {
     items.sort_by(|a, b| listing_order(a.first(), b.first()));
     let mut merged: Vec<Action> = Vec::with_capacity(items.len());
     // An implicit identity holds the normalized text already; an explicit

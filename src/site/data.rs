@@ -214,8 +214,7 @@ impl Site {
         incidents.sort_by(|a, b| b.started.cmp(&a.started).then_with(|| a.id.cmp(&b.id)));
         link_related(&mut incidents);
         let indexes = indexes(project, &incidents, &slugs);
-        let mut actions: Vec<ActionRow> =
-            incidents.iter().flat_map(|i| i.actions.clone()).collect();
+        let mut actions = board(project, &included, &incidents, options);
         actions.sort_by(|a, b| {
             let rank = |r: &ActionRow| (r.status == "done", !r.overdue, r.due.is_none());
             rank(a)
@@ -233,6 +232,59 @@ impl Site {
             public: options.public,
         }
     }
+}
+
+/// The action-item board: every item of the site's incidents, merged by
+/// identity as `pmbook actions` merges them, so that a follow-up shared by
+/// several postmortems is one row (done when every copy is checked), shown
+/// under the first incident that lists it.
+fn board(
+    project: &Project,
+    included: &[Postmortem],
+    incidents: &[Incident],
+    options: &BuildOptions,
+) -> Vec<ActionRow> {
+    let by_id: HashMap<&str, &Incident> = incidents.iter().map(|i| (i.id.as_str(), i)).collect();
+    let items = included
+        .iter()
+        .flat_map(crate::actions::actions_of)
+        .collect();
+    crate::actions::merge(items)
+        .into_iter()
+        .filter_map(|action| {
+            let incident = by_id.get(action.first().postmortem.as_deref()?)?;
+            let mut services: Vec<String> = Vec::new();
+            for service in action.listings.iter().flat_map(|l| &l.services) {
+                if !services.contains(service) {
+                    services.push(service.clone());
+                }
+            }
+            let done = action.done();
+            Some(ActionRow {
+                status: if done { "done" } else { "open" },
+                overdue: action.overdue(options.today),
+                html: markdown::inline_html(&action.text),
+                owner: if options.public {
+                    None
+                } else {
+                    action.owner.clone()
+                },
+                due: action.due.map(|d| d.to_string()),
+                kind: action.kind.clone(),
+                ticket_url: ticket_url(project, action.ticket.as_deref()),
+                ticket: action.ticket.clone(),
+                incident_id: incident.id.clone(),
+                incident_title: incident.title.clone(),
+                incident_url: incident.url.clone(),
+                services,
+            })
+        })
+        .collect()
+}
+
+fn ticket_url(project: &Project, ticket: Option<&str>) -> Option<String> {
+    let pattern = project.config.actions.ticket_url.as_ref()?;
+    Some(pattern.replace("{ticket}", &url_component(ticket?)))
 }
 
 /// Why a postmortem cannot be in the site, if it cannot.
@@ -461,12 +513,7 @@ fn incident(
                 },
                 due: a.due.as_ref().map(|d| d.value.clone()),
                 kind: a.kind.as_ref().map(|k| k.value.clone()),
-                ticket_url: match (&config.actions.ticket_url, &ticket) {
-                    (Some(pattern), Some(ticket)) => {
-                        Some(pattern.replace("{ticket}", &url_component(ticket)))
-                    }
-                    _ => None,
-                },
+                ticket_url: ticket_url(project, ticket.as_deref()),
                 ticket,
                 incident_id: id.clone(),
                 incident_title: title.clone(),
