@@ -431,3 +431,39 @@ fn the_action_board_shows_a_shared_follow_up_once() {
         "{row}"
     );
 }
+
+#[test]
+fn incident_pages_show_the_date_of_their_last_commit() {
+    let project = Project::new();
+    project.git_init();
+    project.postmortem(&format!("{ID}.md"), VALID);
+    project.postmortem("2026-11-20-other.md", valid_with(ID, "2026-11-20-other"));
+    for (date, file) in [
+        ("2026-11-04T10:00:00Z", "."),
+        ("2026-11-21T10:00:00Z", "postmortems/2026-11-20-other.md"),
+    ] {
+        if file != "." {
+            project.postmortem(
+                "2026-11-20-other.md",
+                valid_with(ID, "2026-11-20-other").replace("78 minutes", "79 minutes"),
+            );
+        }
+        common::git(project.path(), &["add", file]);
+        let status = common::git_command(project.path())
+            .env("GIT_COMMITTER_DATE", date)
+            .env("GIT_AUTHOR_DATE", date)
+            .args(["commit", "-q", "--no-verify", "-m", "edit"])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let out = build(&project, &[]);
+    let page =
+        |id: &str| std::fs::read_to_string(out.join(format!("incidents/{id}.html"))).unwrap();
+    assert!(
+        page(ID).contains("Last updated 2026-11-04."),
+        "{}",
+        page(ID)
+    );
+    assert!(page("2026-11-20-other").contains("Last updated 2026-11-21."));
+}
