@@ -11,8 +11,17 @@ use common::{Project, VALID, git, git_command, stderr, valid_with};
 
 const ID: &str = "2026-11-03-checkout-latency";
 
+/// `pre-commit`, run as a Python module: a `pip install` does not always
+/// put its script on `PATH` (pyenv needs a rehash), the module is always
+/// there.
+fn pre_commit() -> std::process::Command {
+    let mut cmd = std::process::Command::new("python3");
+    cmd.args(["-m", "pre_commit"]);
+    cmd
+}
+
 fn pre_commit_available() -> bool {
-    std::process::Command::new("pre-commit")
+    pre_commit()
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success())
@@ -83,7 +92,7 @@ fn the_pre_commit_framework_rejects_bad_postmortems_and_accepts_good_ones() {
         ),
     );
     project.commit_all("pre-commit config");
-    let installed = std::process::Command::new("pre-commit")
+    let installed = pre_commit()
         .current_dir(project.path())
         .arg("install")
         .env(
