@@ -467,3 +467,21 @@ fn incident_pages_show_the_date_of_their_last_commit() {
     );
     assert!(page("2026-11-20-other").contains("Last updated 2026-11-21."));
 }
+
+#[test]
+fn the_build_is_quiet_off_a_terminal() {
+    // Tests run with stderr piped, as CI does: no progress bar may appear.
+    let project = Project::example();
+    let output = project
+        .pmbook()
+        .args(["build", "--out", "out"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(stderr(&output), "", "stderr is for problems only");
+    let stdout = common::stdout(&output);
+    assert!(
+        stdout.contains("open ") && stdout.ends_with("index.html\n"),
+        "{stdout}"
+    );
+}

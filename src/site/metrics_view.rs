@@ -22,10 +22,10 @@ pub struct HeadlineRow {
 }
 
 /// A chart with its numbers as a table, for screen readers and copying.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ChartView {
-    pub id: &'static str,
-    pub title: String,
+    /// The chart's id and title.
+    pub chart: Chart<'static>,
     pub svg: String,
     pub head: Vec<String>,
     pub rows: Vec<Vec<String>>,
@@ -134,8 +134,7 @@ pub fn charts(m: &Metrics, config: &Config) -> Vec<ChartView> {
         unit: Unit::Count,
     };
     out.push(ChartView {
-        id: "by-month",
-        title: chart.title.to_owned(),
+        chart,
         svg: charts::stacked_bars(&chart, &months, &series),
         head: std::iter::once("Month".to_owned())
             .chain(severities.iter().cloned())
@@ -184,8 +183,7 @@ pub fn charts(m: &Metrics, config: &Config) -> Vec<ChartView> {
             unit: Unit::Minutes,
         };
         out.push(ChartView {
-            id,
-            title: title.to_owned(),
+            chart,
             svg: charts::lines(&chart, &quarters, &series),
             head: ["Quarter", "Incidents", "Median", "p90"]
                 .map(String::from)
@@ -220,8 +218,7 @@ pub fn charts(m: &Metrics, config: &Config) -> Vec<ChartView> {
         unit: Unit::Share,
     };
     out.push(ChartView {
-        id: "change-failure",
-        title: chart.title.to_owned(),
+        chart,
         svg: charts::lines(&chart, &quarters, &series),
         head: [
             "Quarter",
@@ -262,8 +259,7 @@ pub fn charts(m: &Metrics, config: &Config) -> Vec<ChartView> {
         unit: Unit::Share,
     };
     out.push(ChartView {
-        id: "slo",
-        title: chart.title.to_owned(),
+        chart,
         svg: charts::bars(&chart, &labels, &values),
         head: ["SLO", "Quarter", "Budget consumed"]
             .map(String::from)
@@ -303,8 +299,7 @@ pub fn charts(m: &Metrics, config: &Config) -> Vec<ChartView> {
         unit: Unit::Share,
     };
     out.push(ChartView {
-        id: "follow-up",
-        title: chart.title.to_owned(),
+        chart,
         svg: charts::bars(&chart, &labels, &values),
         head: ["Measure", "Count", "Of", "Share"]
             .map(String::from)

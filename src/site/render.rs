@@ -207,8 +207,8 @@ pub fn render_all(
         .into_iter()
         .map(|c| {
             context! {
-                id => c.id,
-                title => c.title,
+                id => c.chart.id,
+                title => c.chart.title,
                 svg => Value::from_safe_string(c.svg),
                 head => c.head,
                 rows => c.rows,
