@@ -136,10 +136,20 @@ pub struct LintArgs {
     #[arg(conflicts_with_all = ["staged", "changed_since", "commit"])]
     pub paths: Vec<PathBuf>,
     /// Lint the staged version of every staged postmortem (from the git
-    /// index, not the working tree), against the staged versions of all
-    /// postmortems. What the pre-commit hook runs.
-    #[arg(long, conflicts_with_all = ["changed_since", "commit"])]
+    /// index, not the working tree; `GIT_INDEX_FILE` when git sets it),
+    /// against the staged versions of all postmortems. Postmortems whose
+    /// `related` names an id that a staged deletion or rename removes are
+    /// linted too. What the pre-commit hook runs.
+    #[arg(long, conflicts_with_all = ["changed_since", "commit", "pre_commit"])]
     pub staged: bool,
+    /// What the pre-commit framework's hook runs: lint the PATHS it passes
+    /// (postmortems under `src`, as in the working tree the framework
+    /// prepared) against the staged versions of the others, plus the
+    /// postmortems a staged deletion or rename leaves with a dangling
+    /// reference. In a push (`PRE_COMMIT_FROM_REF` and `PRE_COMMIT_TO_REF`
+    /// set), lint what is pushed, as `--commit TO --changed-since FROM`.
+    #[arg(long, conflicts_with_all = ["changed_since", "commit"])]
+    pub pre_commit: bool,
     /// Lint the postmortems that differ between the merge base of REV and
     /// HEAD and the working tree (for pull requests: `--changed-since
     /// origin/main`).
@@ -161,7 +171,7 @@ pub struct LintArgs {
     /// timeline whose entries all have a date and a zone. Each fixed file is
     /// named on standard error. Not with `--staged`, `--commit` or
     /// `--changed-since`: pmbook does not fix the git index or history.
-    #[arg(long, conflicts_with_all = ["staged", "changed_since", "commit"])]
+    #[arg(long, conflicts_with_all = ["staged", "changed_since", "commit", "pre_commit"])]
     pub fix: bool,
 }
 

@@ -5,12 +5,12 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use git2::{Delta, Diff, DiffFindOptions, DiffOptions, ObjectType, Oid, Repository, Tree};
+use git2::{Delta, Diff, DiffFindOptions, DiffOptions, Index, ObjectType, Oid, Repository, Tree};
 
 use crate::config::Project;
 use crate::discover::{self, PostmortemFilter};
 use crate::error::Error;
-use crate::lint::{Input, OtherFile};
+use crate::lint::{self, Input, OtherFile};
 use crate::model::FileProblem;
 use crate::parse::action_ids::{ActionId, Scanner};
 
@@ -25,6 +25,20 @@ pub struct Git {
 pub struct Snapshot {
     pub targets: Vec<Input>,
     pub other_ids: Vec<OtherFile>,
+    /// What the user should know about how the snapshot was taken (a
+    /// shallow clone compared without its merge base).
+    pub notes: Vec<String>,
+}
+
+/// The postmortem files of the work tree that differ from a revision.
+pub struct WorktreeChanges {
+    /// Added, modified or renamed (new path), absolute.
+    pub files: Vec<PathBuf>,
+    /// The ids that the revision's versions of the deleted, renamed and
+    /// modified postmortems had: those no postmortem declares any more
+    /// leave references dangling.
+    pub old_ids: Vec<String>,
+    pub notes: Vec<String>,
 }
 
 /// A postmortem stored in git: its path relative to the work tree and its
@@ -33,6 +47,16 @@ struct Entry {
     path: String,
     blob: Oid,
     is_symlink: bool,
+}
+
+/// What a diff between two versions of the postmortems changed.
+#[derive(Default)]
+struct Changes {
+    /// Paths (relative to the work tree) added, modified, renamed or copied;
+    /// a rename counts under its new path.
+    paths: HashSet<String>,
+    /// The ids of the old versions of deleted, renamed and modified files.
+    old_ids: Vec<String>,
 }
 
 const SYMLINK_MODE: u32 = 0o120000;
@@ -86,41 +110,89 @@ impl Git {
         })
     }
 
+    /// The index being committed: the one git names in `GIT_INDEX_FILE`
+    /// (a relative path is relative to the work tree, where git runs hooks)
+    /// or the repository's own. `git commit -a`, `git commit PATH` and
+    /// `--only` hand the pre-commit hook a temporary index this way.
+    fn index(&self) -> Result<Index, Error> {
+        match std::env::var_os("GIT_INDEX_FILE").filter(|p| !p.is_empty()) {
+            Some(path) => {
+                let path = self.workdir.join(path);
+                Index::open(&path).map_err(|e| {
+                    git_error(
+                        &format!("cannot read the index {} (GIT_INDEX_FILE)", path.display()),
+                        e,
+                    )
+                })
+            }
+            None => self
+                .repo
+                .index()
+                .map_err(|e| git_error("cannot read the git index", e)),
+        }
+    }
+
     /// The staged postmortems that differ from HEAD, read from the index,
-    /// and the ids of every other staged postmortem.
+    /// and the ids of every other staged postmortem. The staged postmortems
+    /// whose `related` names an id that a staged deletion, rename or edit
+    /// removes are linted too.
     pub fn staged(&self, project: &Project) -> Result<Snapshot, Error> {
         let filter = PostmortemFilter::new(project)?;
-        let index = self
-            .repo
-            .index()
-            .map_err(|e| git_error("cannot read the git index", e))?;
+        let index = self.index()?;
         let head = self.head_tree()?;
         let mut options = self.diff_options(&filter);
         let diff = self
             .repo
             .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut options))
             .map_err(|e| git_error("cannot compare the index with HEAD", e))?;
-        let changed = self.changed_paths(diff, &filter)?;
-        if changed.is_empty() {
+        let changes = self.changes(diff, &filter)?;
+        if changes.paths.is_empty() && changes.old_ids.is_empty() {
+            // Nothing to check: a commit without postmortems pays nothing.
             return Ok(Snapshot {
                 targets: Vec::new(),
                 other_ids: Vec::new(),
+                notes: Vec::new(),
             });
         }
-        let entries: Vec<Entry> = index
+        let entries = self.index_entries(&index, &filter);
+        Ok(self.snapshot(project, entries, changes, &[]))
+    }
+
+    /// What the pre-commit framework's hook checks outside a push: the
+    /// `files` it names (postmortems under `src`, read from the work tree,
+    /// which the framework has set to what is being committed), against
+    /// the staged versions of every other postmortem; and, as with
+    /// `--staged`, the staged postmortems left naming an id that a staged
+    /// deletion, rename or edit removes.
+    pub fn pre_commit(&self, project: &Project, files: &[PathBuf]) -> Result<Snapshot, Error> {
+        let filter = PostmortemFilter::new(project)?;
+        let named: Vec<PathBuf> = files
             .iter()
-            .filter_map(|e| {
-                let path = String::from_utf8(e.path).ok()?;
-                filter
-                    .accepts_in_src(&self.workdir.join(&path))
-                    .then_some(Entry {
-                        path,
-                        blob: e.id,
-                        is_symlink: e.mode & 0o170000 == SYMLINK_MODE,
-                    })
-            })
+            .filter(|p| filter.accepts_in_src(p))
+            .cloned()
             .collect();
-        Ok(self.snapshot(project, entries, &changed))
+        let index = self.index()?;
+        let head = self.head_tree()?;
+        let mut options = self.diff_options(&filter);
+        let diff = self
+            .repo
+            .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut options))
+            .map_err(|e| git_error("cannot compare the index with HEAD", e))?;
+        // The framework names the staged files itself; only the removed ids
+        // are taken from the index.
+        let changes = Changes {
+            paths: HashSet::new(),
+            old_ids: self.changes(diff, &filter)?.old_ids,
+        };
+        if named.is_empty() && changes.old_ids.is_empty() {
+            return Ok(Snapshot {
+                targets: Vec::new(),
+                other_ids: Vec::new(),
+                notes: Vec::new(),
+            });
+        }
+        let entries = self.index_entries(&index, &filter);
+        Ok(self.snapshot(project, entries, changes, &named))
     }
 
     /// The postmortems of commit `rev` (all of them, or those changed since
@@ -136,6 +208,155 @@ impl Git {
         let tree = commit
             .tree()
             .map_err(|e| git_error("cannot read the commit's tree", e))?;
+        let entries = self.tree_entries(&tree, &filter)?;
+        let (changes, notes) = match since {
+            None => (
+                Changes {
+                    paths: entries.iter().map(|e| e.path.clone()).collect(),
+                    old_ids: Vec::new(),
+                },
+                Vec::new(),
+            ),
+            Some(since) => {
+                let (base, notes) = self.base_tree(since, &commit)?;
+                let mut options = self.diff_options(&filter);
+                let diff = self
+                    .repo
+                    .diff_tree_to_tree(Some(&base), Some(&tree), Some(&mut options))
+                    .map_err(|e| git_error("cannot compare the commits", e))?;
+                (self.changes(diff, &filter)?, notes)
+            }
+        };
+        let mut snapshot = self.snapshot(project, entries, changes, &[]);
+        snapshot.notes = notes;
+        Ok(snapshot)
+    }
+
+    /// Postmortem files of the work tree that differ from the merge base of
+    /// `since` and HEAD: committed, staged, modified or new.
+    pub fn changed_in_worktree(
+        &self,
+        project: &Project,
+        since: &str,
+    ) -> Result<WorktreeChanges, Error> {
+        let filter = PostmortemFilter::new(project)?;
+        let head = self.commit("HEAD")?;
+        let (base, notes) = self.base_tree(since, &head)?;
+        let mut options = self.diff_options(&filter);
+        options.include_untracked(true).recurse_untracked_dirs(true);
+        let diff = self
+            .repo
+            .diff_tree_to_workdir_with_index(Some(&base), Some(&mut options))
+            .map_err(|e| git_error("cannot compare the work tree", e))?;
+        let changes = self.changes(diff, &filter)?;
+        let mut files: Vec<PathBuf> = changes
+            .paths
+            .into_iter()
+            .map(|p| self.workdir.join(p))
+            .collect();
+        files.sort();
+        Ok(WorktreeChanges {
+            files,
+            old_ids: changes.old_ids,
+            notes,
+        })
+    }
+
+    fn commit(&self, rev: &str) -> Result<git2::Commit<'_>, Error> {
+        self.repo
+            .revparse_single(rev)
+            .and_then(|o| o.peel_to_commit())
+            .map_err(|e| {
+                let mut message = format!("cannot resolve `{rev}` to a commit: {}", e.message());
+                if self.repo.is_shallow() {
+                    message.push_str(&format!(
+                        "\nthis is a shallow clone: fetch the revision first ({}), or clone with the whole history (`fetch-depth: 0` in actions/checkout, `GIT_DEPTH: 0` in GitLab CI)",
+                        fetch_command(rev)
+                    ));
+                }
+                Error::Config(message)
+            })
+    }
+
+    fn head_tree(&self) -> Result<Option<Tree<'_>>, Error> {
+        match self.repo.head() {
+            Ok(head) => head
+                .peel_to_tree()
+                .map(Some)
+                .map_err(|e| git_error("cannot read HEAD", e)),
+            // A repository without commits yet: everything staged is new.
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// The tree to compare `commit` with for `--changed-since since`: the
+    /// merge base's. A shallow clone often lacks it; then `since`'s own tree
+    /// is used, which lints every postmortem that differs between the two
+    /// (a superset of what the branch changed), and a note says so.
+    fn base_tree(
+        &self,
+        since: &str,
+        commit: &git2::Commit<'_>,
+    ) -> Result<(Tree<'_>, Vec<String>), Error> {
+        let since_commit = self.commit(since)?;
+        match self.repo.merge_base(since_commit.id(), commit.id()) {
+            Ok(base) => {
+                let base = self
+                    .repo
+                    .find_commit(base)
+                    .and_then(|c| c.tree())
+                    .map_err(|e| git_error("cannot read the merge base", e))?;
+                Ok((base, Vec::new()))
+            }
+            Err(_) if self.repo.is_shallow() => {
+                let note = format!(
+                    "this shallow clone does not hold the merge base of `{since}` and the commit checked; comparing with the tree of `{since}` itself, so postmortems changed there since the branch point are linted too (to compare with the merge base, fetch more history: `git fetch --deepen=100`, or `fetch-depth: 0` in actions/checkout)"
+                );
+                let tree = since_commit
+                    .tree()
+                    .map_err(|e| git_error(&format!("cannot read the tree of `{since}`"), e))?;
+                Ok((tree, vec![note]))
+            }
+            Err(e) => Err(git_error(
+                &format!("`{since}` and the commit checked have no common ancestor"),
+                e,
+            )),
+        }
+    }
+
+    fn diff_options(&self, filter: &PostmortemFilter) -> DiffOptions {
+        let mut options = DiffOptions::new();
+        if let Ok(src) = filter.src().strip_prefix(&self.workdir)
+            && !src.as_os_str().is_empty()
+        {
+            options.pathspec(src.to_string_lossy().replace('\\', "/"));
+        }
+        options
+    }
+
+    /// The postmortems of `index`.
+    fn index_entries(&self, index: &Index, filter: &PostmortemFilter) -> Vec<Entry> {
+        index
+            .iter()
+            .filter_map(|e| {
+                let path = String::from_utf8(e.path).ok()?;
+                filter
+                    .accepts_in_src(&self.workdir.join(&path))
+                    .then_some(Entry {
+                        path,
+                        blob: e.id,
+                        is_symlink: e.mode & 0o170000 == SYMLINK_MODE,
+                    })
+            })
+            .collect()
+    }
+
+    /// The postmortems of `tree`.
+    fn tree_entries(
+        &self,
+        tree: &Tree<'_>,
+        filter: &PostmortemFilter,
+    ) -> Result<Vec<Entry>, Error> {
         let mut entries = Vec::new();
         let src = filter
             .src()
@@ -172,127 +393,69 @@ impl Git {
                 })
                 .map_err(|e| git_error("cannot read the commit's tree", e))?;
         }
-        let changed: HashSet<String> = match since {
-            None => entries.iter().map(|e| e.path.clone()).collect(),
-            Some(since) => {
-                let base = self.merge_base_tree(since, commit.id())?;
-                let mut options = self.diff_options(&filter);
-                let diff = self
-                    .repo
-                    .diff_tree_to_tree(Some(&base), Some(&tree), Some(&mut options))
-                    .map_err(|e| git_error("cannot compare the commits", e))?;
-                self.changed_paths(diff, &filter)?
-            }
-        };
-        Ok(self.snapshot(project, entries, &changed))
+        Ok(entries)
     }
 
-    /// Postmortem files of the work tree that differ from the merge base of
-    /// `since` and HEAD: committed, staged, modified or new.
-    pub fn changed_in_worktree(
-        &self,
-        project: &Project,
-        since: &str,
-    ) -> Result<Vec<PathBuf>, Error> {
-        let filter = PostmortemFilter::new(project)?;
-        let head = self.commit("HEAD")?;
-        let base = self.merge_base_tree(since, head.id())?;
-        let mut options = self.diff_options(&filter);
-        options.include_untracked(true).recurse_untracked_dirs(true);
-        let diff = self
-            .repo
-            .diff_tree_to_workdir_with_index(Some(&base), Some(&mut options))
-            .map_err(|e| git_error("cannot compare the work tree", e))?;
-        let mut files: Vec<PathBuf> = self
-            .changed_paths(diff, &filter)?
-            .into_iter()
-            .map(|p| self.workdir.join(p))
-            .collect();
-        files.sort();
-        Ok(files)
-    }
-
-    fn commit(&self, rev: &str) -> Result<git2::Commit<'_>, Error> {
-        self.repo
-            .revparse_single(rev)
-            .and_then(|o| o.peel_to_commit())
-            .map_err(|e| git_error(&format!("cannot resolve `{rev}` to a commit"), e))
-    }
-
-    fn head_tree(&self) -> Result<Option<Tree<'_>>, Error> {
-        match self.repo.head() {
-            Ok(head) => head
-                .peel_to_tree()
-                .map(Some)
-                .map_err(|e| git_error("cannot read HEAD", e)),
-            // A repository without commits yet: everything staged is new.
-            Err(_) => Ok(None),
-        }
-    }
-
-    fn merge_base_tree(&self, since: &str, head: Oid) -> Result<Tree<'_>, Error> {
-        let since = self.commit(since)?;
-        let base = self
-            .repo
-            .merge_base(since.id(), head)
-            .map_err(|e| git_error("no common ancestor with the given revision", e))?;
-        self.repo
-            .find_commit(base)
-            .and_then(|c| c.tree())
-            .map_err(|e| git_error("cannot read the merge base", e))
-    }
-
-    fn diff_options(&self, filter: &PostmortemFilter) -> DiffOptions {
-        let mut options = DiffOptions::new();
-        if let Ok(src) = filter.src().strip_prefix(&self.workdir)
-            && !src.as_os_str().is_empty()
-        {
-            options.pathspec(src.to_string_lossy().replace('\\', "/"));
-        }
-        options
-    }
-
-    /// The postmortem paths (relative to the work tree) added, modified,
-    /// renamed or copied in `diff`; a rename counts under its new path.
-    fn changed_paths(
-        &self,
-        mut diff: Diff<'_>,
-        filter: &PostmortemFilter,
-    ) -> Result<HashSet<String>, Error> {
+    /// The postmortems `diff` adds, modifies, renames or copies, and the ids
+    /// of the old versions of those it deletes, renames or modifies.
+    fn changes(&self, mut diff: Diff<'_>, filter: &PostmortemFilter) -> Result<Changes, Error> {
         diff.find_similar(Some(DiffFindOptions::new().renames(true)))
             .map_err(|e| git_error("cannot detect renames", e))?;
-        Ok(diff
-            .deltas()
-            .filter(|d| {
-                matches!(
-                    d.status(),
-                    Delta::Added
-                        | Delta::Modified
-                        | Delta::Renamed
-                        | Delta::Copied
-                        | Delta::Typechange
-                        | Delta::Untracked
-                )
-            })
-            .filter_map(|d| {
-                d.new_file()
-                    .path()
-                    .map(|p| p.to_string_lossy().replace('\\', "/"))
-            })
-            .filter(|p| filter.accepts_in_src(&self.workdir.join(p)))
-            .collect())
+        let is_postmortem = |path: Option<&Path>| {
+            path.map(|p| p.to_string_lossy().replace('\\', "/"))
+                .filter(|p| filter.accepts_in_src(&self.workdir.join(p)))
+        };
+        let odb = self.repo.odb().ok();
+        let mut changes = Changes::default();
+        for delta in diff.deltas() {
+            let status = delta.status();
+            if matches!(
+                status,
+                Delta::Added
+                    | Delta::Modified
+                    | Delta::Renamed
+                    | Delta::Copied
+                    | Delta::Typechange
+                    | Delta::Untracked
+            ) && let Some(path) = is_postmortem(delta.new_file().path())
+            {
+                changes.paths.insert(path);
+            }
+            let old = delta.old_file();
+            if matches!(
+                status,
+                Delta::Deleted | Delta::Modified | Delta::Renamed | Delta::Typechange
+            ) && is_postmortem(old.path()).is_some()
+                && let Some(object) = odb.as_ref().and_then(|odb| odb.read(old.id()).ok())
+                && let Ok(text) = std::str::from_utf8(object.data())
+                && let Some(id) = crate::parse::front_matter::scan_id(text)
+            {
+                changes.old_ids.push(id);
+            }
+        }
+        Ok(changes)
     }
 
-    /// Reads the changed entries in full, and takes the ids of the others
-    /// from the id cache, reading only the blobs it does not know yet.
+    /// Reads the changed entries (and the work-tree files `named`) in
+    /// full, takes the ids of the others from the id cache, reading only
+    /// the blobs it does not know yet, and adds to the targets the others
+    /// left naming an id that no postmortem declares any more.
     fn snapshot(
         &self,
         project: &Project,
         entries: Vec<Entry>,
-        changed: &HashSet<String>,
+        changes: Changes,
+        named: &[PathBuf],
     ) -> Snapshot {
-        let (targets, others): (Vec<Entry>, Vec<Entry>) =
-            entries.into_iter().partition(|e| changed.contains(&e.path));
+        let named_paths: HashSet<String> = named
+            .iter()
+            .filter_map(|p| p.strip_prefix(&self.workdir).ok())
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .collect();
+        let (targets, others): (Vec<Entry>, Vec<Entry>) = entries
+            .into_iter()
+            .filter(|e| !named_paths.contains(&e.path))
+            .partition(|e| changes.paths.contains(&e.path));
         let odb = self.repo.odb().ok();
         let read = |entry: &Entry| -> Result<String, (FileProblem, String)> {
             if entry.is_symlink {
@@ -320,20 +483,24 @@ impl Git {
             discover::decode(object.data().to_vec())
         };
         let display = |entry: &Entry| project.display_path(&self.workdir.join(&entry.path));
-        let targets = targets
+        let mut inputs: Vec<Input> = named
             .iter()
-            .map(|entry| Input {
+            .map(|path| Input {
+                path: project.display_path(path),
+                text: discover::read(project, path),
+            })
+            .chain(targets.iter().map(|entry| Input {
                 path: display(entry),
                 text: read(entry),
-            })
+            }))
             .collect();
         let scanner = Scanner::new(&project.config);
         let mut cache = IdCache::load(&self.repo, &scanner);
-        let other_ids = others
+        let mut other_ids: Vec<(&Entry, OtherFile)> = others
             .iter()
             .map(|entry| {
                 let path = display(entry);
-                match (entry.is_symlink, cache.get(entry.blob)) {
+                let file = match (entry.is_symlink, cache.get(entry.blob)) {
                     (false, Some(ids)) => OtherFile { path, ..ids },
                     _ => {
                         let file = match read(entry) {
@@ -346,11 +513,38 @@ impl Git {
                         cache.insert(entry.blob, &file);
                         file
                     }
-                }
+                };
+                (entry, file)
             })
             .collect();
         cache.save(others.iter().map(|e| e.blob));
-        Snapshot { targets, other_ids }
+        let removed = lint::removed_ids(changes.old_ids, &inputs, other_ids.iter().map(|(_, f)| f));
+        if !removed.is_empty() {
+            let (citing, rest): (Vec<_>, Vec<_>) = other_ids
+                .into_iter()
+                .partition(|(_, file)| file.names_any(&removed));
+            inputs.extend(citing.into_iter().map(|(entry, file)| Input {
+                path: file.path,
+                text: read(entry),
+            }));
+            other_ids = rest;
+        }
+        Snapshot {
+            targets: inputs,
+            other_ids: other_ids.into_iter().map(|(_, file)| file).collect(),
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// The command that fetches `rev` into a shallow clone: `origin/main` is
+/// branch `main` of remote `origin`.
+fn fetch_command(rev: &str) -> String {
+    match rev.split_once('/') {
+        Some((remote, branch)) if !remote.is_empty() && !branch.is_empty() => {
+            format!("`git fetch --depth=1 {remote} {branch}:refs/remotes/{remote}/{branch}`")
+        }
+        _ => format!("`git fetch --depth=1 origin {rev}`"),
     }
 }
 
@@ -361,10 +555,10 @@ impl Git {
 /// stale; a missing, damaged, older-format or differently-configured cache is
 /// rebuilt.
 ///
-/// Format: a header line `pmbook-ids 2` followed by the headings, tab
+/// Format: a header line `pmbook-ids 3` followed by the headings, tab
 /// separated; then per blob a line `<blob> <postmortem id>` (the id may be
 /// empty) followed by one line `\t<action id>\t<item text>` per explicit
-/// action id.
+/// action id and one line `@<id>` per id named in `related`.
 struct IdCache {
     path: PathBuf,
     header: String,
@@ -372,7 +566,7 @@ struct IdCache {
     changed: bool,
 }
 
-const CACHE_FORMAT: &str = "pmbook-ids 2";
+const CACHE_FORMAT: &str = "pmbook-ids 3";
 
 impl IdCache {
     fn load(repo: &Repository, scanner: &Scanner) -> IdCache {
@@ -394,6 +588,12 @@ impl IdCache {
                             id: id.to_owned(),
                             text: text.to_owned(),
                         });
+                    }
+                    continue;
+                }
+                if let Some(related) = line.strip_prefix('@') {
+                    if let Some(file) = current.as_mut() {
+                        file.related.push(related.to_owned());
                     }
                     continue;
                 }
@@ -429,7 +629,8 @@ impl IdCache {
             .is_none_or(|id| !id.contains(char::is_whitespace))
             && file.action_ids.iter().all(|a| {
                 !a.id.contains(['\t', '\n', '\r']) && !a.text.contains(['\t', '\n', '\r'])
-            });
+            })
+            && file.related.iter().all(|id| !id.contains(['\n', '\r']));
         if storable {
             self.ids.insert(
                 blob,
@@ -458,6 +659,9 @@ impl IdCache {
             text.push_str(&format!("{oid} {}\n", file.id.as_deref().unwrap_or("")));
             for action in &file.action_ids {
                 text.push_str(&format!("\t{}\t{}\n", action.id, action.text));
+            }
+            for id in &file.related {
+                text.push_str(&format!("@{id}\n"));
             }
         }
         let Some(dir) = self.path.parent() else {

@@ -264,3 +264,144 @@ fn pushes_of_broken_postmortems_are_rejected() {
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
 }
+
+/// The ways of committing that hand the pre-commit hook a temporary index
+/// in `GIT_INDEX_FILE` (or stage more than the index holds).
+const COMMIT_FORMS: &[(&str, &[&str])] = &[
+    ("commit -a", &["commit", "-q", "-a", "-m", "x"]),
+    ("commit PATH", &["commit", "-q", "-m", "x", FILE]),
+    (
+        "commit --only PATH",
+        &["commit", "-q", "--only", "-m", "x", FILE],
+    ),
+    (
+        "commit --include PATH",
+        &["commit", "-q", "--include", "-m", "x", FILE],
+    ),
+];
+
+const FILE: &str = "postmortems/2026-11-03-checkout-latency.md";
+
+fn head(project: &Project) -> String {
+    project.git(&["rev-parse", "HEAD"])
+}
+
+fn git_commit(project: &Project, args: &[&str]) -> std::process::Output {
+    git_command(project.path()).args(args).output().unwrap()
+}
+
+#[test]
+fn every_way_of_committing_is_checked() {
+    for (form, args) in COMMIT_FORMS {
+        let project = repo();
+        install(project.path(), &[]).success();
+        let before = head(&project);
+
+        // The change exists only in the work tree: the form stages it.
+        project.postmortem(&format!("{ID}.md"), valid_with("severity = \"SEV2\"\n", ""));
+        let output = git_commit(&project, args);
+        let err = stderr(&output);
+        assert!(
+            !output.status.success(),
+            "`git {form}` accepted a broken postmortem"
+        );
+        assert!(
+            err.contains("missing required field `severity`"),
+            "`git {form}`: {err}"
+        );
+        assert_eq!(head(&project), before, "`git {form}` committed");
+
+        project.postmortem(&format!("{ID}.md"), valid_with("SEV2", "SEV3"));
+        let output = git_commit(&project, args);
+        assert!(output.status.success(), "`git {form}`: {}", stderr(&output));
+        assert_ne!(head(&project), before, "`git {form}` did not commit");
+        assert!(
+            project
+                .git(&["show", &format!("HEAD:{FILE}")])
+                .contains("SEV3"),
+            "`git {form}`"
+        );
+    }
+}
+
+#[test]
+fn commit_path_checks_its_own_index_not_the_staged_one() {
+    let project = repo();
+    install(project.path(), &[]).success();
+    // A broken postmortem is staged, but `git commit PATH` commits only PATH.
+    project.postmortem(
+        "2026-11-04-b.md",
+        valid_with("severity = \"SEV2\"\n", "").replace(ID, "2026-11-04-b"),
+    );
+    project.git(&["add", "postmortems/2026-11-04-b.md"]);
+    project.postmortem(&format!("{ID}.md"), valid_with("SEV2", "SEV3"));
+    let output = git_commit(&project, &["commit", "-q", "-m", "x", FILE]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // The broken one is still staged, and a plain commit now refuses it.
+    let output = git_commit(&project, &["commit", "-q", "-m", "y"]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("2026-11-04-b.md"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn amend_is_checked() {
+    let project = repo();
+    install(project.path(), &[]).success();
+    let before = head(&project);
+    project.postmortem(&format!("{ID}.md"), valid_with("severity = \"SEV2\"\n", ""));
+    project.git(&["add", "-A"]);
+    let output = git_commit(&project, &["commit", "-q", "--amend", "-m", "amended"]);
+    assert!(!output.status.success(), "a broken amend was accepted");
+    assert!(stderr(&output).contains("missing required field `severity`"));
+    assert_eq!(head(&project), before, "nothing was amended");
+
+    project.postmortem(&format!("{ID}.md"), valid_with("SEV2", "SEV3"));
+    let output = git_commit(
+        &project,
+        &["commit", "-q", "-a", "--amend", "-m", "amended"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_ne!(head(&project), before);
+    assert_eq!(commit_count(&project), 1, "amended, not added");
+}
+
+#[test]
+fn a_valid_staged_version_is_committed_whatever_the_work_tree_holds() {
+    let project = repo();
+    install(project.path(), &[]).success();
+    project.postmortem(&format!("{ID}.md"), valid_with("SEV2", "SEV3"));
+    project.git(&["add", "-A"]);
+    project.postmortem(&format!("{ID}.md"), "broken in the work tree only");
+    let output = git_commit(&project, &["commit", "-q", "-m", "staged is valid"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        project
+            .git(&["show", &format!("HEAD:{FILE}")])
+            .contains("SEV3")
+    );
+}
+
+#[test]
+fn a_deletion_that_breaks_references_is_rejected_by_the_hook() {
+    let project = repo();
+    let citing = valid_with(
+        "visibility = \"internal\"",
+        &format!("related = [\"{ID}\"]\nvisibility = \"internal\""),
+    )
+    .replace(&format!("id = \"{ID}\""), "id = \"2026-11-07-citing\"");
+    project.postmortem("2026-11-07-citing.md", citing);
+    project.commit_all("citing");
+    install(project.path(), &[]).success();
+    project.git(&["rm", "-q", FILE]);
+    let output = git_commit(&project, &["commit", "-q", "-m", "remove"]);
+    assert!(!output.status.success(), "the deletion was accepted");
+    let err = stderr(&output);
+    assert!(
+        err.contains("error[broken-reference]") && err.contains("2026-11-07-citing.md"),
+        "{err}"
+    );
+}

@@ -48,7 +48,7 @@ proptest! {
     fn lint_accepts_any_text(text in document()) {
         let config = Config::default();
         let inputs = vec![Input { path: "postmortems/p.md".into(), text: Ok(text) }];
-        let other = OtherFile { path: "postmortems/a.md".into(), id: Some("a".into()), action_ids: Vec::new() };
+        let other = OtherFile { path: "postmortems/a.md".into(), id: Some("a".into()), ..OtherFile::default() };
         let report = lint_inputs(&config, inputs, vec![other], date(2026, 11, 23)).unwrap();
         for (file, d) in report.diagnostics() {
             if let Some(span) = d.span {

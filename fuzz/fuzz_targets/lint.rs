@@ -23,6 +23,7 @@ fuzz_target!(|data: &[u8]| {
             id: "A-1".into(),
             text: "a shared follow-up".into(),
         }],
+        related: vec!["related-id".into()],
     }];
     let report = lint_inputs(&config, vec![input], others, today).expect("default config is valid");
     let mut out = Vec::new();

@@ -17,8 +17,17 @@ use crate::repo::Git;
 pub fn run(global: &GlobalArgs, args: LintArgs) -> Result<ExitCode, Error> {
     let (project, dir) = project(global)?;
     let today = today(global);
-    let report = if args.staged {
-        let snapshot = Git::open(&project)?.staged(&project)?;
+    let report = if args.staged || args.pre_commit {
+        let git = Git::open(&project)?;
+        let snapshot = match pre_commit_push_refs() {
+            Some((from, to)) if args.pre_commit => git.at_commit(&project, &to, Some(&from))?,
+            _ if args.pre_commit => {
+                let files = discover::named_files(&project, &dir, &args.paths)?;
+                git.pre_commit(&project, &files)?
+            }
+            _ => git.staged(&project)?,
+        };
+        print_notes(&snapshot.notes);
         if snapshot.targets.is_empty() {
             // Nothing to check: a commit without postmortems pays nothing.
             return Ok(ExitCode::from(CLEAN));
@@ -27,10 +36,16 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> Result<ExitCode, Error> {
     } else if let Some(rev) = &args.commit {
         let snapshot =
             Git::open(&project)?.at_commit(&project, rev, args.changed_since.as_deref())?;
+        print_notes(&snapshot.notes);
         lint::lint_inputs(&project.config, snapshot.targets, snapshot.other_ids, today)?
     } else if let Some(since) = &args.changed_since {
-        let files = Git::open(&project)?.changed_in_worktree(&project, since)?;
-        lint::run(&project, Targets::Files(files), today)?
+        let changes = Git::open(&project)?.changed_in_worktree(&project, since)?;
+        print_notes(&changes.notes);
+        let targets = Targets::Changed {
+            files: changes.files,
+            old_ids: changes.old_ids,
+        };
+        lint::run(&project, targets, today)?
     } else {
         let targets = if args.paths.is_empty() {
             Targets::All
@@ -72,6 +87,22 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> Result<ExitCode, Error> {
     let failed = report.count(Severity::Error) > 0
         || (args.deny_warnings && report.count(Severity::Warning) > 0);
     Ok(ExitCode::from(if failed { FINDINGS } else { CLEAN }))
+}
+
+/// The refs of a push that the pre-commit framework runs its hooks for
+/// (`pre-commit run --from-ref A --to-ref B`, or its pre-push hook).
+fn pre_commit_push_refs() -> Option<(String, String)> {
+    let from = std::env::var("PRE_COMMIT_FROM_REF").ok()?;
+    let to = std::env::var("PRE_COMMIT_TO_REF").ok()?;
+    (!from.is_empty() && !to.is_empty()).then_some((from, to))
+}
+
+/// Notes on how git was read go to standard error, so that standard output
+/// stays the report, in any format.
+fn print_notes(notes: &[String]) {
+    for note in notes {
+        anstream::eprintln!("pmbook: note: {note}");
+    }
 }
 
 /// `--fix`: names each fixed file on standard error, so that standard output

@@ -282,14 +282,16 @@ impl RepoIndex {
     }
 }
 
-/// What the cross-file rules need from a postmortem: its id and explicit
-/// action ids, read by a cheap scan rather than a parse, so that linting
-/// one file does not parse the repository.
+/// What the cross-file rules need from a postmortem: its id, explicit
+/// action ids and the ids it names in `related`, read by a cheap scan
+/// rather than a parse, so that linting one file does not parse the
+/// repository.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OtherFile {
     pub path: String,
     pub id: Option<String>,
     pub action_ids: Vec<ActionId>,
+    pub related: Vec<String>,
 }
 
 impl OtherFile {
@@ -298,7 +300,13 @@ impl OtherFile {
             path,
             id: parse::front_matter::scan_id(text),
             action_ids: scanner.scan(text),
+            related: parse::front_matter::scan_related(text),
         }
+    }
+
+    /// Whether `related` names one of `ids`.
+    pub fn names_any(&self, ids: &HashSet<String>) -> bool {
+        self.related.iter().any(|id| ids.contains(id))
     }
 }
 
@@ -308,6 +316,13 @@ pub enum Targets {
     All,
     /// These files (absolute paths), checked against the whole repository.
     Files(Vec<PathBuf>),
+    /// The files a change added or modified (absolute paths), and the ids
+    /// of the postmortems it deleted, renamed or edited: the postmortems
+    /// left naming one of those ids in `related` are linted too.
+    Changed {
+        files: Vec<PathBuf>,
+        old_ids: Vec<String>,
+    },
 }
 
 /// A file to lint: its path relative to the repository root, and its text
@@ -334,9 +349,14 @@ pub struct Loaded {
 
 /// Reads `targets`, and the ids of the project's other postmortems.
 pub fn load(project: &Project, targets: Targets) -> Result<Loaded, Error> {
-    let (targets, others) = match targets {
-        Targets::All => (discover::postmortem_files(project)?, Vec::new()),
-        Targets::Files(files) => {
+    let (named, old_ids) = match targets {
+        Targets::All => (None, Vec::new()),
+        Targets::Files(files) => (Some(files), Vec::new()),
+        Targets::Changed { files, old_ids } => (Some(files), old_ids),
+    };
+    let (mut targets, others) = match named {
+        None => (discover::postmortem_files(project)?, Vec::new()),
+        Some(files) => {
             let all = if project.src_dir().is_dir() {
                 discover::postmortem_files(project)?
             } else {
@@ -347,26 +367,66 @@ pub fn load(project: &Project, targets: Targets) -> Result<Loaded, Error> {
             (files, others)
         }
     };
-    let inputs: Vec<Input> = targets
-        .par_iter()
-        .map(|path| Input {
-            path: project.display_path(path),
-            text: discover::read(project, path),
-        })
-        .collect();
+    let read = |path: &PathBuf| Input {
+        path: project.display_path(path),
+        text: discover::read(project, path),
+    };
+    let mut inputs: Vec<Input> = targets.par_iter().map(read).collect();
     let scanner = Scanner::new(&project.config);
-    let other_ids: Vec<OtherFile> = others
-        .par_iter()
+    let mut other_ids: Vec<(PathBuf, OtherFile)> = others
+        .into_par_iter()
         .filter_map(|path| {
-            let text = discover::read(project, path).ok()?;
-            Some(OtherFile::scan(project.display_path(path), &text, &scanner))
+            let text = discover::read(project, &path).ok()?;
+            let file = OtherFile::scan(project.display_path(&path), &text, &scanner);
+            Some((path, file))
         })
         .collect();
+    let removed = removed_ids(old_ids, &inputs, other_ids.iter().map(|(_, f)| f));
+    if !removed.is_empty() {
+        let (citing, rest): (Vec<_>, Vec<_>) = other_ids
+            .into_iter()
+            .partition(|(_, file)| file.names_any(&removed));
+        for (path, _) in citing {
+            inputs.push(read(&path));
+            targets.push(path);
+        }
+        other_ids = rest;
+    }
+    let other_ids = other_ids.into_iter().map(|(_, file)| file).collect();
     Ok(Loaded {
         paths: targets,
         inputs,
         other_ids,
     })
+}
+
+/// The ids of `old_ids` that neither `inputs` nor `others` declare: the
+/// ones a change removed.
+pub fn removed_ids<'a>(
+    old_ids: Vec<String>,
+    inputs: &[Input],
+    others: impl Iterator<Item = &'a OtherFile>,
+) -> HashSet<String> {
+    let mut removed: HashSet<String> = old_ids.into_iter().collect();
+    if removed.is_empty() {
+        return removed;
+    }
+    for input in inputs {
+        if let Some(id) = input
+            .text
+            .as_ref()
+            .ok()
+            .and_then(|t| parse::front_matter::scan_id(t))
+        {
+            removed.remove(&id);
+        }
+    }
+    for file in others {
+        if let Some(id) = &file.id {
+            removed.remove(id);
+        }
+    }
+    removed
 }
 
 /// Lints `inputs`; `other_ids` are the ids of the repository's other

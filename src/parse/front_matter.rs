@@ -123,6 +123,34 @@ pub fn scan_id(text: &str) -> Option<String> {
     None
 }
 
+/// The ids in `related`, read from the front-matter alone (no Markdown
+/// parse): what the hooks need to find the postmortems that a deleted or
+/// renamed one leaves with a dangling reference. Empty when the
+/// front-matter is missing or is not valid TOML (the file's own lint says
+/// why).
+pub fn scan_related(text: &str) -> Vec<String> {
+    let text = text.strip_prefix(crate::parse::source::BOM).unwrap_or(text);
+    let Ok(block) = locate(text) else {
+        return Vec::new();
+    };
+    if !text[block.inner.range()].contains("related") {
+        return Vec::new();
+    }
+    let Ok(table) = DeTable::parse(&text[block.inner.range()]) else {
+        return Vec::new();
+    };
+    match table.get_ref().get("related").map(|v| v.get_ref()) {
+        Some(DeValue::Array(items)) => items
+            .iter()
+            .filter_map(|item| match item.get_ref() {
+                DeValue::String(s) => Some(s.to_string()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 struct Reader {
     base: usize,
     fm: FrontMatter,
