@@ -124,6 +124,7 @@ fn render(
         Format::Json => diagnostics::json::render(report, out),
         Format::Sarif => diagnostics::sarif::render(report, out),
         Format::Github => diagnostics::github::render(report, out),
+        Format::Gitlab => diagnostics::gitlab::render(report, out),
     }?;
     out.flush()
 }

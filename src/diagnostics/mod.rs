@@ -1,7 +1,8 @@
 //! Diagnostics and their renderers: human (rustc-style), JSON, SARIF and
-//! GitHub workflow commands.
+//! GitHub workflow commands, GitLab Code Quality.
 
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod sarif;
@@ -75,4 +76,6 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// A GitLab Code Quality report (`artifacts:reports:codequality`).
+    Gitlab,
 }
