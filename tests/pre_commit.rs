@@ -2,9 +2,8 @@
 //! clone of this repository with `language: rust` and runs it as its users
 //! do: on real commits (`git commit`, `git commit -a`), with `pre-commit run
 //! --all-files` in a fresh clone, with `--files`, and on a real push.
-//! CI installs `pre-commit` from PyPI and sets `PMBOOK_REQUIRE_PRE_COMMIT=1`,
-//! so these tests cannot be skipped there; elsewhere, without pre-commit,
-//! they fail unless `PMBOOK_SKIP_PRE_COMMIT=1` says to skip them.
+//! Without the framework they fail and say how to install it; `tests/run.sh`
+//! (the test command) installs it.
 
 mod common;
 
@@ -34,26 +33,17 @@ fn pre_commit(dir: &Path) -> std::process::Command {
     cmd
 }
 
-/// Whether the framework can run here; false only where skipping is
-/// explicitly allowed.
-fn framework() -> bool {
+/// Fails the test, saying what to install, when the framework is missing:
+/// a test that cannot run must not pass.
+fn require_framework() {
     let available = std::process::Command::new("python3")
         .args(["-m", "pre_commit", "--version"])
         .output()
         .is_ok_and(|o| o.status.success());
-    if available {
-        return true;
-    }
     assert!(
-        std::env::var_os("PMBOOK_REQUIRE_PRE_COMMIT").is_none(),
-        "pre-commit is required here but not installed (pip install pre-commit)"
+        available,
+        "these tests run the real pre-commit framework: install it (`python3 -m pip install pre-commit`, or run `tests/run.sh`, which installs what the tests need)"
     );
-    assert!(
-        std::env::var_os("PMBOOK_SKIP_PRE_COMMIT").is_some(),
-        "pre-commit is not installed: `pip install pre-commit`, or set PMBOOK_SKIP_PRE_COMMIT=1 to skip these tests"
-    );
-    eprintln!("skipped: pre-commit is not installed (PMBOOK_SKIP_PRE_COMMIT is set)");
-    false
 }
 
 /// A git repository holding the current sources of pmbook, committed with
@@ -140,9 +130,7 @@ fn broken(id: &str) -> String {
 
 #[test]
 fn commits_through_the_framework_reject_bad_postmortems_and_accept_good_ones() {
-    if !framework() {
-        return;
-    }
+    require_framework();
     let project = project();
     // Duplicate ids at both ends of many names.
     for n in 0..300 {
@@ -173,9 +161,7 @@ fn commits_through_the_framework_reject_bad_postmortems_and_accept_good_ones() {
 
 #[test]
 fn commit_all_through_the_framework_is_checked() {
-    if !framework() {
-        return;
-    }
+    require_framework();
     let project = project();
     let before = project.git(&["rev-parse", "HEAD"]);
     project.postmortem(&format!("{ID}.md"), broken(ID));
@@ -195,9 +181,7 @@ fn commit_all_through_the_framework_is_checked() {
 
 #[test]
 fn a_staged_deletion_through_the_framework_reports_dangling_references() {
-    if !framework() {
-        return;
-    }
+    require_framework();
     let project = project();
     let citing = valid_with(
         "visibility = \"internal\"",
@@ -218,9 +202,7 @@ fn a_staged_deletion_through_the_framework_reports_dangling_references() {
 
 #[test]
 fn run_all_files_in_a_fresh_clone_fails_on_a_committed_broken_postmortem() {
-    if !framework() {
-        return;
-    }
+    require_framework();
     let upstream = Project::new();
     upstream.git_init();
     upstream.file(".pre-commit-config.yaml", config());
@@ -262,9 +244,7 @@ fn run_all_files_in_a_fresh_clone_fails_on_a_committed_broken_postmortem() {
 
 #[test]
 fn run_files_lints_them_against_the_rest() {
-    if !framework() {
-        return;
-    }
+    require_framework();
     let project = project();
     // A new file, not even staged, that reuses the committed id.
     project.postmortem("2026-11-05-copy.md", VALID);
@@ -289,9 +269,7 @@ fn run_files_lints_them_against_the_rest() {
 
 #[test]
 fn all_files_split_into_batches_still_finds_duplicate_ids() {
-    if !framework() {
-        return;
-    }
+    require_framework();
     let project = project();
     // The framework splits file names into batches of at most 128 KiB of
     // command line; 1,100 names of ~130 bytes need two.
@@ -323,9 +301,7 @@ fn all_files_split_into_batches_still_finds_duplicate_ids() {
 
 #[test]
 fn pushes_through_the_framework_lint_what_is_pushed() {
-    if !framework() {
-        return;
-    }
+    require_framework();
     let remote = tempfile::tempdir().unwrap();
     git(remote.path(), &["init", "-q", "--bare", "-b", "main"]);
     let project = project();
@@ -467,9 +443,7 @@ fn ci_checkout(broken_file: bool) -> (Project, tempfile::TempDir) {
 
 #[test]
 fn the_ci_page_jobs_run_as_written() {
-    if !framework() {
-        return;
-    }
+    require_framework();
     let root = tempfile::tempdir().unwrap();
     for broken_file in [true, false] {
         let (_upstream, clone) = ci_checkout(broken_file);

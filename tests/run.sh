@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): installs what the tests drive when it
+# is missing (the pre-commit framework from PyPI, Debian's Chromium), then
+# runs the whole suite. Tests whose tool is missing fail; they never skip.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! python3 -m pre_commit --version >/dev/null 2>&1; then
+    python3 -m pip install --quiet --disable-pip-version-check pre-commit
+fi
+# pyenv puts new scripts (`pre-commit`) on PATH only after a rehash.
+if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi
+
+if ! command -v chromium >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ]; then
+        apt_get=(apt-get)
+    elif command -v sudo >/dev/null 2>&1; then
+        apt_get=(sudo apt-get)
+    else
+        echo "tests/run.sh: the browser tests need Chromium: install it (Debian: apt-get install chromium)" >&2
+        exit 2
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    "${apt_get[@]}" update -qq
+    "${apt_get[@]}" install -y -qq chromium >/dev/null
+fi
+
+export PMBOOK_REQUIRE_BROWSER=1
+exec cargo test --locked "$@"
