@@ -219,6 +219,9 @@ pub struct ActionsArgs {
     /// how long items took to close.
     #[arg(long)]
     pub history: bool,
+    /// Count the items of drafts too (left out by default, as in `stats`).
+    #[arg(long)]
+    pub include_drafts: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ActionsFormat::Table)]
     pub format: ActionsFormat,

@@ -122,7 +122,9 @@ fn unparsable_files_are_skipped_with_a_note() {
         .code(0)
         .stderr(
             "pmbook: note: skipped postmortems/broken.md: its front-matter is missing or not \
-             valid TOML (`pmbook lint` tells more)\n",
+             valid TOML (`pmbook lint` tells more)\n\
+             pmbook: note: 1 draft left out: postmortems/2026-06-20-api-draft.md \
+             (--include-drafts counts them)\n",
         );
 }
 
@@ -176,7 +178,7 @@ fn service_severity_and_category_filters() {
     let code = stats_json(&project, &["--category", "code"]);
     assert_eq!(code["incidents"], 4);
 
-    let nothing = stats_json(&project, &["--service", "no-such-service"]);
+    let nothing = stats_json(&project, &["--since", "2099-01-01"]);
     assert_eq!(nothing["incidents"], 0);
     assert_eq!(nothing["by_severity"], severities(0, 0, 0, 0));
     assert_eq!(nothing["by_month"], json!({}));
@@ -190,6 +192,19 @@ fn service_severity_and_category_filters() {
     assert_eq!(nothing["change_failure"]["share"], Value::Null);
     assert_eq!(nothing["recurrence"]["share"], Value::Null);
     assert_eq!(nothing["actions"]["closure_rate"], Value::Null);
+}
+
+#[test]
+fn an_unknown_service_is_refused_like_an_unknown_severity() {
+    let project = fixture();
+    project
+        .pmbook()
+        .args(["stats", "--service", "no-such-service"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "unknown service `no-such-service` for --service; the postmortems list: api, cache, db, payments, search, web",
+        ));
 }
 
 #[test]
