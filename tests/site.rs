@@ -485,3 +485,103 @@ fn the_build_is_quiet_off_a_terminal() {
         "{stdout}"
     );
 }
+
+#[test]
+fn an_empty_summary_does_not_take_the_next_section_as_the_summary() {
+    let project = Project::new();
+    project.postmortem(
+        &format!("{ID}.md"),
+        valid_with(
+            "## Summary\n\nA cache deploy doubled checkout latency for 78 minutes.\n",
+            "## Summary\n\n",
+        ),
+    );
+    let out = build(&project, &[]);
+    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    assert!(feed.contains("<summary></summary>"), "{feed}");
+    let search = std::fs::read_to_string(out.join("search-index.js")).unwrap();
+    assert!(search.contains(r#""m":"""#), "{search}");
+    assert!(!search.contains(r#""m":"12 % of checkouts"#), "{search}");
+}
+
+#[test]
+fn drafts_are_left_out_and_named_from_init_to_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let output = common::pmbook()
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        output
+    };
+    run(&["init"]);
+    run(&["new", "Checkout latency"]);
+    let output = run(&["build"]);
+    let out = common::stdout(&output);
+    let (note, built) = out.split_once('\n').unwrap();
+    assert!(
+        note.starts_with("pmbook: 1 draft left out: postmortems/")
+            && note.ends_with(
+                "-checkout-latency.md (the site does not publish drafts: give a postmortem \
+                 another `status` to publish it)"
+            ),
+        "{out}"
+    );
+    assert!(built.starts_with("pmbook: built 0 incident pages"), "{out}");
+    let index = std::fs::read_to_string(dir.path().join("site/index.html")).unwrap();
+    assert!(
+        index.contains("1 draft not shown: drafts are not published until their status changes."),
+        "{index}"
+    );
+}
+
+#[test]
+fn two_postmortems_with_one_id_are_refused_with_the_duplicate_id_diagnostic() {
+    let project = Project::new();
+    project.postmortem("a.md", VALID);
+    project.postmortem("b.md", VALID);
+    let output = project
+        .pmbook()
+        .args(["build", "--out", "out"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains(
+            "error[duplicate-id]: id `2026-11-03-checkout-latency` is used by another postmortem"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("postmortems/a.md:2:6"), "{err}");
+    assert!(err.contains("postmortems/b.md:2:6"), "{err}");
+    assert!(
+        err.ends_with(
+            "pmbook: the site was not built: two postmortems with one id would write the same page\n"
+        ),
+        "{err}"
+    );
+    assert!(!project.path().join("out").exists());
+
+    // With the rule turned off, the first file by path is built, the other
+    // is left out and named.
+    project.file("pmbook.toml", "[lint.rules]\n\"duplicate-id\" = \"off\"\n");
+    let output = project
+        .pmbook()
+        .args(["build", "--out", "out"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        "pmbook: left out of the site: postmortems/b.md: the id `2026-11-03-checkout-latency` \
+         is also the id of postmortems/a.md (see the duplicate-id rule) (see `pmbook lint`)\n"
+    );
+    assert!(
+        common::stdout(&output).starts_with("pmbook: built 1 incident page ("),
+        "{}",
+        common::stdout(&output)
+    );
+}

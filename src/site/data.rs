@@ -175,6 +175,8 @@ pub struct Site {
     /// What the metrics read of each incident in the site.
     pub metric_incidents: Vec<crate::metrics::Incident>,
     pub skipped: Vec<(String, String)>,
+    /// Paths of the drafts left out (see [`crate::drafts`]).
+    pub drafts: Vec<String>,
     pub public: bool,
 }
 
@@ -186,15 +188,22 @@ impl Site {
         last_updated: &HashMap<String, String>,
     ) -> Site {
         let config = &project.config;
-        let draft = config.lint.statuses.first().cloned();
         let mut skipped = Vec::new();
+        let mut drafts = Vec::new();
         let included: Vec<Postmortem> = postmortems
             .into_iter()
             .filter(|pm| match usable(pm) {
                 Ok(()) => {
-                    let is_draft = pm.status().map(str::to_owned) == draft;
                     let public = visibility(pm) == "public";
-                    !is_draft && (!options.public || public)
+                    if !options.public || public {
+                        let is_draft = crate::drafts::is_draft(config, pm.status());
+                        if is_draft {
+                            drafts.push(pm.path.clone());
+                        }
+                        !is_draft
+                    } else {
+                        false
+                    }
                 }
                 Err(reason) => {
                     skipped.push((pm.path.clone(), reason));
@@ -229,6 +238,7 @@ impl Site {
             actions,
             metric_incidents,
             skipped,
+            drafts,
             public: options.public,
         }
     }
@@ -680,14 +690,25 @@ fn url_component(text: &str) -> String {
     out
 }
 
-/// The first paragraph of the Summary section, as plain text.
+/// The first paragraph of the Summary section, as plain text; empty when
+/// the section has none.
 fn summary(pm: &Postmortem) -> String {
-    let Some(section) = pm.section("Summary") else {
+    let Some(at) = pm
+        .sections
+        .iter()
+        .position(|s| s.canonical.as_deref() == Some("Summary"))
+    else {
         return String::new();
     };
+    let section = &pm.sections[at];
+    // An empty Summary has no summary: the next section's text is not one.
+    let end = pm
+        .sections
+        .get(at + 1)
+        .map_or(pm.source.text.len(), |next| next.heading.start);
     pm.prose
         .iter()
-        .find(|span| span.start > section.heading.end)
+        .find(|span| span.start > section.heading.end && span.start < end)
         .map(|span| crate::parse::markdown::collapse_lines(&pm.source.text[span.range()]))
         .unwrap_or_default()
 }

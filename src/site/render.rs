@@ -254,6 +254,7 @@ pub fn render_all(
                 overdue_count => overdue.len(),
                 overdue => v(overdue.iter().take(10).collect::<Vec<_>>()),
                 incident_count => site.incidents.len(),
+                drafts_left_out => site.drafts.len(),
                 headline => headline.clone(),
                 recent_days => metrics_view::RECENT_DAYS,
             },
