@@ -869,3 +869,23 @@ fn stats_and_actions_agree_on_shared_items_and_drafts() {
     let table = stdout(&project.pmbook().arg("stats").output().unwrap());
     assert!(table.contains("closure rate  50.0%"), "{table}");
 }
+
+#[test]
+fn one_day_overdue_is_one_day() {
+    let project = Project::new();
+    project.postmortem(
+        "a.md",
+        postmortem(
+            "2026-11-03-a",
+            "SEV2",
+            r#"["api"]"#,
+            "- [ ] Add a canary (owner: @eve, due: 2026-11-22, kind: prevent)\n",
+        ),
+    );
+    let output = project.pmbook().arg("lint").output().unwrap();
+    let out = stdout(&output);
+    assert!(
+        out.contains("action item is overdue by 1 day (owner: eve)"),
+        "{out}"
+    );
+}

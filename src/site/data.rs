@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use jiff::{SignedDuration, Timestamp};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -624,7 +625,9 @@ fn incident(
         actions,
         related: Vec::new(),
         edit_url: match &config.site.edit_url {
-            Some(pattern) if !options.public => Some(pattern.replace("{path}", &pm.path)),
+            Some(pattern) if !options.public => {
+                Some(pattern.replace("{path}", &url_path(&pm.path)))
+            }
             _ => None,
         },
         last_updated: last_updated.get(&pm.path).cloned(),
@@ -677,17 +680,24 @@ fn segments(
     out
 }
 
+/// What a URL component keeps as it is: RFC 3986's unreserved characters.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// Percent-encodes a ticket for use in a URL path or query.
 fn url_component(text: &str) -> String {
-    let mut out = String::new();
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(text, COMPONENT).to_string()
+}
+
+/// Percent-encodes a `/`-separated path for use in a URL, keeping the `/`.
+fn url_path(path: &str) -> String {
+    path.split('/')
+        .map(url_component)
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// The first paragraph of the Summary section, as plain text; empty when
@@ -898,9 +908,29 @@ fn indexes(project: &Project, incidents: &[Incident], slugs: &Slugs) -> Vec<Inde
     ]
 }
 
-/// The date (UTC) of the last commit that changed each postmortem, from one
-/// walk of the history (newest first) that stops once every file is dated.
-/// Empty outside a git repository.
+/// The Atom id of the site's feed, the same on every build and different
+/// for every site: from the first commit of the repository's main line
+/// (`urn:pmbook:git-<commit>`), or outside git from the site's title
+/// (`urn:pmbook:title-<slug>`). Entry ids add `:incident:<id>`.
+pub fn feed_id(project: &Project, title: &str) -> String {
+    let first_commit = git2::Repository::discover(&project.root)
+        .ok()
+        .and_then(|repo| {
+            let mut walk = repo.revwalk().ok()?;
+            walk.push_head().ok()?;
+            walk.simplify_first_parent().ok()?;
+            walk.flatten().last()
+        });
+    match first_commit {
+        Some(oid) => format!("urn:pmbook:git-{oid}"),
+        None => format!("urn:pmbook:title-{}", url_component(&slugify(title))),
+    }
+}
+
+/// The date (UTC) of the last commit that changed each postmortem HEAD
+/// holds, from one walk of the history (newest first) that stops once every
+/// such file is dated. Empty outside a git repository; a postmortem not
+/// committed yet has none.
 pub fn last_updated(project: &Project, postmortems: &[Postmortem]) -> HashMap<String, String> {
     let mut dates = HashMap::new();
     let Ok(repo) = git2::Repository::discover(&project.root) else {
@@ -909,7 +939,20 @@ pub fn last_updated(project: &Project, postmortems: &[Postmortem]) -> HashMap<St
     let Some(workdir) = repo.workdir().and_then(|w| std::fs::canonicalize(w).ok()) else {
         return dates;
     };
-    let wanted: HashSet<&str> = postmortems.iter().map(|pm| pm.path.as_str()).collect();
+    let Ok(head) = repo.head().and_then(|h| h.peel_to_tree()) else {
+        return dates;
+    };
+    // Only files HEAD holds have a last commit: an uncommitted postmortem
+    // must not send the walk through the whole history looking for one.
+    // (Paths are relative to the work tree, as git's are.)
+    let wanted: HashSet<&str> = postmortems
+        .iter()
+        .map(|pm| pm.path.as_str())
+        .filter(|path| head.get_path(std::path::Path::new(path)).is_ok())
+        .collect();
+    if wanted.is_empty() {
+        return dates;
+    }
     let src = project.src_dir();
     let src_rel = src
         .strip_prefix(&workdir)
