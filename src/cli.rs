@@ -261,10 +261,10 @@ pub enum HooksAction {
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
-    /// Only incidents that started on or after this date (UTC).
+    /// Only incidents that started on or after this date (the date at the offset `started_at` is written with).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub since: Option<jiff::civil::Date>,
-    /// Only incidents that started on or before this date (UTC).
+    /// Only incidents that started on or before this date (the date at the offset `started_at` is written with).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub until: Option<jiff::civil::Date>,
     /// Only incidents that list this service.

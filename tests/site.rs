@@ -676,3 +676,43 @@ fn an_uncommitted_postmortem_has_no_last_updated_date() {
     assert!(!page(ID).contains("Last updated"), "{}", page(ID));
     assert!(page("2026-11-20-other").contains("Last updated 2026-11-04."));
 }
+
+#[test]
+fn dates_are_those_of_the_offset_the_postmortem_is_written_in() {
+    let project = Project::new();
+    // 22:12 at -05:00 is 03:12 UTC the next day: the team's day is the 3rd.
+    project.postmortem(
+        &format!("{ID}.md"),
+        valid_with(
+            "started_at = 2026-11-03T09:12:00Z",
+            "started_at = 2026-11-03T22:12:00-05:00",
+        )
+        .replace("2026-11-03T09:20:00Z", "2026-11-03T22:20:00-05:00")
+        .replace("2026-11-03T09:22:00Z", "2026-11-03T22:22:00-05:00"),
+    );
+    let out = build(&project, &[]);
+    let page = std::fs::read_to_string(out.join(format!("incidents/{ID}.html"))).unwrap();
+    assert!(page.contains("</a> › 2026-11-03</p>"), "{page}");
+    assert!(
+        page.contains("<dt>Started</dt><dd class=\"nowrap\">2026-11-03 22:12 -05:00</dd>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<dt>Detected</dt><dd class=\"nowrap\">2026-11-03 22:20 -05:00</dd>"),
+        "{page}"
+    );
+    let timeline = std::fs::read_to_string(out.join("timeline.html")).unwrap();
+    assert!(
+        timeline.contains("<td class=\"nowrap\">2026-11-03</td>"),
+        "{timeline}"
+    );
+    assert!(!timeline.contains("2026-11-04"), "{timeline}");
+
+    let output = project
+        .pmbook()
+        .args(["stats", "--format", "json", "--until", "2026-11-03"])
+        .output()
+        .unwrap();
+    let stats: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(stats["incidents"], 1, "counted on the 3rd");
+}

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
-pub use calendar::{Month, Quarter, utc_date};
+pub use calendar::{Month, Quarter};
 pub use deployments::Deployments;
 pub use recurrence::Pair;
 pub use summary::{DurationStats, quantile};
@@ -44,8 +44,8 @@ pub struct Incident {
     pub services: Vec<String>,
     pub root_cause_category: Option<String>,
     pub started: DateTime,
-    /// The UTC date of `started`, which places the incident in a month and
-    /// a quarter.
+    /// The date of `started` at the offset it was written with, which places
+    /// the incident in a month and a quarter.
     pub started_on: Date,
     pub durations: Durations,
     pub caused_by_change: bool,
@@ -126,7 +126,7 @@ impl Incident {
             services,
             root_cause_category: fm.root_cause_category.as_ref().map(|f| f.value.clone()),
             started,
-            started_on: utc_date(&started),
+            started_on: started.date(),
             durations: fm.durations(),
             caused_by_change: fm.caused_by_change.as_ref().is_some_and(|f| f.value),
             slos,
@@ -143,8 +143,9 @@ impl Incident {
     }
 }
 
-/// Which incidents to count. Dates are compared with the UTC date of
-/// `started_at`, both bounds included; `None` does not filter.
+/// Which incidents to count. Dates are compared with the date of
+/// `started_at` at its written offset, both bounds included; `None` does
+/// not filter.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filter {
     pub since: Option<Date>,
@@ -643,7 +644,7 @@ mod tests {
             services: services.iter().map(|s| s.to_string()).collect(),
             root_cause_category: Some(category.to_owned()),
             started,
-            started_on: utc_date(&started),
+            started_on: started.date(),
             durations: Durations::default(),
             caused_by_change: false,
             slos: Vec::new(),

@@ -391,13 +391,17 @@ impl Slugs {
     }
 }
 
-/// `2026-11-03 09:12 UTC`, at the offset it was written with.
+/// `2026-11-03 09:12 UTC` or `2026-11-03 22:12 -05:00`: at the offset it
+/// was written with, written as in the postmortem (`±HH:MM`).
 pub fn format_time(at: &DateTime) -> String {
     let civil = at.offset.to_datetime(at.timestamp);
-    let zone = if at.offset.seconds() == 0 {
+    let seconds = at.offset.seconds();
+    let zone = if seconds == 0 {
         "UTC".to_owned()
     } else {
-        at.offset.to_string()
+        let sign = if seconds < 0 { '-' } else { '+' };
+        let minutes = seconds.unsigned_abs() / 60;
+        format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
     };
     format!("{} {zone}", civil.strftime("%Y-%m-%d %H:%M"))
 }
@@ -450,7 +454,7 @@ fn incident(
     let started = fm.started_at.as_ref().map(|f| f.value);
     let (date, month) = match &started {
         Some(at) => {
-            let d = at.timestamp.to_zoned(jiff::tz::TimeZone::UTC).date();
+            let d = at.date();
             (d.to_string(), d.strftime("%Y-%m").to_string())
         }
         None => ("undated".to_owned(), "undated".to_owned()),
