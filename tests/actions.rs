@@ -868,6 +868,21 @@ fn stats_and_actions_agree_on_shared_items_and_drafts() {
     );
     let table = stdout(&project.pmbook().arg("stats").output().unwrap());
     assert!(table.contains("closure rate  50.0%"), "{table}");
+
+    // The site's board counts the same open items.
+    let output = project
+        .pmbook()
+        .args(["build", "--out", "out"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let index = std::fs::read_to_string(project.path().join("out/index.html")).unwrap();
+    assert!(
+        index.contains(
+            "<span class=\"number\">2</span><span class=\"label\">open action items</span>"
+        ),
+        "{index}"
+    );
 }
 
 #[test]

@@ -220,3 +220,24 @@ fn an_output_inside_the_sources_does_not_rebuild_itself() {
         server.output()
     );
 }
+
+#[test]
+fn duplicate_ids_stop_serve_as_they_stop_build() {
+    let project = Project::new();
+    project.postmortem("a.md", VALID);
+    project.postmortem("b.md", VALID);
+    let output = project
+        .pmbook()
+        .args(["serve", "--port", "0", "--out", "out"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let err = common::stderr(&output);
+    assert!(err.contains("error[duplicate-id]"), "{err}");
+    assert!(
+        err.ends_with(
+            "pmbook: the site was not built: two postmortems with one id would write the same page\n"
+        ),
+        "{err}"
+    );
+}
