@@ -18,7 +18,7 @@
 //!
 //! let config = Config::default();
 //! let today = "2026-11-23".parse().unwrap();
-//! let m = metrics::compute(&[], &config, &Deployments::default(), &Filter::default(), today);
+//! let m = metrics::compute(&[], &config, &Deployments::default(), &Filter::default(), today, None);
 //! let months: Vec<String> = m.months.iter().map(|r| r.month.to_string()).collect();
 //! let counts: Vec<Vec<Option<f64>>> = config.lint.severities.iter()
 //!     .map(|s| m.months.iter().map(|r| Some(r.by_severity.get(s) as f64)).collect())

@@ -229,6 +229,9 @@ pub struct ActionsArgs {
     /// how long items took to close.
     #[arg(long)]
     pub history: bool,
+    /// Count the items of drafts too (left out by default, as in `stats`).
+    #[arg(long)]
+    pub include_drafts: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ActionsFormat::Table)]
     pub format: ActionsFormat,
@@ -268,10 +271,10 @@ pub enum HooksAction {
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
-    /// Only incidents that started on or after this date (UTC).
+    /// Only incidents that started on or after this date (the date at the offset `started_at` is written with).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub since: Option<jiff::civil::Date>,
-    /// Only incidents that started on or before this date (UTC).
+    /// Only incidents that started on or before this date (the date at the offset `started_at` is written with).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub until: Option<jiff::civil::Date>,
     /// Only incidents that list this service.

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod diagnostics;
 pub mod discover;
+pub mod drafts;
 pub mod error;
 pub mod hooks;
 pub mod lint;

@@ -18,7 +18,7 @@ use tiny_http::{Header, Request, Response, Server};
 
 use crate::config::Project;
 use crate::error::Error;
-use crate::site::{self, BuildOptions};
+use crate::site::{self, BuildOptions, Outcome};
 
 const LIVE_RELOAD: &str = r#"<script>
 (function () {
@@ -43,9 +43,22 @@ struct Generation {
 }
 
 /// Serves `options.out` on 127.0.0.1:`port` (0 picks a free port) until the
-/// process is stopped.
-pub fn serve(project: &Project, options: &BuildOptions, port: u16) -> Result<(), Error> {
-    let report = site::build(project, options)?;
+/// process is stopped. Returns `false` without serving when the first build
+/// is refused (its diagnostics printed).
+pub fn serve(project: &Project, options: &BuildOptions, port: u16) -> Result<bool, Error> {
+    let report = match site::build(project, options)? {
+        Outcome::Built(report) => report,
+        Outcome::Refused(diagnostics) => {
+            eprint!("{}", site::refusal(&diagnostics));
+            return Ok(false);
+        }
+    };
+    for problem in report.problems() {
+        eprintln!("pmbook: {problem}");
+    }
+    if let Some(note) = report.drafts_note() {
+        println!("pmbook: {note}");
+    }
     let server = Server::http(("127.0.0.1", port))
         .map_err(|e| Error::Config(format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
     let address = server
@@ -67,7 +80,58 @@ pub fn serve(project: &Project, options: &BuildOptions, port: u16) -> Result<(),
         let generation = generation.clone();
         std::thread::spawn(move || respond(request, &root, &generation));
     }
-    Ok(())
+    Ok(true)
+}
+
+/// The paths whose changes are not changes of the sources: the output
+/// directory, the temporary directories a build makes next to it, and git's
+/// own files. Without this, a site built inside the watched directory
+/// (`src = "."`) would rebuild itself forever.
+struct Ignored {
+    /// The output directory, as given and resolved.
+    outputs: Vec<PathBuf>,
+    /// The output's parent (as given and resolved), and the prefix of the
+    /// names of the build's temporary directories in it.
+    temporaries: Vec<PathBuf>,
+    temporary_prefix: String,
+}
+
+impl Ignored {
+    fn new(out: &Path) -> Ignored {
+        let both = |path: &Path| {
+            let mut paths = vec![path.to_path_buf()];
+            if let Ok(real) = std::fs::canonicalize(path) {
+                paths.push(real);
+            }
+            paths
+        };
+        let name = out.file_name().unwrap_or_default().to_string_lossy();
+        Ignored {
+            outputs: both(out),
+            temporaries: both(out.parent().unwrap_or(Path::new("."))),
+            temporary_prefix: format!(".{name}.pmbook-"),
+        }
+    }
+
+    fn ignores(&self, path: &Path) -> bool {
+        if path.components().any(|c| c.as_os_str() == ".git") {
+            return true;
+        }
+        if self.outputs.iter().any(|out| path.starts_with(out)) {
+            return true;
+        }
+        self.temporaries.iter().any(|parent| {
+            path.strip_prefix(parent)
+                .ok()
+                .and_then(|rest| rest.components().next())
+                .is_some_and(|first| {
+                    first
+                        .as_os_str()
+                        .to_string_lossy()
+                        .starts_with(&self.temporary_prefix)
+                })
+        })
+    }
 }
 
 /// Watches the sources and rebuilds after changes settle.
@@ -77,8 +141,12 @@ fn watch(
     generation: Arc<Generation>,
 ) -> Result<notify::RecommendedWatcher, Error> {
     let (tx, rx) = mpsc::channel();
+    let ignored = Ignored::new(&options.out);
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if event.is_ok_and(|e| !e.kind.is_access()) {
+        let Ok(event) = event else { return };
+        let relevant = !event.kind.is_access()
+            && (event.paths.is_empty() || event.paths.iter().any(|p| !ignored.ignores(p)));
+        if relevant {
             let _ = tx.send(());
         }
     })
@@ -116,11 +184,26 @@ fn watch(
                 }
             };
             match site::build(&project, &options) {
-                Ok(report) => {
+                Ok(Outcome::Built(report)) => {
+                    for problem in report.problems() {
+                        eprintln!("pmbook: {problem}");
+                    }
+                    if let Some(note) = report.drafts_note() {
+                        println!("pmbook: {note}");
+                    }
                     let mut number = generation.number.lock().expect("generation lock");
                     *number += 1;
                     generation.changed.notify_all();
-                    println!("pmbook: rebuilt ({} incidents)", report.incidents);
+                    let noun = if report.incidents == 1 {
+                        "incident"
+                    } else {
+                        "incidents"
+                    };
+                    println!("pmbook: rebuilt ({} {noun})", report.incidents);
+                }
+                Ok(Outcome::Refused(diagnostics)) => {
+                    eprint!("{}", site::refusal(&diagnostics));
+                    eprintln!("pmbook: still serving the previous site");
                 }
                 Err(e) => eprintln!("pmbook: build failed, still serving the previous site: {e}"),
             }

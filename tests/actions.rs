@@ -87,7 +87,7 @@ DUE         STATUS   OWNER  KIND     TICKET   POSTMORTEM           ITEM
 2026-12-01  open     alice  prevent  OPS-123  2026-11-03-checkout  Add a canary stage
 -           open     alice  process  -        2026-10-01-search    Write the reindex runbook
 
-4 open (2 overdue), 2 done; closure rate 33% (2 of 6)
+4 open (2 overdue), 2 done; closure rate 33.3% (2 of 6)
 "
     );
 }
@@ -181,7 +181,7 @@ fn the_summary_counts_every_status_of_the_filtered_items() {
     let project = project();
     let out = actions(&project, &["--owner", "dave", "--done"]);
     assert!(
-        out.ends_with("\n1 open (1 overdue), 1 done; closure rate 50% (1 of 2)\n"),
+        out.ends_with("\n1 open (1 overdue), 1 done; closure rate 50.0% (1 of 2)\n"),
         "{out}"
     );
     let out = actions(&project, &["--owner", "nobody"]);
@@ -297,7 +297,7 @@ fn markdown_escapes_pipes_and_links_tickets() {
 |---|---|---|---|---|---|---|
 | 2026-12-01 | open | eve | fix | [API-9](https://tracker.example.com/browse/API-9) | a | Split `a\\|b` into two flags |
 
-1 open (0 overdue), 1 done; closure rate 50% (1 of 2)
+1 open (0 overdue), 1 done; closure rate 50.0% (1 of 2)
 "
     );
 }
@@ -459,17 +459,33 @@ fn history_follows_items_through_edits_checks_and_renames() {
     assert!(
         out.ends_with(
             "\
-0 open (0 overdue), 3 done; closure rate 100% (3 of 3)
-days to close (nearest rank)  items  median     p90
-all                               3    10.0    30.0
-kind fix                          1     0.0     0.0
-kind prevent                      1    10.0    10.0
-kind process                      1    30.0    30.0
-severity SEV2                     3    10.0    30.0
+0 open (0 overdue), 3 done; closure rate 100.0% (3 of 3)
+days to close  items  median     p90
+all                3    10.0    26.0
+kind fix           1     0.0     0.0
+kind prevent       1    10.0    10.0
+kind process       1    30.0    30.0
+severity SEV2      3    10.0    26.0
 past due: 1 closed after their due date, 0 open and overdue
 "
         ),
         "{out}"
+    );
+
+    // `stats` reads the same history: 0, 10 and 30 days, median 10.
+    let output = project
+        .pmbook()
+        .args(["stats", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let stats: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        stats["actions"],
+        json!({
+            "open": 0, "done": 3, "overdue": 0,
+            "closure_rate": 1.0, "days_to_close_median": 10.0,
+        })
     );
 }
 
@@ -781,4 +797,110 @@ fn sla_days_are_configurable_and_checked() {
         .stderr(predicate::str::contains(
             "[actions] sla_days names `SEV5`, which is not one of `[lint] severities`",
         ));
+}
+
+/// `stats`, `actions` and the site count the same items: shared follow-ups
+/// merged, drafts left out (and named), the closure rate one fraction.
+#[test]
+fn stats_and_actions_agree_on_shared_items_and_drafts() {
+    let project = Project::new();
+    let pm = |id: &str, items: &str| postmortem(id, "SEV2", r#"["api"]"#, items);
+    project.postmortem(
+        "a.md",
+        pm(
+            "2026-11-01-a",
+            "- [ ] Open in a\n- [x] Done in a\n- [ ] Shared follow-up (id: S-1)\n",
+        ),
+    );
+    project.postmortem(
+        "b.md",
+        pm(
+            "2026-11-02-b",
+            "- [x] Shared follow-up (id: S-1)\n- [x] Done in b\n",
+        ),
+    );
+    project.postmortem(
+        "c.md",
+        pm(
+            "2026-11-04-c",
+            "- [ ] Open in the draft\n- [x] Done in the draft\n",
+        )
+        .replace("status = \"published\"", "status = \"draft\""),
+    );
+    let out = actions(&project, &["--all"]);
+    assert!(
+        out.ends_with(
+            "2 open (0 overdue), 2 done; closure rate 50.0% (2 of 4)\n\
+             1 draft left out: postmortems/c.md (--include-drafts counts them)\n"
+        ),
+        "{out}"
+    );
+    let out = actions(&project, &["--all", "--include-drafts"]);
+    assert!(
+        out.ends_with("3 open (0 overdue), 3 done; closure rate 50.0% (3 of 6)\n"),
+        "{out}"
+    );
+
+    let stats = |extra: &[&str]| {
+        let output = project
+            .pmbook()
+            .args(["stats", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+        (json["actions"].clone(), stderr(&output))
+    };
+    let (figures, notes) = stats(&[]);
+    assert_eq!(
+        figures,
+        json!({"open": 2, "done": 2, "overdue": 0, "closure_rate": 0.5, "days_to_close_median": null})
+    );
+    assert!(
+        notes.contains("1 draft left out: postmortems/c.md (--include-drafts counts them)"),
+        "{notes}"
+    );
+    let (figures, _) = stats(&["--include-drafts"]);
+    assert_eq!(
+        figures,
+        json!({"open": 3, "done": 3, "overdue": 0, "closure_rate": 0.5, "days_to_close_median": null})
+    );
+    let table = stdout(&project.pmbook().arg("stats").output().unwrap());
+    assert!(table.contains("closure rate  50.0%"), "{table}");
+
+    // The site's board counts the same open items.
+    let output = project
+        .pmbook()
+        .args(["build", "--out", "out"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let index = std::fs::read_to_string(project.path().join("out/index.html")).unwrap();
+    assert!(
+        index.contains(
+            "<span class=\"number\">2</span><span class=\"label\">open action items</span>"
+        ),
+        "{index}"
+    );
+}
+
+#[test]
+fn one_day_overdue_is_one_day() {
+    let project = Project::new();
+    project.postmortem(
+        "a.md",
+        postmortem(
+            "2026-11-03-a",
+            "SEV2",
+            r#"["api"]"#,
+            "- [ ] Add a canary (owner: @eve, due: 2026-11-22, kind: prevent)\n",
+        ),
+    );
+    let output = project.pmbook().arg("lint").output().unwrap();
+    let out = stdout(&output);
+    assert!(
+        out.contains("action item is overdue by 1 day (owner: eve)"),
+        "{out}"
+    );
 }

@@ -6,6 +6,7 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::{Project, VALID, valid_with};
@@ -16,6 +17,27 @@ const ID: &str = "2026-11-03-checkout-latency";
 struct Server {
     child: Child,
     address: String,
+    /// What it printed after the address line (stdout and stderr).
+    output: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn output(&self) -> String {
+        self.output.lock().unwrap().clone()
+    }
+
+    /// Waits until the output contains `text` `times` times (at most 20 s).
+    fn wait_for(&self, text: &str, times: usize) {
+        let started = Instant::now();
+        while self.output().matches(text).count() < times {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "no {text:?} ×{times} in {}",
+                self.output()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
 }
 
 impl Drop for Server {
@@ -44,8 +66,26 @@ fn serve(project: &Project) -> Server {
         .unwrap_or_else(|| panic!("no address in {line:?}"))
         .to_owned();
     // Keep reading so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in stdout.lines() {});
-    Server { child, address }
+    let output = Arc::new(Mutex::new(String::new()));
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    for lines in [
+        Box::new(stdout.lines()) as Box<dyn Iterator<Item = std::io::Result<String>> + Send>,
+        Box::new(stderr.lines()),
+    ] {
+        let output = output.clone();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                let mut output = output.lock().unwrap();
+                output.push_str(&line);
+                output.push('\n');
+            }
+        });
+    }
+    Server {
+        child,
+        address,
+        output,
+    }
 }
 
 /// Sends a raw request line (no client-side normalisation of the path) and
@@ -141,4 +181,63 @@ fn a_change_rebuilds_the_site_and_wakes_waiting_pages() {
     assert!(started.elapsed() < Duration::from_secs(20));
     let (_, body) = get(&server.address, &format!("/incidents/{ID}.html"));
     assert!(body.contains("Checkout latency, revised"));
+}
+
+#[test]
+fn a_broken_postmortem_is_named_on_every_build() {
+    let project = Project::new();
+    project.postmortem(&format!("{ID}.md"), VALID);
+    project.postmortem("broken.md", "no front-matter\n");
+    let server = serve(&project);
+    let reason = "pmbook: left out of the site: postmortems/broken.md: no readable \
+                  front-matter with an `id` (see `pmbook lint`)";
+    server.wait_for(reason, 1);
+    project.postmortem("broken.md", "still no front-matter\n");
+    server.wait_for("pmbook: rebuilt (1 incident)\n", 1);
+    server.wait_for(reason, 2);
+}
+
+#[test]
+fn an_output_inside_the_sources_does_not_rebuild_itself() {
+    let project = Project::new();
+    project.file("pmbook.toml", "[book]\nsrc = \".\"\n");
+    project.file(&format!("{ID}.md"), VALID);
+    project.git_init();
+    let server = serve(&project);
+    std::thread::sleep(Duration::from_millis(500));
+    project.file(
+        &format!("{ID}.md"),
+        valid_with("Checkout latency after", "Checkout slowness after"),
+    );
+    server.wait_for("pmbook: rebuilt", 1);
+    // The rebuild wrote the site (and git may touch .git): nothing to rebuild.
+    project.git(&["add", "-A"]);
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(
+        server.output().matches("pmbook: rebuilt").count(),
+        1,
+        "{}",
+        server.output()
+    );
+}
+
+#[test]
+fn duplicate_ids_stop_serve_as_they_stop_build() {
+    let project = Project::new();
+    project.postmortem("a.md", VALID);
+    project.postmortem("b.md", VALID);
+    let output = project
+        .pmbook()
+        .args(["serve", "--port", "0", "--out", "out"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let err = common::stderr(&output);
+    assert!(err.contains("error[duplicate-id]"), "{err}");
+    assert!(
+        err.ends_with(
+            "pmbook: the site was not built: two postmortems with one id would write the same page\n"
+        ),
+        "{err}"
+    );
 }

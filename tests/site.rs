@@ -304,86 +304,52 @@ fn incident_page_snapshot() {
     insta::assert_snapshot!("services-index", services);
 }
 
-/// The numbers `pmbook stats` prints for the metrics fixture.
-fn stats_json(project: &Project) -> serde_json::Value {
-    let output = project
-        .pmbook()
-        .args(["stats", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", stderr(&output));
-    serde_json::from_slice(&output.stdout).unwrap()
-}
-
-/// `1h 05m`, as the site writes minutes.
-fn human(minutes: f64) -> String {
-    let total = minutes.round() as u64;
-    let (days, hours, mins) = (total / 1440, total % 1440 / 60, total % 60);
-    match (days, hours) {
-        (0, 0) => format!("{mins}m"),
-        (0, _) => format!("{hours}h {mins:02}m"),
-        _ => format!("{days}d {hours:02}h {mins:02}m"),
-    }
-}
-
+/// The headline table of the metrics fixture, both columns, against the
+/// numbers of `tests/fixtures/metrics/EXPECTED.md` (computed by hand). On
+/// 2026-06-30 the last 90 days start on 2026-04-02: incidents F to J.
 #[test]
 fn the_site_shows_the_numbers_of_stats() {
     let project = Project::from_fixture("metrics");
-    let stats = stats_json(&project);
-    let out = build(&project, &[]);
+    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("pmbook"))
+        .current_dir(project.path())
+        .args(["--today", "2026-06-30", "build", "--out", "out"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let out = project.path().join("out");
     let page = std::fs::read_to_string(out.join("metrics.html")).unwrap();
-    let all_time = |label: &str| -> String {
+    let row = |label: &str| -> [String; 2] {
         let row = page
             .split(&format!("<th scope=\"row\">{label}</th>"))
             .nth(1)
             .unwrap_or_else(|| panic!("no row {label}"));
-        let cells: Vec<&str> = row
+        let cells: Vec<String> = row
             .split("<td>")
             .skip(1)
             .take(2)
-            .map(|c| c.split("</td>").next().unwrap())
+            .map(|c| c.split("</td>").next().unwrap().to_owned())
             .collect();
-        cells[1].to_owned()
+        [cells[0].clone(), cells[1].clone()]
     };
-    assert_eq!(all_time("Incidents"), stats["incidents"].to_string());
-    assert_eq!(
-        all_time("Time to detect, median"),
-        human(stats["time_to_detect"]["median_minutes"].as_f64().unwrap())
-    );
-    assert_eq!(
-        all_time("Time to resolve, median"),
-        human(stats["time_to_resolve"]["median_minutes"].as_f64().unwrap())
-    );
-    assert_eq!(
-        all_time("Time to resolve, p90"),
-        human(stats["time_to_resolve"]["p90_minutes"].as_f64().unwrap())
-    );
-    let share = |v: &serde_json::Value| format!("{:.1}%", v.as_f64().unwrap() * 100.0);
-    assert_eq!(
-        all_time("Caused by a change"),
-        share(&stats["change_failure"]["share"])
-    );
-    assert_eq!(
-        all_time("Recurring incidents"),
-        share(&stats["recurrence"]["share"])
-    );
-    assert_eq!(
-        all_time("Reviews in the window"),
-        format!(
-            "{} of {}",
-            stats["reviews"]["within_window"], stats["incidents"]
-        )
-    );
-    assert_eq!(
-        all_time("Open action items (overdue)"),
-        format!(
-            "{} ({})",
-            stats["actions"]["open"], stats["actions"]["overdue"]
-        )
-    );
+    // [last 90 days, all time]
+    assert_eq!(row("Incidents"), ["5", "10"]);
+    // Detect: 2, 8, 20, 30, 45 → 20; all: 2 … 45 (n = 9) → 20.
+    assert_eq!(row("Time to detect, median"), ["20m", "20m"]);
+    // Resolve: 30, 50, 120, 240, 480 → 120; all → 105.
+    assert_eq!(row("Time to resolve, median"), ["2h 00m", "1h 45m"]);
+    // p90: 240 + 0.6 · 240 = 384; all: 240 + 0.1 · 240 = 264.
+    assert_eq!(row("Time to resolve, p90"), ["6h 24m", "4h 24m"]);
+    // F and I of five; A, C, D, F and I of ten.
+    assert_eq!(row("Caused by a change"), ["40.0%", "50.0%"]);
+    // F recurs C (before the window); C and F of ten.
+    assert_eq!(row("Recurring incidents"), ["20.0%", "20.0%"]);
+    // H and I; A, C, E, H and I.
+    assert_eq!(row("Reviews in the window"), ["2 of 5", "5 of 10"]);
+    // F, H (overdue since 2026-05-30) and J; all: A, B ×2, D, F, H, J
+    // with B, D and H overdue.
+    assert_eq!(row("Open action items (overdue)"), ["3 (1)", "7 (3)"]);
     // Every recurrence pair is listed, with links.
-    for pair in stats["recurrence"]["pairs"].as_array().unwrap() {
-        let later = pair["later"].as_str().unwrap();
+    for later in ["2026-02-10-api-errors", "2026-04-02-api-timeout"] {
         assert!(
             page.contains(&format!("href=\"incidents/{later}.html\"")),
             "pair with {later} missing"
@@ -391,7 +357,7 @@ fn the_site_shows_the_numbers_of_stats() {
     }
     // The dashboard shows the same headline table.
     let dashboard = std::fs::read_to_string(out.join("index.html")).unwrap();
-    assert!(dashboard.contains("<th scope=\"row\">Incidents</th><td>"));
+    assert!(dashboard.contains("<th scope=\"row\">Incidents</th><td>5</td><td>10</td>"));
 }
 
 #[test]
@@ -484,4 +450,269 @@ fn the_build_is_quiet_off_a_terminal() {
         stdout.contains("open ") && stdout.ends_with("index.html\n"),
         "{stdout}"
     );
+}
+
+#[test]
+fn an_empty_summary_does_not_take_the_next_section_as_the_summary() {
+    let project = Project::new();
+    project.postmortem(
+        &format!("{ID}.md"),
+        valid_with(
+            "## Summary\n\nA cache deploy doubled checkout latency for 78 minutes.\n",
+            "## Summary\n\n",
+        ),
+    );
+    let out = build(&project, &[]);
+    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    assert!(feed.contains("<summary></summary>"), "{feed}");
+    let search = std::fs::read_to_string(out.join("search-index.js")).unwrap();
+    assert!(search.contains(r#""m":"""#), "{search}");
+    assert!(!search.contains(r#""m":"12 % of checkouts"#), "{search}");
+}
+
+#[test]
+fn drafts_are_left_out_and_named_from_init_to_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let output = common::pmbook()
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        output
+    };
+    run(&["init"]);
+    run(&["new", "Checkout latency"]);
+    let output = run(&["build"]);
+    let out = common::stdout(&output);
+    let (note, built) = out.split_once('\n').unwrap();
+    assert!(
+        note.starts_with("pmbook: 1 draft left out: postmortems/")
+            && note.ends_with(
+                "-checkout-latency.md (the site does not publish drafts: give a postmortem \
+                 another `status` to publish it)"
+            ),
+        "{out}"
+    );
+    assert!(built.starts_with("pmbook: built 0 incident pages"), "{out}");
+    let index = std::fs::read_to_string(dir.path().join("site/index.html")).unwrap();
+    assert!(
+        index.contains("1 draft not shown: drafts are not published until their status changes."),
+        "{index}"
+    );
+}
+
+#[test]
+fn two_postmortems_with_one_id_are_refused_with_the_duplicate_id_diagnostic() {
+    let project = Project::new();
+    project.postmortem("a.md", VALID);
+    project.postmortem("b.md", VALID);
+    let output = project
+        .pmbook()
+        .args(["build", "--out", "out"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains(
+            "error[duplicate-id]: id `2026-11-03-checkout-latency` is used by another postmortem"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("postmortems/a.md:2:6"), "{err}");
+    assert!(err.contains("postmortems/b.md:2:6"), "{err}");
+    assert!(
+        err.ends_with(
+            "pmbook: the site was not built: two postmortems with one id would write the same page\n"
+        ),
+        "{err}"
+    );
+    assert!(!project.path().join("out").exists());
+
+    // With the rule turned off, the first file by path is built, the other
+    // is left out and named.
+    project.file("pmbook.toml", "[lint.rules]\n\"duplicate-id\" = \"off\"\n");
+    let output = project
+        .pmbook()
+        .args(["build", "--out", "out"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        "pmbook: left out of the site: postmortems/b.md: the id `2026-11-03-checkout-latency` \
+         is also the id of postmortems/a.md (see the duplicate-id rule) (see `pmbook lint`)\n"
+    );
+    assert!(
+        common::stdout(&output).starts_with("pmbook: built 1 incident page ("),
+        "{}",
+        common::stdout(&output)
+    );
+}
+
+/// Builds a site from `VALID` titled `title`, committed in its own git
+/// repository, and returns its feed parsed by an Atom parser.
+fn parsed_feed(title: &str) -> feed_rs::model::Feed {
+    let project = Project::new();
+    project.git_init();
+    project.postmortem(
+        &format!("{ID}.md"),
+        valid_with(
+            "title = \"Checkout latency after cache deploy\"",
+            &format!("title = \"{title}\""),
+        ),
+    );
+    project.commit_all("postmortem");
+    let out = build(&project, &[]);
+    let xml = std::fs::read(out.join("feed.xml")).unwrap();
+    feed_rs::parser::parse(xml.as_slice()).expect("a valid Atom feed")
+}
+
+#[test]
+fn the_feed_is_valid_atom_with_an_id_of_its_own() {
+    let first = parsed_feed("Checkout latency after cache deploy");
+    let second = parsed_feed("Checkout latency, another team");
+    assert_eq!(first.feed_type, feed_rs::model::FeedType::Atom);
+    assert!(first.id.starts_with("urn:pmbook:git-"), "{}", first.id);
+    assert_ne!(first.id, second.id, "two sites, two feed ids");
+    assert_eq!(first.entries.len(), 1);
+    let entry = &first.entries[0];
+    assert_eq!(entry.id, format!("{}:incident:{ID}", first.id));
+    assert_eq!(
+        entry.title.as_ref().unwrap().content,
+        "SEV2: Checkout latency after cache deploy"
+    );
+    assert_eq!(
+        entry.summary.as_ref().unwrap().content,
+        "A cache deploy doubled checkout latency for 78 minutes."
+    );
+    assert_eq!(entry.links[0].href, format!("incidents/{ID}.html"));
+    assert_eq!(
+        entry.published.unwrap().to_rfc3339(),
+        "2026-11-03T00:00:00+00:00"
+    );
+    let services: Vec<&str> = entry.categories.iter().map(|c| c.term.as_str()).collect();
+    assert_eq!(services, ["checkout", "cache"]);
+}
+
+#[test]
+fn edit_links_percent_encode_the_path() {
+    let project = Project::new();
+    project.postmortem("2026 checkout #1 é.md", VALID);
+    project.file(
+        "pmbook.toml",
+        "[site]\nedit_url = \"https://git.example.com/edit/{path}\"\n",
+    );
+    let out = build(&project, &[]);
+    let page = std::fs::read_to_string(out.join(format!("incidents/{ID}.html"))).unwrap();
+    assert!(
+        page.contains(
+            "href=\"https://git.example.com/edit/postmortems/2026%20checkout%20%231%20%C3%A9.md\""
+        ),
+        "{page}"
+    );
+}
+
+#[test]
+fn headings_never_take_the_ids_of_the_page() {
+    let project = Project::new();
+    project.postmortem(
+        &format!("{ID}.md"),
+        valid_with(
+            "## Impact\n",
+            "## Content\n\nWhat this covers.\n\n## Related\n\nThe other incident.\n\n## Impact\n",
+        )
+        .replace(
+            "visibility = \"internal\"",
+            "related = [\"2026-11-20-other\"]\nvisibility = \"internal\"",
+        ),
+    );
+    project.postmortem("2026-11-20-other.md", valid_with(ID, "2026-11-20-other"));
+    let out = build(&project, &[]);
+    let page = std::fs::read_to_string(out.join(format!("incidents/{ID}.html"))).unwrap();
+    for id in ["content", "related"] {
+        assert_eq!(
+            page.matches(&format!("id=\"{id}\"")).count(),
+            1,
+            "one element with id {id}: {page}"
+        );
+        assert!(
+            page.contains(&format!("<h2 id=\"{id}-section\">")),
+            "{page}"
+        );
+        assert!(page.contains(&format!("href=\"#{id}-section\"")), "{page}");
+    }
+}
+
+#[test]
+fn an_uncommitted_postmortem_has_no_last_updated_date() {
+    let project = Project::new();
+    project.git_init();
+    let other = valid_with(ID, "2026-11-20-other");
+    project.postmortem(&format!("{ID}.md"), VALID);
+    project.postmortem("2026-11-20-other.md", &other);
+    for (date, args) in [
+        ("2026-11-04T10:00:00Z", vec!["add", "."]),
+        (
+            "2026-11-05T10:00:00Z",
+            vec!["rm", "-q", "--cached", &format!("postmortems/{ID}.md")],
+        ),
+    ] {
+        common::git(project.path(), &args);
+        let status = common::git_command(project.path())
+            .env("GIT_COMMITTER_DATE", date)
+            .env("GIT_AUTHOR_DATE", date)
+            .args(["commit", "-q", "--no-verify", "-m", "edit"])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    // The first postmortem is in the work tree only (HEAD removed it).
+    let out = build(&project, &[]);
+    let page =
+        |id: &str| std::fs::read_to_string(out.join(format!("incidents/{id}.html"))).unwrap();
+    assert!(!page(ID).contains("Last updated"), "{}", page(ID));
+    assert!(page("2026-11-20-other").contains("Last updated 2026-11-04."));
+}
+
+#[test]
+fn dates_are_those_of_the_offset_the_postmortem_is_written_in() {
+    let project = Project::new();
+    // 22:12 at -05:00 is 03:12 UTC the next day: the team's day is the 3rd.
+    project.postmortem(
+        &format!("{ID}.md"),
+        valid_with(
+            "started_at = 2026-11-03T09:12:00Z",
+            "started_at = 2026-11-03T22:12:00-05:00",
+        )
+        .replace("2026-11-03T09:20:00Z", "2026-11-03T22:20:00-05:00")
+        .replace("2026-11-03T09:22:00Z", "2026-11-03T22:22:00-05:00"),
+    );
+    let out = build(&project, &[]);
+    let page = std::fs::read_to_string(out.join(format!("incidents/{ID}.html"))).unwrap();
+    assert!(page.contains("</a> › 2026-11-03</p>"), "{page}");
+    assert!(
+        page.contains("<dt>Started</dt><dd class=\"nowrap\">2026-11-03 22:12 -05:00</dd>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<dt>Detected</dt><dd class=\"nowrap\">2026-11-03 22:20 -05:00</dd>"),
+        "{page}"
+    );
+    let timeline = std::fs::read_to_string(out.join("timeline.html")).unwrap();
+    assert!(
+        timeline.contains("<td class=\"nowrap\">2026-11-03</td>"),
+        "{timeline}"
+    );
+    assert!(!timeline.contains("2026-11-04"), "{timeline}");
+
+    let output = project
+        .pmbook()
+        .args(["stats", "--format", "json", "--until", "2026-11-03"])
+        .output()
+        .unwrap();
+    let stats: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(stats["incidents"], 1, "counted on the 3rd");
 }

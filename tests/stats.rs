@@ -52,7 +52,7 @@ fn every_number_matches_the_hand_computed_values() {
         "incidents": 10,
         "by_severity": severities(2, 3, 3, 2),
         "by_month": {
-            "2026-01": 2, "2026-02": 1, "2026-03": 2,
+            "2026-01": 2, "2026-02": 2, "2026-03": 1,
             "2026-04": 2, "2026-05": 1, "2026-06": 2,
         },
         "time_to_detect": durations(9, 170.0 / 9.0, 20.0, 33.0, 1),
@@ -82,8 +82,8 @@ fn every_number_matches_the_hand_computed_values() {
         },
         "months": [
             {"month": "2026-01", "by_severity": severities(1, 1, 0, 0)},
-            {"month": "2026-02", "by_severity": severities(0, 1, 0, 0)},
-            {"month": "2026-03", "by_severity": severities(0, 0, 2, 0)},
+            {"month": "2026-02", "by_severity": severities(0, 1, 1, 0)},
+            {"month": "2026-03", "by_severity": severities(0, 0, 1, 0)},
             {"month": "2026-04", "by_severity": severities(0, 1, 0, 1)},
             {"month": "2026-05", "by_severity": severities(1, 0, 0, 0)},
             {"month": "2026-06", "by_severity": severities(0, 0, 1, 1)},
@@ -122,21 +122,24 @@ fn unparsable_files_are_skipped_with_a_note() {
         .code(0)
         .stderr(
             "pmbook: note: skipped postmortems/broken.md: its front-matter is missing or not \
-             valid TOML (`pmbook lint` tells more)\n",
+             valid TOML (`pmbook lint` tells more)\n\
+             pmbook: note: 1 draft left out: postmortems/2026-06-20-api-draft.md \
+             (--include-drafts counts them)\n",
         );
 }
 
 #[test]
-fn since_uses_the_utc_date_and_recurrence_looks_before_it() {
+fn since_uses_the_written_date_and_recurrence_looks_before_it() {
+    // D started on 2026-02-28 at -05:00 (2026-03-01 in UTC): before March.
     let json = stats_json(&fixture(), &["--since", "2026-03-01"]);
-    assert_eq!(json["incidents"], 7);
-    assert_eq!(json["by_severity"], severities(1, 1, 3, 2));
+    assert_eq!(json["incidents"], 6);
+    assert_eq!(json["by_severity"], severities(1, 1, 2, 2));
     assert_eq!(json["recurrence"]["incidents"], 1);
-    assert_eq!(json["recurrence"]["share"], 1.0 / 7.0);
+    assert_eq!(json["recurrence"]["share"], 1.0 / 6.0);
     assert_eq!(json["recurrence"]["pairs"], json!([pair(C, F, 51)]));
     assert_eq!(
         json["change_failure"],
-        json!({"caused_by_change": 3, "share": 3.0 / 7.0, "deployments": 30, "rate": 1.0 / 30.0})
+        json!({"caused_by_change": 2, "share": 2.0 / 6.0, "deployments": 30, "rate": 0.0})
     );
     assert_eq!(
         json["by_month"].as_object().unwrap().keys().next().unwrap(),
@@ -145,11 +148,12 @@ fn since_uses_the_utc_date_and_recurrence_looks_before_it() {
 }
 
 #[test]
-fn until_is_inclusive_and_also_uses_the_utc_date() {
+fn until_is_inclusive_and_also_uses_the_written_date() {
+    // A, B, C and D (2026-02-28 at its offset).
     let json = stats_json(&fixture(), &["--until", "2026-02-28"]);
-    assert_eq!(json["incidents"], 3);
+    assert_eq!(json["incidents"], 4);
     assert_eq!(json["change_failure"]["deployments"], 90);
-    assert_eq!(json["change_failure"]["rate"], 2.0 / 90.0);
+    assert_eq!(json["change_failure"]["rate"], 3.0 / 90.0);
     let json = stats_json(
         &fixture(),
         &["--since", "2026-01-05", "--until", "2026-01-05"],
@@ -176,7 +180,7 @@ fn service_severity_and_category_filters() {
     let code = stats_json(&project, &["--category", "code"]);
     assert_eq!(code["incidents"], 4);
 
-    let nothing = stats_json(&project, &["--service", "no-such-service"]);
+    let nothing = stats_json(&project, &["--since", "2099-01-01"]);
     assert_eq!(nothing["incidents"], 0);
     assert_eq!(nothing["by_severity"], severities(0, 0, 0, 0));
     assert_eq!(nothing["by_month"], json!({}));
@@ -190,6 +194,19 @@ fn service_severity_and_category_filters() {
     assert_eq!(nothing["change_failure"]["share"], Value::Null);
     assert_eq!(nothing["recurrence"]["share"], Value::Null);
     assert_eq!(nothing["actions"]["closure_rate"], Value::Null);
+}
+
+#[test]
+fn an_unknown_service_is_refused_like_an_unknown_severity() {
+    let project = fixture();
+    project
+        .pmbook()
+        .args(["stats", "--service", "no-such-service"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "unknown service `no-such-service` for --service; the postmortems list: api, cache, db, payments, search, web",
+        ));
 }
 
 #[test]

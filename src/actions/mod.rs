@@ -98,24 +98,41 @@ impl Action {
     }
 }
 
+/// The action items of a project, and the drafts left out of them.
+#[derive(Debug, Default)]
+pub struct Indexed {
+    /// Merged by identity, sorted (see [`merge`]).
+    pub actions: Vec<Action>,
+    /// Paths of the drafts whose items are left out, in file-name order.
+    pub drafts: Vec<String>,
+}
+
 /// Every action item of the project's postmortems on disk, merged by
 /// identity and sorted by due date (undated last), postmortem, path and
-/// line. Files are read and parsed in parallel; each model is dropped once
-/// its items are taken.
-pub fn index(project: &Project) -> Result<Vec<Action>, Error> {
+/// line; drafts (see [`crate::drafts`]) are left out unless
+/// `include_drafts`. Files are read and parsed in parallel; each model is
+/// dropped once its items are taken.
+pub fn index(project: &Project, include_drafts: bool) -> Result<Indexed, Error> {
     let files = discover::postmortem_files(project)?;
-    let items: Vec<Action> = files
+    let parsed: Vec<(Option<String>, Vec<Action>)> = files
         .par_iter()
-        .flat_map_iter(|path| {
-            let text = discover::read(project, path).ok();
-            let actions = text.map(|text| {
-                let pm = parse::parse(project.display_path(path), text, &project.config);
-                actions_of(&pm)
-            });
-            actions.into_iter().flatten()
+        .filter_map(|path| {
+            let text = discover::read(project, path).ok()?;
+            let pm = parse::parse(project.display_path(path), text, &project.config);
+            if !include_drafts && crate::drafts::is_draft(&project.config, pm.status()) {
+                return Some((Some(pm.path), Vec::new()));
+            }
+            Some((None, actions_of(&pm)))
         })
         .collect();
-    Ok(merge(items))
+    let mut indexed = Indexed::default();
+    let mut items = Vec::new();
+    for (draft, actions) in parsed {
+        indexed.drafts.extend(draft);
+        items.extend(actions);
+    }
+    indexed.actions = merge(items);
+    Ok(indexed)
 }
 
 /// The task items of one postmortem, one [`Action`] each (plain list

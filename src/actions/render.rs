@@ -8,7 +8,8 @@ use anstyle::{AnsiColor, Style};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::Row;
-use super::stats::{Counts, HistorySummary, utc_date};
+use super::stats::{HistorySummary, utc_date};
+use crate::metrics::{ActionStats, format_share};
 
 /// The columns of JSON and CSV, in order.
 pub const COLUMNS: [&str; 11] = [
@@ -160,8 +161,10 @@ fn csv_field(text: &str) -> String {
 
 /// The summary under the table and the Markdown table.
 pub struct Summary {
-    pub counts: Counts,
+    pub counts: ActionStats,
     pub history: Option<HistorySummary>,
+    /// `1 draft left out: …`, when drafts are left out.
+    pub drafts: Option<String>,
 }
 
 /// The cells of the table and Markdown formats.
@@ -239,10 +242,10 @@ pub fn table(rows: &[Row], summary: &Summary, out: &mut dyn Write) -> io::Result
         }
     }
     writeln!(out)?;
-    writeln!(out, "{}", counts_line(&summary.counts))?;
+    writeln!(out, "{}", counts_line(summary))?;
     if let Some(history) = &summary.history {
         let rows: Vec<[String; 4]> = std::iter::once([
-            "days to close (nearest rank)".to_owned(),
+            "days to close".to_owned(),
             "items".into(),
             "median".into(),
             "p90".into(),
@@ -292,13 +295,10 @@ pub fn markdown(
         writeln!(out, "| {} |", cells.join(" | "))?;
     }
     writeln!(out)?;
-    writeln!(out, "{}", counts_line(&summary.counts))?;
+    writeln!(out, "{}", counts_line(summary))?;
     if let Some(history) = &summary.history {
         writeln!(out)?;
-        writeln!(
-            out,
-            "| Days to close (nearest rank) | Items | Median | p90 |"
-        )?;
+        writeln!(out, "| Days to close | Items | Median | p90 |")?;
         writeln!(out, "|---|--:|--:|--:|")?;
         for g in &history.groups {
             writeln!(
@@ -316,19 +316,25 @@ pub fn markdown(
     Ok(())
 }
 
-fn counts_line(counts: &Counts) -> String {
-    let rate = match counts.closure_rate() {
+fn counts_line(summary: &Summary) -> String {
+    let counts = &summary.counts;
+    let rate = match counts.closure_rate {
         Some(rate) => format!(
-            "closure rate {rate:.0}% ({} of {})",
+            "closure rate {} ({} of {})",
+            format_share(Some(rate)),
             counts.done,
             counts.open + counts.done
         ),
         None => "closure rate n/a (no items)".into(),
     };
-    format!(
+    let mut line = format!(
         "{} open ({} overdue), {} done; {rate}",
         counts.open, counts.overdue, counts.done
-    )
+    );
+    if let Some(drafts) = &summary.drafts {
+        line.push_str(&format!("\n{drafts} (--include-drafts counts them)"));
+    }
+    line
 }
 
 fn late_line(history: &HistorySummary) -> String {

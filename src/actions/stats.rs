@@ -1,5 +1,7 @@
-//! The summary of `pmbook actions`: counts and closure rate, and with
-//! `--history` how long items took to close.
+//! The summary of `pmbook actions`: counts and closure rate (the
+//! [`crate::metrics::ActionStats`] that `pmbook stats` shows too), and with
+//! `--history` how long items took to close, with the percentiles of
+//! `pmbook stats` ([`crate::metrics::quantile`]).
 
 use std::collections::BTreeMap;
 
@@ -8,48 +10,11 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 use super::Row;
+use crate::metrics::quantile;
 
 /// The UTC date of a commit time.
 pub fn utc_date(at: Timestamp) -> Date {
     at.to_zoned(TimeZone::UTC).date()
-}
-
-/// Counts over the items in scope.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Counts {
-    pub open: usize,
-    pub done: usize,
-    pub overdue: usize,
-}
-
-impl Counts {
-    pub fn of(rows: &[Row]) -> Counts {
-        let done = rows.iter().filter(|r| r.action.done()).count();
-        Counts {
-            open: rows.len() - done,
-            done,
-            overdue: rows.iter().filter(|r| r.overdue).count(),
-        }
-    }
-
-    /// `done / (open + done)`, as a percentage; `None` without items.
-    pub fn closure_rate(&self) -> Option<f64> {
-        let all = self.open + self.done;
-        (all > 0).then(|| self.done as f64 * 100.0 / all as f64)
-    }
-}
-
-/// The nearest-rank percentile of sorted `values`: the smallest value that
-/// at least `percent` % of the values do not exceed, i.e. the value of rank
-/// ⌈percent × n / 100⌉. Always one of the values, so a median of days to
-/// close is a real item's time; for an even count the median is the lower
-/// of the two middle values.
-pub fn nearest_rank(sorted: &[f64], percent: usize) -> Option<f64> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let rank = (percent * sorted.len()).div_ceil(100).max(1);
-    Some(sorted[rank - 1])
 }
 
 /// Days to close of one group of done items.
@@ -67,8 +32,8 @@ impl CloseTimes {
         CloseTimes {
             label,
             items: days.len(),
-            median: nearest_rank(&days, 50),
-            p90: nearest_rank(&days, 90),
+            median: quantile(&days, 1, 2),
+            p90: quantile(&days, 9, 10),
         }
     }
 }
@@ -122,32 +87,5 @@ impl HistorySummary {
             closed_late,
             open_late: rows.iter().filter(|r| r.overdue).count(),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nearest_rank_percentiles() {
-        let values: Vec<f64> = (1..=10).map(f64::from).collect();
-        assert_eq!(nearest_rank(&values, 50), Some(5.0));
-        assert_eq!(nearest_rank(&values, 90), Some(9.0));
-        assert_eq!(nearest_rank(&values[..5], 50), Some(3.0));
-        assert_eq!(nearest_rank(&values[..5], 90), Some(5.0));
-        assert_eq!(nearest_rank(&[7.0], 90), Some(7.0));
-        assert_eq!(nearest_rank(&[], 50), None);
-    }
-
-    #[test]
-    fn closure_rate_is_a_percentage_of_all_items() {
-        let counts = Counts {
-            open: 1,
-            done: 3,
-            overdue: 1,
-        };
-        assert_eq!(counts.closure_rate(), Some(75.0));
-        assert_eq!(Counts::default().closure_rate(), None);
     }
 }

@@ -5,10 +5,11 @@ use std::process::ExitCode;
 
 use super::{CLEAN, project, today};
 use crate::actions::render::{self, Summary};
-use crate::actions::stats::{Counts, HistorySummary};
+use crate::actions::stats::HistorySummary;
 use crate::actions::{self, Filter, Row, Status, Times, history};
 use crate::cli::{ActionsArgs, ActionsFormat, GlobalArgs};
 use crate::error::Error;
+use crate::metrics::ActionStats;
 
 pub fn run(global: &GlobalArgs, args: ActionsArgs) -> Result<ExitCode, Error> {
     let (project, _) = project(global)?;
@@ -16,7 +17,9 @@ pub fn run(global: &GlobalArgs, args: ActionsArgs) -> Result<ExitCode, Error> {
     // The history is read first: without a repository, --history fails
     // before any work is done.
     let history = args.history.then(|| history::read(&project)).transpose()?;
-    let index = actions::index(&project)?;
+    let indexed = actions::index(&project, args.include_drafts)?;
+    let index = indexed.actions;
+    let drafts = crate::drafts::left_out(&indexed.drafts);
     let filter = Filter {
         status: match (args.done, args.all) {
             (true, _) => Status::Done,
@@ -48,9 +51,14 @@ pub fn run(global: &GlobalArgs, args: ActionsArgs) -> Result<ExitCode, Error> {
         .filter(|r| filter.matches(r.action))
         .collect();
     let summary = Summary {
-        counts: Counts::of(&scope),
+        counts: ActionStats::of(scope.iter().map(|r| (r.action, r.history)), today),
         history: history.as_ref().map(|_| HistorySummary::of(&scope)),
+        drafts,
     };
+    if let (Some(drafts), ActionsFormat::Json | ActionsFormat::Csv) = (&summary.drafts, args.format)
+    {
+        eprintln!("pmbook: note: {drafts} (--include-drafts counts them)");
+    }
     let ticket_url = project.config.actions.ticket_url.as_deref();
     let written = match args.format {
         ActionsFormat::Table => write(true, |out| render::table(&rows, &summary, out)),

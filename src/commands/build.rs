@@ -3,11 +3,11 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use super::{CLEAN, project, today};
+use super::{CLEAN, FINDINGS, project, today};
 use crate::cli::{BuildArgs, GlobalArgs};
 use crate::config::Project;
 use crate::error::Error;
-use crate::site::{self, BuildOptions};
+use crate::site::{self, BuildOptions, Outcome};
 
 /// The project and build options that `build` and `serve` share.
 pub fn options(global: &GlobalArgs, args: &BuildArgs) -> Result<(Project, BuildOptions), Error> {
@@ -27,14 +27,28 @@ pub fn options(global: &GlobalArgs, args: &BuildArgs) -> Result<(Project, BuildO
 
 pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<ExitCode, Error> {
     let (project, options) = options(global, &args)?;
-    let report = site::build(&project, &options)?;
-    for (path, reason) in &report.skipped {
-        eprintln!("pmbook: left out of the site: {path}: {reason} (see `pmbook lint`)");
+    let report = match site::build(&project, &options)? {
+        Outcome::Built(report) => report,
+        Outcome::Refused(diagnostics) => {
+            eprint!("{}", site::refusal(&diagnostics));
+            return Ok(ExitCode::from(FINDINGS));
+        }
+    };
+    for problem in report.problems() {
+        eprintln!("pmbook: {problem}");
+    }
+    if let Some(note) = report.drafts_note() {
+        println!("pmbook: {note}");
     }
     let index = report.out.join("index.html");
     println!(
-        "pmbook: built {} incident pages ({} pages in all){} in {}\nopen {}",
+        "pmbook: built {} incident {} ({} pages in all){} in {}\nopen {}",
         report.incidents,
+        if report.incidents == 1 {
+            "page"
+        } else {
+            "pages"
+        },
         report.pages,
         if args.public { ", public edition," } else { "" },
         report.out.display(),

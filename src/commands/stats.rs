@@ -13,18 +13,35 @@ use crate::metrics::{
 
 pub fn run(global: &GlobalArgs, args: StatsArgs) -> Result<ExitCode, Error> {
     let (project, _) = project(global)?;
-    let filter = filter(&project.config, args.to_filter())?;
-    let deployments = Deployments::load(&project)?;
     let loaded = metrics::load(&project)?;
+    let filter = filter(&project.config, &loaded.incidents, args.to_filter())?;
+    let deployments = Deployments::load(&project)?;
     for (path, skip) in &loaded.skipped {
         anstream::eprintln!("pmbook: note: skipped {path}: {skip} (`pmbook lint` tells more)");
     }
+    if !filter.include_drafts {
+        let drafts: Vec<String> = loaded
+            .incidents
+            .iter()
+            .filter(|i| i.is_draft(&project.config))
+            .map(|i| i.path.clone())
+            .collect();
+        if let Some(note) = crate::drafts::left_out(&drafts) {
+            anstream::eprintln!("pmbook: note: {note} (--include-drafts counts them)");
+        }
+    }
+    // Days to close come from the git history, when there is one.
+    let history = match git2::Repository::discover(&project.root) {
+        Ok(_) => Some(crate::actions::history::read(&project)?),
+        Err(_) => None,
+    };
     let metrics = metrics::compute(
         &loaded.incidents,
         &project.config,
         &deployments,
         &filter,
         today(global),
+        history.as_ref(),
     );
     let text = match args.format {
         StatsFormat::Json => {
@@ -52,9 +69,31 @@ impl StatsArgs {
     }
 }
 
-/// Checks the filter against the configuration: a misspelt severity would
-/// otherwise silently count nothing.
-fn filter(config: &Config, filter: Filter) -> Result<Filter, Error> {
+/// Checks the filter against the configuration and the postmortems: a
+/// misspelt severity or service would otherwise silently count nothing.
+fn filter(
+    config: &Config,
+    incidents: &[metrics::Incident],
+    filter: Filter,
+) -> Result<Filter, Error> {
+    if let Some(service) = &filter.service {
+        let mut known: Vec<&str> = incidents
+            .iter()
+            .flat_map(|i| i.services.iter().map(String::as_str))
+            .collect();
+        known.sort_unstable();
+        known.dedup();
+        if !known.contains(&service.as_str()) {
+            let listed = if known.is_empty() {
+                "no postmortem lists a service".to_owned()
+            } else {
+                format!("the postmortems list: {}", known.join(", "))
+            };
+            return Err(Error::Config(format!(
+                "unknown service `{service}` for --service; {listed}"
+            )));
+        }
+    }
     if let Some(severity) = &filter.severity
         && !config.lint.severities.contains(severity)
     {

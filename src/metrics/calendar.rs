@@ -1,22 +1,15 @@
 //! Calendar months and quarters, the buckets metrics are counted in. An
-//! incident belongs to the month and quarter of its `started_at` in UTC, as on
-//! the site's month index, so that a repository with authors in several time
-//! zones still counts each incident once, in one place.
+//! incident belongs to the month and quarter of its `started_at` date at the
+//! offset it was written with (the day its team lived it), as on the site's
+//! month index and in the lint rules: each incident is counted once, on the
+//! day its postmortem says.
 
 use std::fmt;
 use std::str::FromStr;
 
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
-
-use crate::model::DateTime;
-
-/// The UTC date of an instant.
-pub fn utc_date(at: &DateTime) -> Date {
-    at.timestamp.to_zoned(TimeZone::UTC).date()
-}
 
 /// A calendar month, written `YYYY-MM`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
-pub use calendar::{Month, Quarter, utc_date};
+pub use calendar::{Month, Quarter};
 pub use deployments::Deployments;
 pub use recurrence::Pair;
 pub use summary::{DurationStats, quantile};
@@ -36,14 +36,16 @@ use crate::{discover, parse};
 #[derive(Debug, Clone)]
 pub struct Incident {
     pub id: String,
+    /// The file, relative to the repository root.
+    pub path: String,
     pub status: Option<String>,
     pub severity: Option<String>,
     /// Without repeats, in the order written.
     pub services: Vec<String>,
     pub root_cause_category: Option<String>,
     pub started: DateTime,
-    /// The UTC date of `started`, which places the incident in a month and
-    /// a quarter.
+    /// The date of `started` at the offset it was written with, which places
+    /// the incident in a month and a quarter.
     pub started_on: Date,
     pub durations: Durations,
     pub caused_by_change: bool,
@@ -52,10 +54,8 @@ pub struct Incident {
     pub review_held: bool,
     /// Minutes from `resolved_at` to `review_at`, when both are given.
     pub review_after_resolution: Option<i64>,
-    /// Task-list action items ticked done.
-    pub actions_done: usize,
-    /// The due date of each open action item (`None`: none or unreadable).
-    pub open_actions_due: Vec<Option<Date>>,
+    /// The task-list action items, as `pmbook actions` reads them.
+    pub actions: Vec<crate::actions::Action>,
 }
 
 /// Why a postmortem is left out of the metrics.
@@ -118,34 +118,34 @@ impl Incident {
             ),
             _ => None,
         };
-        let tasks = pm.actions.iter().filter(|a| a.is_task);
         Ok(Incident {
             id,
+            path: pm.path.clone(),
             status: fm.status.as_ref().map(|f| f.value.clone()),
             severity: fm.severity.as_ref().map(|f| f.value.clone()),
             services,
             root_cause_category: fm.root_cause_category.as_ref().map(|f| f.value.clone()),
             started,
-            started_on: utc_date(&started),
+            started_on: started.date(),
             durations: fm.durations(),
             caused_by_change: fm.caused_by_change.as_ref().is_some_and(|f| f.value),
             slos,
             review_held: fm.review_at.is_some(),
             review_after_resolution,
-            actions_done: tasks.clone().filter(|a| a.done).count(),
-            open_actions_due: tasks.filter(|a| !a.done).map(|a| a.due_date()).collect(),
+            actions: crate::actions::actions_of(pm),
         })
     }
 
     /// Whether the incident is in the draft state (the first configured
     /// status).
     pub fn is_draft(&self, config: &Config) -> bool {
-        self.status.is_some() && self.status.as_ref() == config.lint.statuses.first()
+        crate::drafts::is_draft(config, self.status.as_deref())
     }
 }
 
-/// Which incidents to count. Dates are compared with the UTC date of
-/// `started_at`, both bounds included; `None` does not filter.
+/// Which incidents to count. Dates are compared with the date of
+/// `started_at` at its written offset, both bounds included; `None` does
+/// not filter.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filter {
     pub since: Option<Date>,
@@ -260,19 +260,50 @@ pub struct SloBudget {
     pub budget_consumed: f64,
 }
 
+/// The action-item figures of `pmbook stats`, `pmbook actions` and the
+/// site: items merged by identity as [`crate::actions::merge`] does (a
+/// follow-up shared by two postmortems is one item, done when every copy
+/// is checked).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ActionStats {
     pub open: usize,
     pub done: usize,
     /// Open items due before today.
     pub overdue: usize,
-    /// `done / (open + done)`; `None` without action items.
+    /// `done / (open + done)`, a fraction; `None` without action items.
     pub closure_rate: Option<f64>,
-    /// Median days from an item's first appearance to its closing commit.
-    /// It needs the repository's git history, which metrics do not read:
-    /// always `None` here, for the caller to fill in when it has walked the
-    /// history (as `pmbook actions --history` does).
+    /// Median (interpolated, as [`quantile`]) days from the commit that
+    /// added an item to the commit that closed it, over the done items
+    /// whose closing is committed; `None` without the git history or
+    /// without such items.
     pub days_to_close_median: Option<f64>,
+}
+
+impl ActionStats {
+    /// The figures of `items`, each with what the history says of it
+    /// (`None` when the history is not read).
+    pub fn of<'a>(
+        items: impl IntoIterator<Item = (&'a crate::actions::Action, Option<crate::actions::Times>)>,
+        today: Date,
+    ) -> ActionStats {
+        let mut stats = ActionStats::default();
+        let mut days = Vec::new();
+        for (action, times) in items {
+            if action.done() {
+                stats.done += 1;
+            } else {
+                stats.open += 1;
+            }
+            if action.overdue(today) {
+                stats.overdue += 1;
+            }
+            days.extend(times.and_then(|t| t.days_to_close()));
+        }
+        days.sort_by(f64::total_cmp);
+        stats.closure_rate = ratio(stats.done, stats.open + stats.done);
+        stats.days_to_close_median = quantile(&days, 1, 2);
+        stats
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -362,11 +393,12 @@ pub fn compute_postmortems(
         .iter()
         .filter_map(|pm| Incident::from_postmortem(pm).ok())
         .collect();
-    compute(&incidents, config, deployments, filter, today)
+    compute(&incidents, config, deployments, filter, today, None)
 }
 
 /// The metrics of the incidents that `filter` selects; `today` decides
-/// which action items are overdue.
+/// which action items are overdue, and `history` (when read) how long
+/// items took to close.
 ///
 /// Recurrence is decided among all incidents (drafts only with
 /// `include_drafts`), before the other criteria: an incident in the
@@ -378,6 +410,7 @@ pub fn compute(
     deployments: &Deployments,
     filter: &Filter,
     today: Date,
+    history: Option<&crate::actions::history::History>,
 ) -> Metrics {
     let mut population: Vec<&Incident> = incidents
         .iter()
@@ -452,7 +485,7 @@ pub fn compute(
         time_to_resolve: durations(|d| d.to_resolve, &chosen),
         change_failure: change_failure(&chosen, &known),
         slo: slo_budgets(&chosen),
-        actions: action_stats(&chosen, today),
+        actions: action_stats(&chosen, today, history),
         reviews: review_stats(&chosen, config.lint.review_window_hours),
         recurrence: Recurrence {
             incidents: recurring.len(),
@@ -534,20 +567,24 @@ fn slo_budgets(incidents: &[&Incident]) -> Vec<SloBudget> {
         .collect()
 }
 
-fn action_stats(incidents: &[&Incident], today: Date) -> ActionStats {
-    let done: usize = incidents.iter().map(|i| i.actions_done).sum();
-    let open_due = incidents.iter().flat_map(|i| &i.open_actions_due);
-    let open = open_due.clone().count();
-    let overdue = open_due
-        .filter(|due| due.is_some_and(|d| d < today))
-        .count();
-    ActionStats {
-        open,
-        done,
-        overdue,
-        closure_rate: ratio(done, open + done),
-        days_to_close_median: None,
-    }
+fn action_stats(
+    incidents: &[&Incident],
+    today: Date,
+    history: Option<&crate::actions::history::History>,
+) -> ActionStats {
+    let items = crate::actions::merge(
+        incidents
+            .iter()
+            .flat_map(|i| i.actions.iter().cloned())
+            .collect(),
+    );
+    ActionStats::of(
+        items.iter().map(|action| {
+            let times = history.map(|h| crate::actions::Times::of(action, h.get(&action.key)));
+            (action, times)
+        }),
+        today,
+    )
 }
 
 fn review_stats(incidents: &[&Incident], window_hours: [u32; 2]) -> ReviewStats {
@@ -601,19 +638,19 @@ mod tests {
         };
         Incident {
             id: id.to_owned(),
+            path: format!("{id}.md"),
             status: Some("published".to_owned()),
             severity: Some("SEV2".to_owned()),
             services: services.iter().map(|s| s.to_string()).collect(),
             root_cause_category: Some(category.to_owned()),
             started,
-            started_on: utc_date(&started),
+            started_on: started.date(),
             durations: Durations::default(),
             caused_by_change: false,
             slos: Vec::new(),
             review_held: false,
             review_after_resolution: None,
-            actions_done: 0,
-            open_actions_due: Vec::new(),
+            actions: Vec::new(),
         }
     }
 
@@ -626,6 +663,7 @@ mod tests {
             &Deployments::default(),
             &Filter::default(),
             today,
+            None,
         )
     }
 
@@ -697,7 +735,7 @@ mod tests {
             compute_postmortems(&[pm, broken], &config, &deployments, &filter, today);
         let pm = crate::parse::parse("valid.md".to_owned(), text.to_owned(), &config);
         let incident = Incident::from_postmortem(&pm).unwrap();
-        let from_incidents = compute(&[incident], &config, &deployments, &filter, today);
+        let from_incidents = compute(&[incident], &config, &deployments, &filter, today, None);
         assert_eq!(
             serde_json::to_value(&from_postmortems).unwrap(),
             serde_json::to_value(&from_incidents).unwrap()

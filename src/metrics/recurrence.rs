@@ -15,7 +15,7 @@ pub struct Pair {
     pub service: String,
     /// Their common `root_cause_category`.
     pub category: String,
-    /// Calendar days between their `started_at` dates (UTC).
+    /// Calendar days between their `started_at` dates (at their written offsets).
     pub days_apart: i64,
 }
 

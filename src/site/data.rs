@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use jiff::{SignedDuration, Timestamp};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -175,6 +176,8 @@ pub struct Site {
     /// What the metrics read of each incident in the site.
     pub metric_incidents: Vec<crate::metrics::Incident>,
     pub skipped: Vec<(String, String)>,
+    /// Paths of the drafts left out (see [`crate::drafts`]).
+    pub drafts: Vec<String>,
     pub public: bool,
 }
 
@@ -186,15 +189,22 @@ impl Site {
         last_updated: &HashMap<String, String>,
     ) -> Site {
         let config = &project.config;
-        let draft = config.lint.statuses.first().cloned();
         let mut skipped = Vec::new();
+        let mut drafts = Vec::new();
         let included: Vec<Postmortem> = postmortems
             .into_iter()
             .filter(|pm| match usable(pm) {
                 Ok(()) => {
-                    let is_draft = pm.status().map(str::to_owned) == draft;
                     let public = visibility(pm) == "public";
-                    !is_draft && (!options.public || public)
+                    if !options.public || public {
+                        let is_draft = crate::drafts::is_draft(config, pm.status());
+                        if is_draft {
+                            drafts.push(pm.path.clone());
+                        }
+                        !is_draft
+                    } else {
+                        false
+                    }
                 }
                 Err(reason) => {
                     skipped.push((pm.path.clone(), reason));
@@ -229,6 +239,7 @@ impl Site {
             actions,
             metric_incidents,
             skipped,
+            drafts,
             public: options.public,
         }
     }
@@ -380,13 +391,17 @@ impl Slugs {
     }
 }
 
-/// `2026-11-03 09:12 UTC`, at the offset it was written with.
+/// `2026-11-03 09:12 UTC` or `2026-11-03 22:12 -05:00`: at the offset it
+/// was written with, written as in the postmortem (`±HH:MM`).
 pub fn format_time(at: &DateTime) -> String {
     let civil = at.offset.to_datetime(at.timestamp);
-    let zone = if at.offset.seconds() == 0 {
+    let seconds = at.offset.seconds();
+    let zone = if seconds == 0 {
         "UTC".to_owned()
     } else {
-        at.offset.to_string()
+        let sign = if seconds < 0 { '-' } else { '+' };
+        let minutes = seconds.unsigned_abs() / 60;
+        format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
     };
     format!("{} {zone}", civil.strftime("%Y-%m-%d %H:%M"))
 }
@@ -439,7 +454,7 @@ fn incident(
     let started = fm.started_at.as_ref().map(|f| f.value);
     let (date, month) = match &started {
         Some(at) => {
-            let d = at.timestamp.to_zoned(jiff::tz::TimeZone::UTC).date();
+            let d = at.date();
             (d.to_string(), d.strftime("%Y-%m").to_string())
         }
         None => ("undated".to_owned(), "undated".to_owned()),
@@ -614,7 +629,9 @@ fn incident(
         actions,
         related: Vec::new(),
         edit_url: match &config.site.edit_url {
-            Some(pattern) if !options.public => Some(pattern.replace("{path}", &pm.path)),
+            Some(pattern) if !options.public => {
+                Some(pattern.replace("{path}", &url_path(&pm.path)))
+            }
             _ => None,
         },
         last_updated: last_updated.get(&pm.path).cloned(),
@@ -667,27 +684,45 @@ fn segments(
     out
 }
 
+/// What a URL component keeps as it is: RFC 3986's unreserved characters.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// Percent-encodes a ticket for use in a URL path or query.
 fn url_component(text: &str) -> String {
-    let mut out = String::new();
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(text, COMPONENT).to_string()
 }
 
-/// The first paragraph of the Summary section, as plain text.
+/// Percent-encodes a `/`-separated path for use in a URL, keeping the `/`.
+fn url_path(path: &str) -> String {
+    path.split('/')
+        .map(url_component)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The first paragraph of the Summary section, as plain text; empty when
+/// the section has none.
 fn summary(pm: &Postmortem) -> String {
-    let Some(section) = pm.section("Summary") else {
+    let Some(at) = pm
+        .sections
+        .iter()
+        .position(|s| s.canonical.as_deref() == Some("Summary"))
+    else {
         return String::new();
     };
+    let section = &pm.sections[at];
+    // An empty Summary has no summary: the next section's text is not one.
+    let end = pm
+        .sections
+        .get(at + 1)
+        .map_or(pm.source.text.len(), |next| next.heading.start);
     pm.prose
         .iter()
-        .find(|span| span.start > section.heading.end)
+        .find(|span| span.start > section.heading.end && span.start < end)
         .map(|span| crate::parse::markdown::collapse_lines(&pm.source.text[span.range()]))
         .unwrap_or_default()
 }
@@ -877,9 +912,29 @@ fn indexes(project: &Project, incidents: &[Incident], slugs: &Slugs) -> Vec<Inde
     ]
 }
 
-/// The date (UTC) of the last commit that changed each postmortem, from one
-/// walk of the history (newest first) that stops once every file is dated.
-/// Empty outside a git repository.
+/// The Atom id of the site's feed, the same on every build and different
+/// for every site: from the first commit of the repository's main line
+/// (`urn:pmbook:git-<commit>`), or outside git from the site's title
+/// (`urn:pmbook:title-<slug>`). Entry ids add `:incident:<id>`.
+pub fn feed_id(project: &Project, title: &str) -> String {
+    let first_commit = git2::Repository::discover(&project.root)
+        .ok()
+        .and_then(|repo| {
+            let mut walk = repo.revwalk().ok()?;
+            walk.push_head().ok()?;
+            walk.simplify_first_parent().ok()?;
+            walk.flatten().last()
+        });
+    match first_commit {
+        Some(oid) => format!("urn:pmbook:git-{oid}"),
+        None => format!("urn:pmbook:title-{}", url_component(&slugify(title))),
+    }
+}
+
+/// The date (UTC) of the last commit that changed each postmortem HEAD
+/// holds, from one walk of the history (newest first) that stops once every
+/// such file is dated. Empty outside a git repository; a postmortem not
+/// committed yet has none.
 pub fn last_updated(project: &Project, postmortems: &[Postmortem]) -> HashMap<String, String> {
     let mut dates = HashMap::new();
     let Ok(repo) = git2::Repository::discover(&project.root) else {
@@ -888,7 +943,20 @@ pub fn last_updated(project: &Project, postmortems: &[Postmortem]) -> HashMap<St
     let Some(workdir) = repo.workdir().and_then(|w| std::fs::canonicalize(w).ok()) else {
         return dates;
     };
-    let wanted: HashSet<&str> = postmortems.iter().map(|pm| pm.path.as_str()).collect();
+    let Ok(head) = repo.head().and_then(|h| h.peel_to_tree()) else {
+        return dates;
+    };
+    // Only files HEAD holds have a last commit: an uncommitted postmortem
+    // must not send the walk through the whole history looking for one.
+    // (Paths are relative to the work tree, as git's are.)
+    let wanted: HashSet<&str> = postmortems
+        .iter()
+        .map(|pm| pm.path.as_str())
+        .filter(|path| head.get_path(std::path::Path::new(path)).is_ok())
+        .collect();
+    if wanted.is_empty() {
+        return dates;
+    }
     let src = project.src_dir();
     let src_rel = src
         .strip_prefix(&workdir)

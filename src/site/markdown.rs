@@ -6,8 +6,10 @@
 //! reader's browser.
 
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use comrak::Options;
+use regex::{Captures, Regex};
 
 use crate::model::Postmortem;
 
@@ -40,9 +42,37 @@ pub fn section_ranges(pm: &Postmortem, name: &str) -> Vec<Range<usize>> {
         .collect()
 }
 
-/// Markdown as safe HTML.
+/// The ids the incident page gives its own elements: a heading of the body
+/// must not take one, or links and `aria-labelledby` would point at it.
+const PAGE_IDS: &[&str] = &[
+    "content",
+    "sidebar",
+    "sidebar-toggle",
+    "theme-toggle",
+    "timeline",
+    "ishikawa",
+    "action-items",
+    "related",
+];
+
+/// Markdown as safe HTML. A heading whose id would be one of the page's
+/// own ids gets `-section` after it (`## Related` → `related-section`).
 pub fn html(markdown: &str) -> String {
-    comrak::markdown_to_html(markdown, &options())
+    static HEADING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r##"<h([1-6]) id="([^"]*)">(.*?)<a href="#([^"]*)""##)
+            .expect("the heading pattern is valid")
+    });
+    let html = comrak::markdown_to_html(markdown, &options());
+    HEADING
+        .replace_all(&html, |c: &Captures| {
+            let (level, id, inner, target) = (&c[1], &c[2], &c[3], &c[4]);
+            if PAGE_IDS.contains(&id) && id == target {
+                format!(r##"<h{level} id="{id}-section">{inner}<a href="#{id}-section""##)
+            } else {
+                c[0].to_owned()
+            }
+        })
+        .into_owned()
 }
 
 /// Markdown inline text (a timeline entry, an action item) as safe HTML,

@@ -49,6 +49,7 @@ impl MetricsInput<'_> {
             self.deployments,
             filter,
             self.today,
+            None,
         )
     }
 

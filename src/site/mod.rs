@@ -14,14 +14,18 @@ pub mod output;
 pub mod render;
 pub mod search;
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::PathBuf;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
 
 use crate::config::Project;
+use crate::diagnostics::{FileReport, Report};
 use crate::discover;
 use crate::error::Error;
+use crate::lint::{Context, Patterns, RepoIndex};
 use crate::model::Postmortem;
 use crate::parse;
 
@@ -42,12 +46,46 @@ pub struct BuildReport {
     pub pages: usize,
     /// Postmortems left out because they cannot be read (path, reason).
     pub skipped: Vec<(String, String)>,
+    /// Drafts left out (paths): the site does not publish drafts.
+    pub drafts: Vec<String>,
+}
+
+impl BuildReport {
+    /// What `build` and `serve` say on standard error about the postmortems
+    /// that could not be built, one line each.
+    pub fn problems(&self) -> Vec<String> {
+        self.skipped
+            .iter()
+            .map(|(path, reason)| {
+                format!("left out of the site: {path}: {reason} (see `pmbook lint`)")
+            })
+            .collect()
+    }
+
+    /// What `build` and `serve` say on standard output about the drafts
+    /// left out, if any.
+    pub fn drafts_note(&self) -> Option<String> {
+        crate::drafts::left_out(&self.drafts).map(|drafts| {
+            format!(
+                "{drafts} (the site does not publish drafts: give a postmortem another \
+                 `status` to publish it)"
+            )
+        })
+    }
+}
+
+/// The result of a build.
+pub enum Outcome {
+    Built(BuildReport),
+    /// Nothing was written: two postmortems share an id, and each would
+    /// write the other's page. The `duplicate-id` diagnostics say which.
+    Refused(Report),
 }
 
 /// Builds the site of `project`.
-pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, Error> {
+pub fn build(project: &Project, options: &BuildOptions) -> Result<Outcome, Error> {
     let files = discover::postmortem_files(project)?;
-    let postmortems: Vec<Postmortem> = files
+    let mut postmortems: Vec<Postmortem> = files
         .par_iter()
         .map(|path| {
             let display = project.display_path(path);
@@ -57,16 +95,110 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<BuildReport, E
             }
         })
         .collect();
+    let duplicates = duplicate_ids(project, &postmortems, options.today)?;
+    if !duplicates.files.is_empty() {
+        return Ok(Outcome::Refused(duplicates));
+    }
+    // With `duplicate-id` turned off, the first file (by path) of an id wins.
+    let mut seen = HashMap::new();
+    let mut skipped = Vec::new();
+    postmortems.retain(|pm| match pm.id() {
+        Some(id) => match seen.entry(id.to_owned()) {
+            Entry::Vacant(entry) => {
+                entry.insert(pm.path.clone());
+                true
+            }
+            Entry::Occupied(entry) => {
+                skipped.push((
+                    pm.path.clone(),
+                    format!(
+                        "the id `{id}` is also the id of {} (see the duplicate-id rule)",
+                        entry.get()
+                    ),
+                ));
+                false
+            }
+        },
+        None => true,
+    });
     let deployments = crate::metrics::Deployments::load(project)?;
     let last_updated = data::last_updated(project, &postmortems);
     let site = data::Site::new(project, postmortems, options, &last_updated);
     let staging = output::Staging::new(&options.out)?;
     let pages = render::render_all(project, &site, &deployments, &staging, options)?;
     let out = staging.finish()?;
-    Ok(BuildReport {
+    skipped.extend(site.skipped.iter().cloned());
+    skipped.sort();
+    Ok(Outcome::Built(BuildReport {
         out,
         incidents: site.incidents.len(),
         pages,
-        skipped: site.skipped.clone(),
-    })
+        skipped,
+        drafts: site.drafts.clone(),
+    }))
+}
+
+/// What `build` and `serve` print when a build is refused: the
+/// diagnostics as `pmbook lint` shows them, and what happened.
+pub fn refusal(report: &Report) -> String {
+    let mut out = Vec::new();
+    let _ = crate::diagnostics::human::render(report, false, &mut out);
+    let mut text = String::from_utf8_lossy(&out).into_owned();
+    text.push_str(
+        "pmbook: the site was not built: two postmortems with one id would write the same page\n",
+    );
+    text
+}
+
+/// The `duplicate-id` diagnostics of `postmortems` (none when the rule is
+/// off or suppressed).
+fn duplicate_ids(
+    project: &Project,
+    postmortems: &[Postmortem],
+    today: Date,
+) -> Result<Report, Error> {
+    let mut index = RepoIndex::default();
+    for pm in postmortems {
+        if let Some(id) = pm.id() {
+            index
+                .ids
+                .entry(id.to_owned())
+                .or_default()
+                .push(pm.path.clone());
+        }
+    }
+    index.ids.retain(|_, paths| paths.len() > 1);
+    let mut report = Report {
+        files: Vec::new(),
+        files_checked: postmortems.len(),
+    };
+    if index.ids.is_empty() {
+        return Ok(report);
+    }
+    let patterns = Patterns::new(&project.config)?;
+    for pm in postmortems {
+        if !pm.id().is_some_and(|id| index.ids.contains_key(id)) {
+            continue;
+        }
+        let context = Context {
+            pm,
+            config: &project.config,
+            today,
+            index: &index,
+            patterns: &patterns,
+        };
+        let diagnostics: Vec<_> = crate::lint::check(&context)
+            .into_iter()
+            .filter(|d| d.rule == "duplicate-id")
+            .collect();
+        if !diagnostics.is_empty() {
+            report.files.push(FileReport {
+                path: pm.path.clone(),
+                source: pm.source.clone(),
+                diagnostics,
+            });
+        }
+    }
+    report.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(report)
 }

@@ -254,6 +254,7 @@ pub fn render_all(
                 overdue_count => overdue.len(),
                 overdue => v(overdue.iter().take(10).collect::<Vec<_>>()),
                 incident_count => site.incidents.len(),
+                drafts_left_out => site.drafts.len(),
                 headline => headline.clone(),
                 recent_days => metrics_view::RECENT_DAYS,
             },
@@ -297,7 +298,11 @@ pub fn render_all(
     let feed = render(
         "feed.xml",
         "",
-        context! { entries => summaries.iter().take(50).cloned().collect::<Vec<_>>(), updated => site.incidents.first().map(|i| &i.date) },
+        context! {
+            entries => summaries.iter().take(50).cloned().collect::<Vec<_>>(),
+            updated => site.incidents.first().map(|i| &i.date),
+            feed_id => super::data::feed_id(project, &site.title),
+        },
     )?;
     staging.write("feed.xml", feed.as_bytes())?;
     staging.write("search-index.js", search::index_script(site).as_bytes())?;

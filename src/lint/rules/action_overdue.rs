@@ -25,9 +25,10 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
                 .owner
                 .as_ref()
                 .map_or(String::new(), |o| format!(" (owner: {})", o.value));
+            let unit = if days == 1 { "day" } else { "days" };
             out.push(Violation::at(
                 due.span,
-                format!("action item is overdue by {days} days{owner}"),
+                format!("action item is overdue by {days} {unit}{owner}"),
             ));
         }
     }

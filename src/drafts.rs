@@ -1,0 +1,53 @@
+//! Drafts: one rule for every output. A postmortem is a draft when its
+//! `status` is the first of `[lint] statuses` (`draft` by default): its
+//! facts are not settled yet, so `pmbook stats`, `pmbook actions` and the
+//! site leave it out (`--include-drafts` counts drafts in `stats` and
+//! `actions`; the site never publishes them), and every output that leaves
+//! a draft out says which.
+
+use crate::config::Config;
+
+/// Whether a postmortem with `status` is a draft.
+pub fn is_draft(config: &Config, status: Option<&str>) -> bool {
+    status.is_some() && status == config.lint.statuses.first().map(String::as_str)
+}
+
+/// `1 draft left out: a.md` or `2 drafts left out: a.md, b.md`; `None`
+/// without drafts.
+pub fn left_out(paths: &[String]) -> Option<String> {
+    match paths {
+        [] => None,
+        [one] => Some(format!("1 draft left out: {one}")),
+        many => Some(format!(
+            "{} drafts left out: {}",
+            many.len(),
+            many.join(", ")
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_status_is_the_draft_state() {
+        let config = Config::default();
+        assert!(is_draft(&config, Some("draft")));
+        assert!(!is_draft(&config, Some("published")));
+        assert!(!is_draft(&config, None));
+    }
+
+    #[test]
+    fn the_note_names_every_draft() {
+        assert_eq!(left_out(&[]), None);
+        assert_eq!(
+            left_out(&["a.md".into()]).as_deref(),
+            Some("1 draft left out: a.md")
+        );
+        assert_eq!(
+            left_out(&["a.md".into(), "b.md".into()]).as_deref(),
+            Some("2 drafts left out: a.md, b.md")
+        );
+    }
+}
