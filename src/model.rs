@@ -253,6 +253,9 @@ pub enum TimelineProblem {
     NoTimestamp,
     /// A date or time that does not exist (`2026-02-30`, `25:00`).
     Invalid(String),
+    /// A local time that the clocks of `zone` skip (a daylight-saving gap,
+    /// such as 02:30 on the last Sunday of March in `Europe/Paris`).
+    Skipped { time: String, zone: String },
     /// A full date and time without a zone or offset.
     NoZone,
     /// `HH:MM` with no date before it and no `started_at` to take the day from.
