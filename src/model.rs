@@ -52,8 +52,10 @@ pub struct Postmortem {
     /// Spans of prose (paragraphs, headings, list items, table cells), outside
     /// code and raw HTML: what wording rules read.
     pub prose: Vec<Span>,
-    /// Inline code spans, which wording rules skip.
-    pub code: Vec<Span>,
+    /// Parts of the prose that are not wording, which wording rules skip:
+    /// inline code, inline HTML (comments too), link destinations and titles,
+    /// and URLs.
+    pub not_prose: Vec<Span>,
     pub suppressions: Suppressions,
     /// Set when the file could not be read as text; nothing else is then set.
     pub file_problem: Option<FileProblem>,

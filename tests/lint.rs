@@ -462,3 +462,61 @@ fn wording_rules_skip_code_and_match_accented_words() {
         .collect();
     assert_eq!(messages, ["blameful wording: \"négligé\""]);
 }
+
+#[test]
+fn wording_rules_skip_comments_urls_link_destinations_and_code() {
+    let project = Project::new();
+    let text = valid_with(
+        "12 % of checkouts",
+        "Times <!-- TODO: add times --> follow. See https://example.com/TODO, \
+         <https://example.com/TBD/blame>, [the runbook](https://wiki.example.com/FIXME \"TBD\") \
+         and [the notes][notes]; run `blame --human-error`.\n\n\
+         <!-- a comment with human error\nand TODO -->\n\n\
+         ```\nTODO: careless human error\n```\n\n\
+         [notes]: https://example.com/careless/TODO\n\n\
+         12 % of checkouts",
+    );
+    project.postmortem("2026-11-03-checkout-latency.md", text);
+    project
+        .pmbook()
+        .arg("lint")
+        .assert()
+        .success()
+        .stdout("pmbook: 1 file checked, no problems\n");
+}
+
+#[test]
+fn wording_rules_still_read_link_text_and_the_prose_around_comments() {
+    let project = Project::new();
+    let text = valid_with(
+        "12 % of checkouts",
+        "Times <!-- note --> TODO and [the TBD page](https://example.com/) \
+         were careless. 12 % of checkouts",
+    );
+    project.postmortem("2026-11-03-checkout-latency.md", text);
+    let output = project
+        .pmbook()
+        .args(["lint", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(String, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["message"].as_str().unwrap().to_owned(),
+                d["column"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("placeholder `TODO` left in the text".to_owned(), 21),
+            ("placeholder `TBD` left in the text".to_owned(), 35),
+            ("blameful wording: \"careless\"".to_owned(), 72),
+        ]
+    );
+}
