@@ -520,3 +520,59 @@ fn wording_rules_still_read_link_text_and_the_prose_around_comments() {
         ]
     );
 }
+
+/// `VALID` as the postmortem `id`, started on the date its id begins with.
+fn valid_as(id: &str, related: &[&str]) -> String {
+    let date = &id[..10];
+    let related: Vec<String> = related.iter().map(|r| format!("\"{r}\"")).collect();
+    VALID
+        .replace("2026-11-03-checkout-latency", id)
+        .replace("2026-11-03", date)
+        .replace(
+            "visibility = \"internal\"",
+            &format!(
+                "visibility = \"internal\"\nrelated = [{}]",
+                related.join(", ")
+            ),
+        )
+}
+
+#[test]
+fn did_you_mean_never_suggests_the_referencing_postmortem() {
+    let project = Project::new();
+    project.postmortem(
+        "2026-09-14-checkout-latency.md",
+        valid_as("2026-09-14-checkout-latency", &["2026-09-14-cache-evction"]),
+    );
+    let output = project.pmbook().arg("lint").output().unwrap();
+    let text = stdout(&output);
+    assert!(
+        text.contains("no postmortem has the id `2026-09-14-cache-evction`"),
+        "{text}"
+    );
+    assert!(!text.contains("did you mean"), "{text}");
+}
+
+#[test]
+fn did_you_mean_compares_the_ids_after_their_date() {
+    let project = Project::new();
+    project.postmortem(
+        "2026-09-14-checkout-latency.md",
+        valid_as("2026-09-14-checkout-latency", &["2026-09-14-cache-evction"]),
+    );
+    // By whole ids, the shared date makes `2026-09-14-cache-errors` closer.
+    project.postmortem(
+        "2026-09-14-cache-errors.md",
+        valid_as("2026-09-14-cache-errors", &[]),
+    );
+    project.postmortem(
+        "2025-01-30-cache-eviction.md",
+        valid_as("2025-01-30-cache-eviction", &[]),
+    );
+    let output = project.pmbook().arg("lint").output().unwrap();
+    let text = stdout(&output);
+    assert!(
+        text.contains("help: did you mean `2025-01-30-cache-eviction`?"),
+        "{text}"
+    );
+}
