@@ -576,3 +576,36 @@ fn did_you_mean_compares_the_ids_after_their_date() {
         "{text}"
     );
 }
+
+#[test]
+fn linting_one_file_sees_action_ids_under_a_setext_heading() {
+    let project = Project::new();
+    project.postmortem(
+        "2026-11-03-checkout-latency.md",
+        valid_with("ticket: OPS-123)", "ticket: OPS-123, id: OPS-123)"),
+    );
+    let other = valid_as("2026-11-10-cache-cold-start", &[])
+        .replace("## Action items\n", "Action items\n------------\n")
+        .replace(
+            "- [ ] Add a canary stage to cache deploys (owner: @alice, due: 2026-12-01, kind: prevent, ticket: OPS-123)",
+            "- [ ] Warm the cache before shifting traffic (owner: @carol, due: 2026-12-01, kind: prevent, id: OPS-123)",
+        );
+    assert!(other.contains("Action items\n------------\n\n- [ ] Warm the cache"));
+    project.postmortem("2026-11-10-cache-cold-start.md", other);
+    let output = project
+        .pmbook()
+        .args(["lint", "postmortems/2026-11-03-checkout-latency.md"])
+        .output()
+        .unwrap();
+    let text = stdout(&output);
+    assert!(
+        text.contains(
+            "error[duplicate-action-id]: action id `OPS-123` is used by a different item in another postmortem"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("in postmortems/2026-11-10-cache-cold-start.md: \"Warm the cache before shifting traffic\""),
+        "{text}"
+    );
+}
