@@ -294,7 +294,12 @@ fn unknown_config_keys_suggest_the_closest_one() {
         .arg("lint")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("pmbook.toml:3:1: invalid pmbook.toml: unknown key `severites`; did you mean `severities`?"));
+        .stderr(predicate::str::contains(
+            "error: invalid pmbook.toml: unknown key `severites`; did you mean `severities`?\n --> ",
+        ))
+        .stderr(predicate::str::contains(
+            "pmbook.toml:3:1\n  |\n3 | severites = [\"SEV1\"]\n  | ^^^^^^^^^\n",
+        ));
 
     project.file(
         "pmbook.toml",
@@ -608,4 +613,55 @@ fn linting_one_file_sees_action_ids_under_a_setext_heading() {
         text.contains("in postmortems/2026-11-10-cache-cold-start.md: \"Warm the cache before shifting traffic\""),
         "{text}"
     );
+}
+
+/// The stderr of a `lint` that stops on the configuration `config`, with the
+/// project's directory left out of the paths.
+fn config_error(config: &str) -> String {
+    let project = clean_project();
+    project.file("pmbook.toml", config);
+    let output = project.pmbook().arg("lint").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let root = std::fs::canonicalize(project.path()).unwrap();
+    common::stderr(&output).replace(&format!("{}/", root.display()), "")
+}
+
+#[test]
+fn an_unknown_rule_is_reported_at_its_key_with_the_source_line() {
+    let text = config_error(
+        "# blamefull-language was renamed\n[lint]\nreview_window_hours = [24, 72]\n\n\
+         [lint.rules]\nblamefull-language = \"off\"\n",
+    );
+    assert_eq!(
+        text,
+        "error: unknown rule `blamefull-language` in [lint.rules]; did you mean `blameful-language`?\n\
+         \x20--> pmbook.toml:6:1\n\
+         \x20 |\n\
+         6 | blamefull-language = \"off\"\n\
+         \x20 | ^^^^^^^^^^^^^^^^^^\n"
+    );
+    // A dotted key and an inline table are found as well.
+    assert!(
+        config_error("# blamefull-language\n[lint]\nrules.blamefull-language = \"off\"\n")
+            .contains("pmbook.toml:3:7\n"),
+    );
+    assert!(
+        config_error("# blamefull-language\nlint = { rules = { blamefull-language = \"off\" } }\n")
+            .contains("pmbook.toml:2:20\n"),
+    );
+}
+
+#[test]
+fn other_config_errors_point_at_their_key_or_value() {
+    assert_eq!(
+        config_error("[lint]\n# 72 then 24\nreview_window_hours = [72, 24]\n"),
+        "error: lint.review_window_hours must be [earliest, latest], got [72, 24]\n\
+         \x20--> pmbook.toml:3:23\n\
+         \x20 |\n\
+         3 | review_window_hours = [72, 24]\n\
+         \x20 |                       ^^^^^^^^\n"
+    );
+    let text = config_error("# SEV5 is new\n[actions.sla_days]\nSEV5 = 90\n");
+    assert!(text.contains(" --> pmbook.toml:3:1\n"), "{text}");
+    assert!(text.contains("3 | SEV5 = 90\n  | ^^^^\n"), "{text}");
 }
