@@ -361,7 +361,7 @@ impl Config {
                 return Err(Error::Source(SourceError {
                     path: path.to_path_buf(),
                     text: text.to_owned(),
-                    span: located(text, &["lint", "rules", rule]).map(|(key, _)| key),
+                    span: located(text, &["lint", "rules", rule]).map(|at| at.key),
                     message: format!("unknown rule `{rule}` in [lint.rules]{hint}"),
                 }));
             }
@@ -379,10 +379,21 @@ impl Config {
                 return Err(Error::Source(SourceError {
                     path: path.to_path_buf(),
                     text: text.to_owned(),
-                    span: located(text, &["actions", "sla_days", severity]).map(|(key, _)| key),
+                    span: located(text, &["actions", "sla_days", severity]).map(|at| at.key),
                     message: format!(
                         "[actions] sla_days names `{severity}`, which is not one of `[lint] severities`; {hint}"
                     ),
+                }));
+            }
+        }
+        for (n, pattern) in self.book.exclude.iter().enumerate() {
+            if let Err(e) = globset::Glob::new(pattern) {
+                return Err(Error::Source(SourceError {
+                    path: path.to_path_buf(),
+                    text: text.to_owned(),
+                    span: located(text, &["book", "exclude"])
+                        .and_then(|at| at.items.get(n).copied()),
+                    message: format!("invalid pattern in `[book] exclude`: {}", e.kind()),
                 }));
             }
         }
@@ -391,7 +402,7 @@ impl Config {
             return Err(Error::Source(SourceError {
                 path: path.to_path_buf(),
                 text: text.to_owned(),
-                span: located(text, &["lint", "review_window_hours"]).map(|(_, value)| value),
+                span: located(text, &["lint", "review_window_hours"]).map(|at| at.value),
                 message: format!(
                     "lint.review_window_hours must be [earliest, latest], got [{low}, {high}]"
                 ),
@@ -415,10 +426,18 @@ impl Config {
     }
 }
 
-/// The spans of the key at `path` (`["lint", "rules", "x"]`) and of its
-/// value, as the TOML parser read them: whether the key is written under a
-/// `[lint.rules]` header, as a dotted key or in an inline table.
-pub fn located(text: &str, path: &[&str]) -> Option<(Span, Span)> {
+/// Where an entry of the configuration is written, as the TOML parser read
+/// it: whether the key is under a `[lint.rules]` header, a dotted key or in
+/// an inline table.
+pub struct Located {
+    pub key: Span,
+    pub value: Span,
+    /// The items of an array value, in order (empty for other values).
+    pub items: Vec<Span>,
+}
+
+/// Where the entry at `path` (`["lint", "rules", "x"]`) is written.
+pub fn located(text: &str, path: &[&str]) -> Option<Located> {
     let document = DeTable::parse(text).ok()?;
     let (last, parents) = path.split_last()?;
     let mut table = document.get_ref();
@@ -430,7 +449,15 @@ pub fn located(text: &str, path: &[&str]) -> Option<(Span, Span)> {
     }
     let (key, value) = table.get_key_value(*last)?;
     let span = |r: std::ops::Range<usize>| Span::new(r.start, r.end);
-    Some((span(key.span()), span(value.span())))
+    let items = match value.get_ref() {
+        DeValue::Array(items) => items.iter().map(|item| span(item.span())).collect(),
+        _ => Vec::new(),
+    };
+    Some(Located {
+        key: span(key.span()),
+        value: span(value.span()),
+        items,
+    })
 }
 
 /// serde reports `unknown field `x`, expected one of `a`, `b``; turn the list

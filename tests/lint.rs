@@ -664,4 +664,10 @@ fn other_config_errors_point_at_their_key_or_value() {
     let text = config_error("# SEV5 is new\n[actions.sla_days]\nSEV5 = 90\n");
     assert!(text.contains(" --> pmbook.toml:3:1\n"), "{text}");
     assert!(text.contains("3 | SEV5 = 90\n  | ^^^^\n"), "{text}");
+    let text = config_error("[book]\n# a[b is a bad pattern\nexclude = [\"README.md\", \"a[b\"]\n");
+    assert!(
+        text.starts_with("error: invalid pattern in `[book] exclude`: "),
+        "{text}"
+    );
+    assert!(text.contains(" --> pmbook.toml:3:25\n"), "{text}");
 }
