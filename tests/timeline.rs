@@ -150,3 +150,26 @@ fn a_misspelt_zone_after_a_full_date_leaves_the_entry_without_a_zone() {
         stdout(&output)
     );
 }
+
+#[test]
+fn a_time_the_clocks_pass_twice_is_the_pass_after_the_entry_before_it() {
+    // Paris went back from +02:00 to +01:00 at 03:00 on 2026-10-25: 02:20
+    // after 02:50 is the second 02:20 (01:20 UTC), not the first (00:20 UTC).
+    let project = Project::new();
+    let text = dst_night(
+        "- 2026-03-29 02:10 Europe/Paris — cache v2.3 deploy starts\n\
+         - 02:50 — p99 latency alert fires\n\
+         - 02:20 — deploy rolled back\n",
+    )
+    .replace("2026-03-29", "2026-10-25")
+    .replace("2026-03-31", "2026-10-27")
+    .replace("2026-04-", "2026-11-");
+    project.postmortem("2026-10-25-checkout-latency.md", text);
+    let output = project.pmbook().arg("lint").output().expect("run");
+    assert_eq!(
+        stdout(&output),
+        "pmbook: 1 file checked, no problems\n",
+        "{}",
+        stderr(&output)
+    );
+}

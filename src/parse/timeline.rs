@@ -3,6 +3,7 @@
 
 use std::sync::LazyLock;
 
+use jiff::Timestamp;
 use jiff::civil::{Date, Time};
 use jiff::tz::{AmbiguousOffset, Offset, TimeZone};
 use regex::Regex;
@@ -27,12 +28,16 @@ static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
 /// offset in force at its own time, not the one of the entry before it.
 pub struct Clock {
     day: Option<(Date, TimeZone)>,
+    /// The instant of the last entry read, which decides between the two
+    /// instants of a time the clocks pass twice.
+    last: Option<Timestamp>,
 }
 
 impl Clock {
     pub fn new(incident_start: Option<DateTime>) -> Clock {
         Clock {
             day: incident_start.map(|start| (start.date(), TimeZone::fixed(start.offset))),
+            last: None,
         }
     }
 
@@ -98,14 +103,21 @@ impl Clock {
                 zone: tz.iana_name().unwrap_or("the zone").to_owned(),
             });
         }
-        let timestamp = ambiguous
-            .compatible()
-            .map_err(|_| invalid("timestamp out of range"))?;
+        // A time the clocks pass twice is the first pass, unless the entry
+        // before it is already later: then it is the second.
+        let timestamp = match (ambiguous.offset(), ambiguous.earlier(), self.last) {
+            (AmbiguousOffset::Fold { .. }, Ok(first), Some(last)) if first < last => {
+                ambiguous.later()
+            }
+            (_, earlier, _) => earlier,
+        }
+        .map_err(|_| invalid("timestamp out of range"))?;
         let at = DateTime {
             timestamp,
             offset: tz.to_offset(timestamp),
         };
         self.day = Some((at.date(), tz));
+        self.last = Some(timestamp);
         Ok(at)
     }
 }
@@ -224,5 +236,19 @@ mod tests {
             "2026-11-03T09:20:00Z"
         );
         assert_eq!(entry.text, "Ops/SRE paged");
+    }
+
+    #[test]
+    fn a_time_passed_twice_follows_the_entry_before_it() {
+        // Paris went from +02:00 back to +01:00 at 03:00 on 2026-10-25.
+        let mut clock = Clock::new(None);
+        let at = |clock: &mut Clock, line: &str| clock.entry(Span::default(), line).at.unwrap();
+        let first = at(&mut clock, "2026-10-25 02:10 Europe/Paris — x");
+        assert_eq!(first.timestamp.to_string(), "2026-10-25T00:10:00Z");
+        let later = at(&mut clock, "02:50 — y");
+        assert_eq!(later.timestamp.to_string(), "2026-10-25T00:50:00Z");
+        let second_pass = at(&mut clock, "02:20 — z");
+        assert_eq!(second_pass.timestamp.to_string(), "2026-10-25T01:20:00Z");
+        assert_eq!(second_pass.offset, Offset::constant(1));
     }
 }

@@ -11,7 +11,8 @@ rule! {
     /// the zone of the entry before it (the first one takes the day and
     /// offset of `started_at`). An `HH:MM` entry after an IANA zone gets the
     /// offset in force at its own time, after a daylight-saving change too;
-    /// a time the clocks skip is reported. A word after the time that is not
+    /// a time the clocks skip is reported, and a time they pass twice is
+    /// the pass that keeps the timeline in order. A word after the time that is not
     /// a zone of the time zone database (`09:20 Ops/SRE paged`) is the
     /// entry's text. The timeline is the facts of the incident:
     /// non-negotiable, and what the site draws.
