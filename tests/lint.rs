@@ -473,7 +473,7 @@ fn wording_rules_skip_comments_urls_link_destinations_and_code() {
     let project = Project::new();
     let text = valid_with(
         "12 % of checkouts",
-        "Times <!-- TODO: add times --> follow. See https://example.com/TODO, \
+        "Times <!-- TODO: add times --> follow. See https://example.com/TODO, www.example.com/TBD, \
          <https://example.com/TBD/blame>, [the runbook](https://wiki.example.com/FIXME \"TBD\") \
          and [the notes][notes]; run `blame --human-error`.\n\n\
          <!-- a comment with human error\nand TODO -->\n\n\

@@ -208,8 +208,12 @@ fn link_target<'a>(reader: &Reader, node: &'a AstNode<'a>) -> Span {
     };
     drop(data);
     let text = text_content(node);
-    let is_autolink =
-        text.is_empty() || url == text || url.strip_prefix("mailto:") == Some(text.as_str());
+    // An autolink's URL is its text, with a scheme added to `www.…` and
+    // e-mail addresses.
+    let is_autolink = text.is_empty()
+        || url
+            .strip_suffix(text.as_str())
+            .is_some_and(|scheme| ["", "http://", "https://", "mailto:"].contains(&scheme));
     match node.last_child() {
         Some(last) if !is_autolink => {
             let end = reader.span(last.data().sourcepos).end;
