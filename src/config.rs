@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use toml::de::{DeTable, DeValue};
 
 use crate::error::{Error, SourceError};
 use crate::metrics::Month;
@@ -353,9 +354,6 @@ impl Config {
             .collect::<Vec<_>>();
         for rule in self.lint.rules.keys() {
             if !known.contains(&rule.as_str()) {
-                let span = text
-                    .find(rule.as_str())
-                    .map(|at| Span::new(at, at + rule.len()));
                 let hint = match did_you_mean(rule, known.iter().copied()) {
                     Some(s) => format!("; did you mean `{s}`?"),
                     None => "; `pmbook rules` lists them".into(),
@@ -363,7 +361,7 @@ impl Config {
                 return Err(Error::Source(SourceError {
                     path: path.to_path_buf(),
                     text: text.to_owned(),
-                    span,
+                    span: located(text, &["lint", "rules", rule]).map(|at| at.key),
                     message: format!("unknown rule `{rule}` in [lint.rules]{hint}"),
                 }));
             }
@@ -373,10 +371,6 @@ impl Config {
         let sla_days_written = self.actions.sla_days != ActionsConfig::default().sla_days;
         for severity in self.actions.sla_days.keys() {
             if sla_days_written && !self.lint.severities.contains(severity) {
-                let table = text.find("sla_days").unwrap_or(0);
-                let span = text[table..]
-                    .find(severity.as_str())
-                    .map(|at| Span::new(table + at, table + at + severity.len()));
                 let hint =
                     match did_you_mean(severity, self.lint.severities.iter().map(String::as_str)) {
                         Some(s) => format!("did you mean `{s}`?"),
@@ -385,19 +379,34 @@ impl Config {
                 return Err(Error::Source(SourceError {
                     path: path.to_path_buf(),
                     text: text.to_owned(),
-                    span,
+                    span: located(text, &["actions", "sla_days", severity]).map(|at| at.key),
                     message: format!(
                         "[actions] sla_days names `{severity}`, which is not one of `[lint] severities`; {hint}"
                     ),
                 }));
             }
         }
+        for (n, pattern) in self.book.exclude.iter().enumerate() {
+            if let Err(e) = globset::Glob::new(pattern) {
+                return Err(Error::Source(SourceError {
+                    path: path.to_path_buf(),
+                    text: text.to_owned(),
+                    span: located(text, &["book", "exclude"])
+                        .and_then(|at| at.items.get(n).copied()),
+                    message: format!("invalid pattern in `[book] exclude`: {}", e.kind()),
+                }));
+            }
+        }
         let [low, high] = self.lint.review_window_hours;
         if low > high {
-            return Err(Error::Config(format!(
-                "{}: lint.review_window_hours must be [earliest, latest], got [{low}, {high}]",
-                path.display()
-            )));
+            return Err(Error::Source(SourceError {
+                path: path.to_path_buf(),
+                text: text.to_owned(),
+                span: located(text, &["lint", "review_window_hours"]).map(|at| at.value),
+                message: format!(
+                    "lint.review_window_hours must be [earliest, latest], got [{low}, {high}]"
+                ),
+            }));
         }
         Ok(())
     }
@@ -415,6 +424,40 @@ impl Config {
         }
         out
     }
+}
+
+/// Where an entry of the configuration is written, as the TOML parser read
+/// it: whether the key is under a `[lint.rules]` header, a dotted key or in
+/// an inline table.
+pub struct Located {
+    pub key: Span,
+    pub value: Span,
+    /// The items of an array value, in order (empty for other values).
+    pub items: Vec<Span>,
+}
+
+/// Where the entry at `path` (`["lint", "rules", "x"]`) is written.
+pub fn located(text: &str, path: &[&str]) -> Option<Located> {
+    let document = DeTable::parse(text).ok()?;
+    let (last, parents) = path.split_last()?;
+    let mut table = document.get_ref();
+    for name in parents {
+        match table.get(*name)?.get_ref() {
+            DeValue::Table(inner) => table = inner,
+            _ => return None,
+        }
+    }
+    let (key, value) = table.get_key_value(*last)?;
+    let span = |r: std::ops::Range<usize>| Span::new(r.start, r.end);
+    let items = match value.get_ref() {
+        DeValue::Array(items) => items.iter().map(|item| span(item.span())).collect(),
+        _ => Vec::new(),
+    };
+    Some(Located {
+        key: span(key.span()),
+        value: span(value.span()),
+        items,
+    })
 }
 
 /// serde reports `unknown field `x`, expected one of `a`, `b``; turn the list

@@ -4,6 +4,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use annotate_snippets::{AnnotationKind, Level, Origin, Renderer, Snippet};
+
 use crate::model::Span;
 
 #[derive(Debug)]
@@ -33,6 +35,38 @@ impl Error {
             path: path.to_path_buf(),
             source,
         }
+    }
+
+    /// The error as pmbook prints it: `pmbook: error: …`, or, for a problem
+    /// at a place in a file, the message, the `path:line:col` and the source
+    /// line with a caret, as lint diagnostics are shown.
+    pub fn report(&self) -> String {
+        let Error::Source(e) = self else {
+            return format!("pmbook: error: {self}");
+        };
+        let path = e.path.display().to_string();
+        let title = Level::ERROR.primary_title(e.message.as_str());
+        let group = match e.span {
+            Some(span) => {
+                let source = crate::model::Source::new(e.text.clone());
+                let lines = source.line_span(span);
+                let start = span.start - lines.start;
+                let end = span
+                    .end
+                    .min(lines.end)
+                    .saturating_sub(lines.start)
+                    .max(start);
+                title.element(
+                    Snippet::source(e.text[lines.range()].to_owned())
+                        .line_start(source.line_of(lines.start))
+                        .path(path)
+                        .fold(true)
+                        .annotation(AnnotationKind::Primary.span(start..end)),
+                )
+            }
+            None => title.element(Origin::path(path)),
+        };
+        Renderer::styled().render(&[group])
     }
 }
 

@@ -7,7 +7,7 @@ fn main() -> ExitCode {
     match pmbook::commands::run(cli) {
         Ok(code) => code,
         Err(error) => {
-            anstream::eprintln!("pmbook: error: {error}");
+            anstream::eprintln!("{}", error.report());
             ExitCode::from(2)
         }
     }

@@ -52,8 +52,10 @@ pub struct Postmortem {
     /// Spans of prose (paragraphs, headings, list items, table cells), outside
     /// code and raw HTML: what wording rules read.
     pub prose: Vec<Span>,
-    /// Inline code spans, which wording rules skip.
-    pub code: Vec<Span>,
+    /// Parts of the prose that are not wording, which wording rules skip:
+    /// inline code, inline HTML (comments too), link destinations and titles,
+    /// and URLs.
+    pub not_prose: Vec<Span>,
     pub suppressions: Suppressions,
     /// Set when the file could not be read as text; nothing else is then set.
     pub file_problem: Option<FileProblem>,
@@ -253,6 +255,9 @@ pub enum TimelineProblem {
     NoTimestamp,
     /// A date or time that does not exist (`2026-02-30`, `25:00`).
     Invalid(String),
+    /// A local time that the clocks of `zone` skip (a daylight-saving gap,
+    /// such as 02:30 on the last Sunday of March in `Europe/Paris`).
+    Skipped { time: String, zone: String },
     /// A full date and time without a zone or offset.
     NoZone,
     /// `HH:MM` with no date before it and no `started_at` to take the day from.

@@ -294,7 +294,12 @@ fn unknown_config_keys_suggest_the_closest_one() {
         .arg("lint")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("pmbook.toml:3:1: invalid pmbook.toml: unknown key `severites`; did you mean `severities`?"));
+        .stderr(predicate::str::contains(
+            "error: invalid pmbook.toml: unknown key `severites`; did you mean `severities`?\n --> ",
+        ))
+        .stderr(predicate::str::contains(
+            "pmbook.toml:3:1\n  |\n3 | severites = [\"SEV1\"]\n  | ^^^^^^^^^\n",
+        ));
 
     project.file(
         "pmbook.toml",
@@ -461,4 +466,208 @@ fn wording_rules_skip_code_and_match_accented_words() {
         .map(|d| d["message"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(messages, ["blameful wording: \"négligé\""]);
+}
+
+#[test]
+fn wording_rules_skip_comments_urls_link_destinations_and_code() {
+    let project = Project::new();
+    let text = valid_with(
+        "12 % of checkouts",
+        "Times <!-- TODO: add times --> follow. See https://example.com/TODO, www.example.com/TBD, \
+         <https://example.com/TBD/blame>, [the runbook](https://wiki.example.com/FIXME \"TBD\") \
+         and [the notes][notes]; run `blame --human-error`.\n\n\
+         <!-- a comment with human error\nand TODO -->\n\n\
+         ```\nTODO: careless human error\n```\n\n\
+         [notes]: https://example.com/careless/TODO\n\n\
+         12 % of checkouts",
+    );
+    project.postmortem("2026-11-03-checkout-latency.md", text);
+    project
+        .pmbook()
+        .arg("lint")
+        .assert()
+        .success()
+        .stdout("pmbook: 1 file checked, no problems\n");
+}
+
+#[test]
+fn wording_rules_still_read_link_text_and_the_prose_around_comments() {
+    let project = Project::new();
+    let text = valid_with(
+        "12 % of checkouts",
+        "Times <!-- note --> TODO and [the TBD page](https://example.com/) \
+         were careless. 12 % of checkouts",
+    );
+    project.postmortem("2026-11-03-checkout-latency.md", text);
+    let output = project
+        .pmbook()
+        .args(["lint", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(String, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["message"].as_str().unwrap().to_owned(),
+                d["column"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("placeholder `TODO` left in the text".to_owned(), 21),
+            ("placeholder `TBD` left in the text".to_owned(), 35),
+            ("blameful wording: \"careless\"".to_owned(), 72),
+        ]
+    );
+}
+
+/// `VALID` as the postmortem `id`, started on the date its id begins with.
+fn valid_as(id: &str, related: &[&str]) -> String {
+    let date = &id[..10];
+    let related: Vec<String> = related.iter().map(|r| format!("\"{r}\"")).collect();
+    VALID
+        .replace("2026-11-03-checkout-latency", id)
+        .replace("2026-11-03", date)
+        .replace(
+            "visibility = \"internal\"",
+            &format!(
+                "visibility = \"internal\"\nrelated = [{}]",
+                related.join(", ")
+            ),
+        )
+}
+
+#[test]
+fn did_you_mean_never_suggests_the_referencing_postmortem() {
+    let project = Project::new();
+    project.postmortem(
+        "2026-09-14-checkout-latency.md",
+        valid_as("2026-09-14-checkout-latency", &["2026-09-14-cache-evction"]),
+    );
+    let output = project.pmbook().arg("lint").output().unwrap();
+    let text = stdout(&output);
+    assert!(
+        text.contains("no postmortem has the id `2026-09-14-cache-evction`"),
+        "{text}"
+    );
+    assert!(!text.contains("did you mean"), "{text}");
+}
+
+#[test]
+fn did_you_mean_compares_the_ids_after_their_date() {
+    let project = Project::new();
+    project.postmortem(
+        "2026-09-14-checkout-latency.md",
+        valid_as("2026-09-14-checkout-latency", &["2026-09-14-cache-evction"]),
+    );
+    // By whole ids, the shared date makes `2026-09-14-cache-errors` closer.
+    project.postmortem(
+        "2026-09-14-cache-errors.md",
+        valid_as("2026-09-14-cache-errors", &[]),
+    );
+    project.postmortem(
+        "2025-01-30-cache-eviction.md",
+        valid_as("2025-01-30-cache-eviction", &[]),
+    );
+    let output = project.pmbook().arg("lint").output().unwrap();
+    let text = stdout(&output);
+    assert!(
+        text.contains("help: did you mean `2025-01-30-cache-eviction`?"),
+        "{text}"
+    );
+}
+
+#[test]
+fn linting_one_file_sees_action_ids_under_a_setext_heading() {
+    let project = Project::new();
+    project.postmortem(
+        "2026-11-03-checkout-latency.md",
+        valid_with("ticket: OPS-123)", "ticket: OPS-123, id: OPS-123)"),
+    );
+    let other = valid_as("2026-11-10-cache-cold-start", &[])
+        .replace("## Action items\n", "Action items\n------------\n")
+        .replace(
+            "- [ ] Add a canary stage to cache deploys (owner: @alice, due: 2026-12-01, kind: prevent, ticket: OPS-123)",
+            "- [ ] Warm the cache before shifting traffic (owner: @carol, due: 2026-12-01, kind: prevent, id: OPS-123)",
+        );
+    assert!(other.contains("Action items\n------------\n\n- [ ] Warm the cache"));
+    project.postmortem("2026-11-10-cache-cold-start.md", other);
+    let output = project
+        .pmbook()
+        .args(["lint", "postmortems/2026-11-03-checkout-latency.md"])
+        .output()
+        .unwrap();
+    let text = stdout(&output);
+    assert!(
+        text.contains(
+            "error[duplicate-action-id]: action id `OPS-123` is used by a different item in another postmortem"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("in postmortems/2026-11-10-cache-cold-start.md: \"Warm the cache before shifting traffic\""),
+        "{text}"
+    );
+}
+
+/// The stderr of a `lint` that stops on the configuration `config`, with the
+/// project's directory left out of the paths.
+fn config_error(config: &str) -> String {
+    let project = clean_project();
+    project.file("pmbook.toml", config);
+    let output = project.pmbook().arg("lint").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let root = std::fs::canonicalize(project.path()).unwrap();
+    common::stderr(&output).replace(&format!("{}/", root.display()), "")
+}
+
+#[test]
+fn an_unknown_rule_is_reported_at_its_key_with_the_source_line() {
+    let text = config_error(
+        "# blamefull-language was renamed\n[lint]\nreview_window_hours = [24, 72]\n\n\
+         [lint.rules]\nblamefull-language = \"off\"\n",
+    );
+    assert_eq!(
+        text,
+        "error: unknown rule `blamefull-language` in [lint.rules]; did you mean `blameful-language`?\n\
+         \x20--> pmbook.toml:6:1\n\
+         \x20 |\n\
+         6 | blamefull-language = \"off\"\n\
+         \x20 | ^^^^^^^^^^^^^^^^^^\n"
+    );
+    // A dotted key and an inline table are found as well.
+    assert!(
+        config_error("# blamefull-language\n[lint]\nrules.blamefull-language = \"off\"\n")
+            .contains("pmbook.toml:3:7\n"),
+    );
+    assert!(
+        config_error("# blamefull-language\nlint = { rules = { blamefull-language = \"off\" } }\n")
+            .contains("pmbook.toml:2:20\n"),
+    );
+}
+
+#[test]
+fn other_config_errors_point_at_their_key_or_value() {
+    assert_eq!(
+        config_error("[lint]\n# 72 then 24\nreview_window_hours = [72, 24]\n"),
+        "error: lint.review_window_hours must be [earliest, latest], got [72, 24]\n\
+         \x20--> pmbook.toml:3:23\n\
+         \x20 |\n\
+         3 | review_window_hours = [72, 24]\n\
+         \x20 |                       ^^^^^^^^\n"
+    );
+    let text = config_error("# SEV5 is new\n[actions.sla_days]\nSEV5 = 90\n");
+    assert!(text.contains(" --> pmbook.toml:3:1\n"), "{text}");
+    assert!(text.contains("3 | SEV5 = 90\n  | ^^^^\n"), "{text}");
+    let text = config_error("[book]\n# a[b is a bad pattern\nexclude = [\"README.md\", \"a[b\"]\n");
+    assert!(
+        text.starts_with("error: invalid pattern in `[book] exclude`: "),
+        "{text}"
+    );
+    assert!(text.contains(" --> pmbook.toml:3:25\n"), "{text}");
 }

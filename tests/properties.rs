@@ -5,6 +5,7 @@ use jiff::civil::date;
 use pmbook::config::Config;
 use pmbook::diagnostics::{github, human, json, sarif};
 use pmbook::lint::{Input, OtherFile, lint_inputs};
+use pmbook::parse::action_ids::Scanner;
 use proptest::prelude::*;
 
 /// Pieces of postmortems, valid and broken, to assemble into documents.
@@ -64,5 +65,78 @@ proptest! {
         json::render(&report, &mut out).unwrap();
         sarif::render(&report, &mut out).unwrap();
         github::render(&report, &mut out).unwrap();
+    }
+}
+
+/// Blocks of a postmortem body around its Action items section: headings of
+/// both kinds, task items with and without ids, continuation lines, nested
+/// items, paragraphs, thematic breaks and fences.
+fn body_block() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("## Action items".to_owned()),
+        Just("## Other".to_owned()),
+        Just("# Action items".to_owned()),
+        Just("Action items\n---".to_owned()),
+        Just("Action items\n============".to_owned()),
+        Just("Action\nitems\n------".to_owned()),
+        Just("Other\n---".to_owned()),
+        Just("Follow-ups:\n-----------".to_owned()),
+        Just("- [ ] canary stage (owner: @alice, id: A-1)".to_owned()),
+        Just("- [x] roll back (id: B-2)".to_owned()),
+        Just("* [X] star item (ID: C-3)".to_owned()),
+        Just("1. [ ] ordered (id: D-4)".to_owned()),
+        Just("- [ ] wrapped\n  over two lines (id: E-5)".to_owned()),
+        Just("- [ ] lazy\ncontinuation (id: F-6)".to_owned()),
+        Just("- [ ] parent (id: G-7)\n  - [ ] nested (id: H-8)".to_owned()),
+        Just("- plain item (id: I-9)".to_owned()),
+        Just("- [ ] no id here".to_owned()),
+        Just("  second paragraph (id: J-10)".to_owned()),
+        Just("Some prose (id: K-11).".to_owned()),
+        Just("---".to_owned()),
+        Just("***".to_owned()),
+        Just("___".to_owned()),
+        Just("```\n- [ ] fenced (id: L-12)\n## Other\n```".to_owned()),
+        Just("> quoted (id: M-13)".to_owned()),
+        Just("<!-- comment -->".to_owned()),
+    ]
+}
+
+fn body() -> impl Strategy<Value = String> {
+    prop::collection::vec((body_block(), prop_oneof![Just("\n"), Just("\n\n")]), 0..14).prop_map(
+        |blocks| {
+            let mut text = String::from("+++\nid = \"x\"\n+++\n\n");
+            for (block, separator) in blocks {
+                text.push_str(&block);
+                text.push_str(separator);
+            }
+            text
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// The cheap scan that `lint FILE` uses for the other postmortems finds
+    /// the ids (and texts) the full parse finds.
+    #[test]
+    fn the_action_id_scan_agrees_with_the_parser(text in body()) {
+        let mut config = Config::default();
+        config
+            .sections
+            .aliases
+            .insert("Action items".into(), vec!["Follow-ups".into()]);
+        let parsed: Vec<(String, String)> = pmbook::parse::parse("p.md".into(), text.clone(), &config)
+            .actions
+            .iter()
+            .filter(|a| a.is_task)
+            .filter_map(|a| Some((a.id.as_ref()?.value.clone(), a.text.clone())))
+            .collect();
+        let scanned: Vec<(String, String)> = Scanner::new(&config)
+            .scan(&text)
+            .into_iter()
+            .map(|a| (a.id, a.text))
+            .collect();
+        prop_assert_eq!(scanned, parsed, "{}", text);
     }
 }

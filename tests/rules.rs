@@ -1,5 +1,7 @@
 //! One fixture per rule (`tests/fixtures/rules/<id>/`), linted by the real
-//! binary; the human output is a reviewed snapshot.
+//! binary; the human output is a reviewed snapshot. Each fixture holds the
+//! cases that must fire and, between `<!-- ok -->` and `<!-- /ok -->` (or
+//! `# ok` and `# /ok` in the front-matter), look-alike cases that must not.
 
 mod common;
 
@@ -37,6 +39,72 @@ fn every_rule_has_a_fixture_that_triggers_it() {
         insta::assert_snapshot!(format!("rule-{id}"), text);
     }
     assert!(missing.is_empty(), "rules without a fixture: {missing:?}");
+}
+
+/// The lines of `text` that a fixture marks as must-not-fire cases: those
+/// between `<!-- ok -->` and `<!-- /ok -->` in the body, or `# ok` and
+/// `# /ok` in the front-matter (1-based).
+fn ok_lines(text: &str) -> Vec<usize> {
+    let mut inside = false;
+    let mut lines = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        match line.trim() {
+            "<!-- ok -->" | "# ok" => inside = true,
+            "<!-- /ok -->" | "# /ok" => inside = false,
+            _ if inside => lines.push(n + 1),
+            _ => {}
+        }
+    }
+    lines
+}
+
+/// Each fixture also holds look-alike cases that must not fire (as ruff's
+/// fixtures do), and no diagnostic of any rule points at one of them.
+#[test]
+fn no_rule_fires_on_the_ok_cases_of_a_fixture() {
+    let mut without_ok_cases = Vec::new();
+    for id in rule_ids() {
+        let dir = common::fixtures().join("rules").join(&id);
+        let mut ok: Vec<(String, usize)> = Vec::new();
+        for entry in std::fs::read_dir(dir.join("postmortems")).expect("fixture dir") {
+            let path = entry.expect("entry").path();
+            let text = String::from_utf8_lossy(&std::fs::read(&path).expect("read")).into_owned();
+            let name = path.file_name().expect("name").to_string_lossy();
+            ok.extend(
+                ok_lines(&text)
+                    .into_iter()
+                    .map(|line| (format!("postmortems/{name}"), line)),
+            );
+        }
+        if ok.is_empty() {
+            without_ok_cases.push(id.clone());
+            continue;
+        }
+        let project = Project::from_fixture(&format!("rules/{id}"));
+        let output = project
+            .pmbook()
+            .args(["lint", "--format", "json"])
+            .output()
+            .expect("run");
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+        for d in json["diagnostics"].as_array().expect("diagnostics") {
+            let at = (
+                d["path"].as_str().expect("path").to_owned(),
+                d["line"].as_u64().unwrap_or(0) as usize,
+            );
+            assert!(
+                !ok.contains(&at),
+                "fixture of {id}: an ok case fired at {}:{}: {}",
+                at.0,
+                at.1,
+                d["message"]
+            );
+        }
+    }
+    assert!(
+        without_ok_cases.is_empty(),
+        "fixtures without ok cases: {without_ok_cases:?}"
+    );
 }
 
 #[test]

@@ -101,8 +101,8 @@ impl Context<'_> {
     }
 
     /// Matches of `pattern` in the prose and the front-matter strings of the
-    /// postmortem, outside inline code. The text is scanned once, whatever
-    /// the number of paragraphs.
+    /// postmortem, outside inline code, HTML, link destinations and URLs.
+    /// The text is scanned once, whatever the number of paragraphs.
     pub fn wording_matches(&self, pattern: &Regex) -> Vec<Span> {
         let pm = self.pm;
         let mut regions: Vec<Span> = pm
@@ -118,11 +118,11 @@ impl Context<'_> {
             .filter(|found| {
                 let before = regions.partition_point(|r| r.start <= found.start);
                 let in_prose = before > 0 && regions[before - 1].end >= found.end;
-                let in_code = pm
-                    .code
+                let hidden = pm
+                    .not_prose
                     .iter()
                     .any(|c| c.start < found.end && found.start < c.end);
-                in_prose && !in_code
+                in_prose && !hidden
             })
             .collect()
     }

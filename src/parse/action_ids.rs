@@ -4,10 +4,11 @@
 //! `duplicate-action-id` compares the ids of the file being linted with
 //! those of every other postmortem. Linting one file (the pre-commit case)
 //! must not parse the whole repository, so the other files are scanned:
-//! top-level task-list items under the Action items heading (ATX `##`
-//! headings, outside fenced code), their first paragraph, and the `id:` of
-//! its trailing `( ... )` group. That is what the parser reads for the
-//! common shapes of an item; a test keeps the two in step.
+//! top-level task-list items under the Action items heading (an ATX `##`
+//! heading or a setext heading underlined with `-`, outside fenced code),
+//! their first paragraph, and the `id:` of its trailing `( ... )` group.
+//! That is what the parser reads for the common shapes of an item; a unit
+//! test and a property test (`tests/properties.rs`) keep the two in step.
 
 use std::sync::LazyLock;
 
@@ -71,11 +72,24 @@ impl Scanner {
         let mut in_section = false;
         let mut fence: Option<(char, usize)> = None;
         let mut item: Option<Item> = None;
+        // The lines of the top-level paragraph being read, which a setext
+        // underline turns into a heading.
+        let mut paragraph: Vec<&str> = Vec::new();
+        // Whether a paragraph inside a block quote or a nested item is open:
+        // a line of text continues it (lazily) instead of starting a
+        // top-level paragraph.
+        let mut lazy = false;
+        // Whether an HTML comment block is open (until a line with `-->`).
+        let mut comment = false;
         for line in body.lines() {
             if let Some((ch, len)) = fence {
                 if closes_fence(line, ch, len) {
                     fence = None;
                 }
+                continue;
+            }
+            if comment {
+                comment = !line.contains("-->");
                 continue;
             }
             let indent = indentation(line);
@@ -85,25 +99,56 @@ impl Scanner {
                 if let Some(item) = &mut item {
                     item.ended = true;
                 }
+                paragraph.clear();
+                lazy = false;
                 continue;
             }
             if indent <= 3 {
+                if !paragraph.is_empty()
+                    && let Some(level) = setext_underline(rest)
+                {
+                    let title = paragraph.join(" ");
+                    paragraph.clear();
+                    if level == 2 {
+                        in_section = self.is_action_items(&title);
+                    }
+                    continue;
+                }
                 if let Some(opened) = opens_fence(rest) {
                     finish(item.take(), &mut found);
+                    paragraph.clear();
+                    lazy = false;
                     fence = Some(opened);
                     continue;
                 }
                 if let Some((level, title)) = atx_heading(rest) {
                     finish(item.take(), &mut found);
+                    paragraph.clear();
+                    lazy = false;
                     if level == 2 {
-                        let key = title.trim().trim_end_matches(':').trim().to_lowercase();
-                        in_section = self.headings.contains(&key);
+                        in_section = self.is_action_items(title);
                     }
                     continue;
                 }
-            }
-            if !in_section {
-                continue;
+                if let Some(inside) = rest.strip_prefix("<!--") {
+                    // An HTML comment interrupts a paragraph: it ends the
+                    // item's first paragraph, or the list when it is not
+                    // indented into the item.
+                    match &mut item {
+                        Some(open) if indent >= open.content_column => open.ended = true,
+                        _ => finish(item.take(), &mut found),
+                    }
+                    paragraph.clear();
+                    lazy = false;
+                    comment = !inside.contains("-->");
+                    continue;
+                }
+                if is_thematic_break(rest) {
+                    finish(item.take(), &mut found);
+                    paragraph.clear();
+                    lazy = false;
+                    continue;
+                }
             }
             if let Some((width, content)) = list_marker(rest) {
                 let nested = item.as_ref().is_some_and(|i| indent >= i.content_column);
@@ -113,18 +158,30 @@ impl Scanner {
                     if let Some(item) = &mut item {
                         item.ended = true;
                     }
+                    lazy = true;
                 } else if indent <= 3 {
                     finish(item.take(), &mut found);
+                    paragraph.clear();
+                    lazy = false;
                     item = Some(Item {
                         content_column: indent + width,
-                        task: task_text(content).map(str::to_owned),
+                        // Outside the section, items are followed only
+                        // for where paragraphs (and setext headings) are.
+                        task: task_text(content).filter(|_| in_section).map(str::to_owned),
                         ended: false,
                     });
                 }
                 continue;
             }
+            if rest.starts_with('>') {
+                if let Some(open) = &mut item {
+                    open.ended = true;
+                }
+                paragraph.clear();
+                lazy = true;
+                continue;
+            }
             match &mut item {
-                Some(open) if rest.starts_with('>') => open.ended = true,
                 Some(Item {
                     task: Some(text),
                     ended: false,
@@ -132,12 +189,34 @@ impl Scanner {
                 }) => {
                     text.push('\n');
                     text.push_str(rest);
+                    continue;
                 }
-                _ => {}
+                Some(open) if !open.ended => continue,
+                _ if lazy => continue,
+                Some(open) if indent >= open.content_column => {
+                    // A later paragraph of the item.
+                    lazy = true;
+                    continue;
+                }
+                Some(_) => {
+                    // An unindented line after a blank one ends the list.
+                    finish(item.take(), &mut found);
+                }
+                None => {}
             }
+            // Indented code cannot start a paragraph; HTML may start a block.
+            if paragraph.is_empty() && (indent >= 4 || rest.starts_with('<')) {
+                continue;
+            }
+            paragraph.push(rest.trim_end());
         }
         finish(item, &mut found);
         found
+    }
+
+    fn is_action_items(&self, title: &str) -> bool {
+        let key = title.trim().trim_end_matches(':').trim().to_lowercase();
+        self.headings.contains(&key)
     }
 }
 
@@ -197,6 +276,29 @@ fn atx_heading(rest: &str) -> Option<(usize, &str)> {
         title
     };
     Some((level, title))
+}
+
+/// The level of a setext heading underline (`===` is 1, `---` is 2), for a
+/// line without its indentation.
+fn setext_underline(rest: &str) -> Option<usize> {
+    let line = rest.trim_end();
+    let ch = line.chars().next()?;
+    let level = match ch {
+        '=' => 1,
+        '-' => 2,
+        _ => return None,
+    };
+    line.chars().all(|c| c == ch).then_some(level)
+}
+
+/// Whether a line (without its indentation) is a thematic break: three or
+/// more `-`, `*` or `_`, and nothing else but spaces and tabs.
+fn is_thematic_break(rest: &str) -> bool {
+    let Some(ch) = rest.chars().next().filter(|c| matches!(c, '-' | '*' | '_')) else {
+        return false;
+    };
+    rest.chars().all(|c| c == ch || c == ' ' || c == '\t')
+        && rest.chars().filter(|c| *c == ch).count() >= 3
 }
 
 /// The fence character and length of a line opening a fenced code block.

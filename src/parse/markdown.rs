@@ -19,7 +19,7 @@ pub struct Body {
     pub whys: Vec<Field<String>>,
     pub ishikawa: Vec<IshikawaBone>,
     pub prose: Vec<Span>,
-    pub code: Vec<Span>,
+    pub not_prose: Vec<Span>,
 }
 
 /// The structured sections pmbook reads, by their configured name.
@@ -137,7 +137,12 @@ pub fn parse(
             NodeValue::Paragraph | NodeValue::Heading(_) | NodeValue::TableCell => {
                 body.prose.push(reader.span(data.sourcepos))
             }
-            NodeValue::Code(_) => body.code.push(reader.span(data.sourcepos)),
+            NodeValue::Code(_) | NodeValue::HtmlInline(_) => {
+                body.not_prose.push(reader.span(data.sourcepos))
+            }
+            NodeValue::Link(_) | NodeValue::Image(_) => {
+                body.not_prose.push(link_target(&reader, node));
+            }
             _ => {}
         }
     }
@@ -191,6 +196,33 @@ pub fn collapse_lines(text: &str) -> String {
 }
 
 /// The plain text of a node's inline content (for headings).
+/// The part of a link or image that is not its text: the destination and
+/// title of `[text](url "title")`, the label of `[text][label]`, or all of
+/// an autolink (`<https://…>`, a bare `https://…`), whose text is its URL.
+fn link_target<'a>(reader: &Reader, node: &'a AstNode<'a>) -> Span {
+    let data = node.data();
+    let whole = reader.span(data.sourcepos);
+    let url = match &data.value {
+        NodeValue::Link(link) | NodeValue::Image(link) => link.url.clone(),
+        _ => return whole,
+    };
+    drop(data);
+    let text = text_content(node);
+    // An autolink's URL is its text, with a scheme added to `www.…` and
+    // e-mail addresses.
+    let is_autolink = text.is_empty()
+        || url
+            .strip_suffix(text.as_str())
+            .is_some_and(|scheme| ["", "http://", "https://", "mailto:"].contains(&scheme));
+    match node.last_child() {
+        Some(last) if !is_autolink => {
+            let end = reader.span(last.data().sourcepos).end;
+            Span::new(end.min(whole.end), whole.end)
+        }
+        _ => whole,
+    }
+}
+
 fn text_content<'a>(node: &'a AstNode<'a>) -> String {
     let mut out = String::new();
     for n in node.descendants() {

@@ -46,7 +46,7 @@ pub fn parse(path: String, text: String, config: &Config) -> Postmortem {
         whys: body.whys,
         ishikawa: body.ishikawa,
         prose: body.prose,
-        code: body.code,
+        not_prose: body.not_prose,
         suppressions,
         file_problem: None,
     }
@@ -66,7 +66,7 @@ pub fn unreadable(path: String, text: String, problem: FileProblem) -> Postmorte
         whys: Vec::new(),
         ishikawa: Vec::new(),
         prose: Vec::new(),
-        code: Vec::new(),
+        not_prose: Vec::new(),
         suppressions: Suppressions::default(),
         file_problem: Some(problem),
     }

@@ -1,10 +1,11 @@
 //! Timeline entries: `2026-11-03 09:12 UTC — text`, or `09:12 — text` on the
-//! day of the previous dated entry (or of `started_at`).
+//! day and in the zone of the previous dated entry (or of `started_at`).
 
 use std::sync::LazyLock;
 
+use jiff::Timestamp;
 use jiff::civil::{Date, Time};
-use jiff::tz::{Offset, TimeZone};
+use jiff::tz::{AmbiguousOffset, Offset, TimeZone};
 use regex::Regex;
 
 use crate::model::{DateTime, Span, TimelineEntry, TimelineProblem};
@@ -22,15 +23,21 @@ static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the timestamp pattern is valid")
 });
 
-/// Tracks the day and offset that `HH:MM` entries inherit.
+/// Tracks the day and zone that `HH:MM` entries inherit. An IANA zone is
+/// kept as a zone, so that an entry after a daylight-saving change gets the
+/// offset in force at its own time, not the one of the entry before it.
 pub struct Clock {
-    day: Option<(Date, Offset)>,
+    day: Option<(Date, TimeZone)>,
+    /// The instant of the last entry read, which decides between the two
+    /// instants of a time the clocks pass twice.
+    last: Option<Timestamp>,
 }
 
 impl Clock {
     pub fn new(incident_start: Option<DateTime>) -> Clock {
         Clock {
-            day: incident_start.map(|start| (start.date(), start.offset)),
+            day: incident_start.map(|start| (start.date(), TimeZone::fixed(start.offset))),
+            last: None,
         }
     }
 
@@ -44,9 +51,16 @@ impl Clock {
                 text: line.to_owned(),
             };
         };
-        let text = line[caps.get(0).map_or(0, |m| m.end())..].to_owned();
+        // A word that only looks like a zone (`Ops/SRE paged`) is text.
+        let (zone, text_start) = match caps.name("zone") {
+            Some(zone) if is_zone_name(zone.as_str()) && parse_zone(zone.as_str()).is_none() => {
+                (None, zone.start())
+            }
+            zone => (zone.map(|m| m.as_str()), caps.get(0).map_or(0, |m| m.end())),
+        };
+        let text = line[text_start..].to_owned();
         let date = caps.name("date").map(|m| m.as_str());
-        let at = self.resolve(date, &caps["time"], caps.name("zone").map(|m| m.as_str()));
+        let at = self.resolve(date, &caps["time"], zone);
         TimelineEntry {
             span,
             at,
@@ -72,25 +86,38 @@ impl Clock {
                 (day, None)
             }
             None => {
-                let (day, offset) = self.day.ok_or(TimelineProblem::NoDay)?;
-                (day, Some(offset))
+                let (day, tz) = self.day.clone().ok_or(TimelineProblem::NoDay)?;
+                (day, Some(tz))
             }
         };
-        let civil = day.to_datetime(time);
-        let timestamp = match (&zone, inherited) {
-            (Some(Zone::Fixed(offset)), _) => offset.to_timestamp(civil).ok(),
-            (Some(Zone::Named(tz)), _) => tz.to_timestamp(civil).ok(),
-            (None, Some(offset)) => offset.to_timestamp(civil).ok(),
+        let tz = match (zone, inherited) {
+            (Some(zone), _) => zone,
+            (None, Some(tz)) => tz,
             (None, None) => return Err(TimelineProblem::NoZone),
-        }
-        .ok_or_else(|| invalid("timestamp out of range"))?;
-        let offset = match zone {
-            Some(Zone::Fixed(offset)) => offset,
-            Some(Zone::Named(tz)) => tz.to_offset(timestamp),
-            None => inherited.unwrap_or(Offset::UTC),
         };
-        let at = DateTime { timestamp, offset };
-        self.day = Some((at.date(), offset));
+        let civil = day.to_datetime(time);
+        let ambiguous = tz.to_ambiguous_timestamp(civil);
+        if let AmbiguousOffset::Gap { .. } = ambiguous.offset() {
+            return Err(TimelineProblem::Skipped {
+                time: civil.strftime("%Y-%m-%d %H:%M").to_string(),
+                zone: tz.iana_name().unwrap_or("the zone").to_owned(),
+            });
+        }
+        // A time the clocks pass twice is the first pass, unless the entry
+        // before it is already later: then it is the second.
+        let timestamp = match (ambiguous.offset(), ambiguous.earlier(), self.last) {
+            (AmbiguousOffset::Fold { .. }, Ok(first), Some(last)) if first < last => {
+                ambiguous.later()
+            }
+            (_, earlier, _) => earlier,
+        }
+        .map_err(|_| invalid("timestamp out of range"))?;
+        let at = DateTime {
+            timestamp,
+            offset: tz.to_offset(timestamp),
+        };
+        self.day = Some((at.date(), tz));
+        self.last = Some(timestamp);
         Ok(at)
     }
 }
@@ -103,14 +130,17 @@ fn parse_time(text: &str) -> Option<Time> {
     Time::new(hour, minute, second, 0).ok()
 }
 
-enum Zone {
-    Fixed(Offset),
-    Named(TimeZone),
+/// Whether `zone` has the shape of an IANA name (`Area/Location`), which the
+/// timestamp pattern accepts before the database is asked.
+fn is_zone_name(zone: &str) -> bool {
+    zone.contains('/')
 }
 
-fn parse_zone(zone: &str) -> Option<Zone> {
+/// `UTC`, `Z`, `GMT`, an offset (`+02:00`, `-0500`) or a name of the time
+/// zone database (`Europe/Paris`).
+fn parse_zone(zone: &str) -> Option<TimeZone> {
     match zone {
-        "Z" | "UTC" | "GMT" => Some(Zone::Fixed(Offset::UTC)),
+        "Z" | "UTC" | "GMT" => Some(TimeZone::UTC),
         _ if zone.starts_with(['+', '-']) => {
             let sign = if zone.starts_with('-') { -1 } else { 1 };
             let digits: String = zone[1..].chars().filter(char::is_ascii_digit).collect();
@@ -118,9 +148,9 @@ fn parse_zone(zone: &str) -> Option<Zone> {
             let minutes: i32 = digits.get(2..)?.parse().ok()?;
             Offset::from_seconds(sign * (hours * 3600 + minutes * 60))
                 .ok()
-                .map(Zone::Fixed)
+                .map(TimeZone::fixed)
         }
-        _ => TimeZone::get(zone).ok().map(Zone::Named),
+        _ => TimeZone::get(zone).ok(),
     }
 }
 
@@ -177,5 +207,48 @@ mod tests {
             "2026-11-03 09:12 UTC — cache deploy starts",
         );
         assert_eq!(entry.text, "cache deploy starts");
+    }
+
+    #[test]
+    fn short_entries_keep_the_iana_zone_across_a_dst_change() {
+        let mut clock = Clock::new(None);
+        let first = clock.entry(Span::default(), "2026-03-29 01:30 Europe/Paris — x");
+        assert_eq!(first.at.unwrap().offset, Offset::constant(1));
+        let after = clock.entry(Span::default(), "03:40 — y").at.unwrap();
+        assert_eq!(after.timestamp.to_string(), "2026-03-29T01:40:00Z");
+        assert_eq!(after.offset, Offset::constant(2));
+        assert_eq!(
+            clock.entry(Span::default(), "02:30 — z").at,
+            Err(TimelineProblem::Skipped {
+                time: "2026-03-29 02:30".to_owned(),
+                zone: "Europe/Paris".to_owned(),
+            })
+        );
+    }
+
+    #[test]
+    fn a_word_that_is_not_a_zone_is_text() {
+        let mut clock = Clock::new(None);
+        clock.entry(Span::default(), "2026-11-03 09:12 UTC — x");
+        let entry = clock.entry(Span::default(), "09:20 Ops/SRE paged");
+        assert_eq!(
+            entry.at.unwrap().timestamp.to_string(),
+            "2026-11-03T09:20:00Z"
+        );
+        assert_eq!(entry.text, "Ops/SRE paged");
+    }
+
+    #[test]
+    fn a_time_passed_twice_follows_the_entry_before_it() {
+        // Paris went from +02:00 back to +01:00 at 03:00 on 2026-10-25.
+        let mut clock = Clock::new(None);
+        let at = |clock: &mut Clock, line: &str| clock.entry(Span::default(), line).at.unwrap();
+        let first = at(&mut clock, "2026-10-25 02:10 Europe/Paris — x");
+        assert_eq!(first.timestamp.to_string(), "2026-10-25T00:10:00Z");
+        let later = at(&mut clock, "02:50 — y");
+        assert_eq!(later.timestamp.to_string(), "2026-10-25T00:50:00Z");
+        let second_pass = at(&mut clock, "02:20 — z");
+        assert_eq!(second_pass.timestamp.to_string(), "2026-10-25T01:20:00Z");
+        assert_eq!(second_pass.offset, Offset::constant(1));
     }
 }

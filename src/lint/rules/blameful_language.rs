@@ -11,8 +11,9 @@ rule! {
     /// likely to be reported honestly. General prose linters catch neither.
     ///
     /// The list is `[lint] blameful_phrases` (whole words, any case). Code
-    /// blocks, inline code and HTML comments are not checked, so a quoted log
-    /// line or `git blame` is fine.
+    /// blocks, inline code, HTML comments, URLs and link destinations are not
+    /// checked, so a quoted log line, `git blame` or a link to a page named
+    /// `human-error` is fine.
     ///
     /// ## Example
     ///

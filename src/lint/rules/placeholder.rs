@@ -6,8 +6,8 @@ rule! {
     /// Words such as `TODO`, `TBD`, `FIXME`, `XXX` and `lorem ipsum`
     /// (`[lint] placeholders`, matched as whole words, case-sensitively) mean
     /// the postmortem is unfinished. An error once the postmortem is in review
-    /// or published; a warning while it is a draft. Code blocks and HTML
-    /// comments are not checked.
+    /// or published; a warning while it is a draft. Code (blocks and
+    /// inline), HTML comments, URLs and link destinations are not checked.
     pub static PLACEHOLDER = {
         id: "placeholder",
         level: Error,

@@ -7,9 +7,14 @@ rule! {
     /// Each entry of the Timeline section (a list item, or a table row whose
     /// first cell is the time) starts with `YYYY-MM-DD HH:MM[:SS]` and a zone
     /// (`UTC`, `Z`, an offset such as `+02:00`, or an IANA name such as
-    /// `Europe/Paris`), or with `HH:MM` alone for an entry on the day of the
-    /// entry before it (the first one takes the day and offset of
-    /// `started_at`). The timeline is the facts of the incident:
+    /// `Europe/Paris`), or with `HH:MM` alone for an entry on the day and in
+    /// the zone of the entry before it (the first one takes the day and
+    /// offset of `started_at`). An `HH:MM` entry after an IANA zone gets the
+    /// offset in force at its own time, after a daylight-saving change too;
+    /// a time the clocks skip is reported, and a time they pass twice is
+    /// the pass that keeps the timeline in order. A word after the time that is not
+    /// a zone of the time zone database (`09:20 Ops/SRE paged`) is the
+    /// entry's text. The timeline is the facts of the incident:
     /// non-negotiable, and what the site draws.
     ///
     /// ## Example
@@ -41,6 +46,11 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
             TimelineProblem::Invalid(what) => {
                 Violation::at(span, format!("`{what}` is not a valid date, time or zone"))
             }
+            TimelineProblem::Skipped { time, zone } => Violation::at(
+                span,
+                format!("`{time}` does not exist in {zone}: the clocks skip it"),
+            )
+            .help("write the time the clocks showed, after the daylight-saving change"),
             TimelineProblem::NoZone => Violation::at(span, "timeline timestamp has no zone")
                 .help("add `UTC` or an offset such as `+02:00` after the time"),
             TimelineProblem::NoDay => Violation::at(span, "`HH:MM` entry with no day to belong to")
