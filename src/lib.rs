@@ -13,6 +13,7 @@ pub mod discover;
 pub mod error;
 pub mod hooks;
 pub mod lint;
+pub mod lsp;
 pub mod metrics;
 pub mod model;
 pub mod parse;
