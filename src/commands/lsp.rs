@@ -8,13 +8,11 @@ use crate::error::Error;
 use crate::lsp::Start;
 
 pub fn run(global: &GlobalArgs, args: LspArgs) -> Result<ExitCode, Error> {
+    let dir = working_dir(global)?;
     let start = Start {
-        directory: global
-            .directory
-            .is_some()
-            .then(|| working_dir(global))
-            .transpose()?,
-        config: global.config.clone(),
+        // Without `-C`, the editor's workspace folder says where the project is.
+        directory: global.directory.is_some().then(|| dir.clone()),
+        config: global.config.as_ref().map(|c| dir.join(c)),
         today: global.today,
         rules_url: args.rules_url,
     };
