@@ -3,6 +3,7 @@ PMBOOK_BIN, on projects written to temporary directories."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 from pathlib import Path
@@ -66,18 +67,26 @@ PULL = types.ClientCapabilities(
 
 
 @contextlib.asynccontextmanager
-async def session(project: Project, capabilities: types.ClientCapabilities = PUSH):
-    """An initialized client; shuts the server down cleanly at the end and
-    checks that it exited with status 0."""
+async def session(
+    project: Project,
+    capabilities: types.ClientCapabilities = PUSH,
+    args: tuple[str, ...] = (),
+    cwd: Path | None = None,
+    folder: Path | None = None,
+):
+    """An initialized client of a server started in `cwd` with `args`, whose
+    workspace folder is `folder` (default: the project); shuts the server
+    down cleanly at the end and checks that it exited with status 0."""
     client = make_test_lsp_client()
-    await client.start_io(binary(), "lsp", "--today", TODAY, "--rules-url", RULES_URL)
+    await client.start_io(
+        binary(), *args, "lsp", "--today", TODAY, "--rules-url", RULES_URL, cwd=cwd
+    )
+    folder = folder or project.root
     result = await client.initialize_session(
         types.InitializeParams(
             capabilities=capabilities,
-            root_uri=project.root.as_uri(),
-            workspace_folders=[
-                types.WorkspaceFolder(uri=project.root.as_uri(), name="project")
-            ],
+            root_uri=folder.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=folder.as_uri(), name="project")],
         )
     )
     client.result = result
@@ -113,7 +122,9 @@ async def diagnostics_of(client, uri: str):
     """Waits for the next diagnostics the server pushes for `uri` (those of
     other files, re-checked because ids changed, are passed over)."""
     while True:
-        params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        params = await asyncio.wait_for(
+            client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), timeout=30
+        )
         if params.uri == uri:
             return list(params.diagnostics)
 

@@ -160,3 +160,27 @@ async def test_malformed_files_are_reported_and_do_not_stop_the_server(project):
             types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=project.uri("postmortems/good.md")))
         )
         assert list(report.items) == []
+
+
+async def test_the_project_is_found_from_the_workspace_folder_or_from_c_and_config(project):
+    """The workspace folder may be a subdirectory; `-C` and a `--config`
+    relative to the working directory win over it."""
+    project.write("pmbook.toml", '[book]\nsrc = "incidents"\n')
+    (project.root / "incidents").mkdir()
+    uri = project.uri("incidents/a.md")
+    text = postmortem("a", ("doubled checkout latency", "doubled TODO latency"))
+    async with session(project, folder=project.root / "incidents") as client:
+        open_doc(client, uri, text)
+        assert [d.code for d in await diagnostics_of(client, uri)] == ["placeholder"]
+
+    elsewhere = project.root / "elsewhere"
+    elsewhere.mkdir()
+    project.write("other/custom.toml", '[book]\nsrc = "pm"\n')
+    uri = project.uri("other/pm/b.md")
+    for args, cwd in [
+        (("-C", str(project.root / "other"), "--config", "custom.toml"), None),
+        (("--config", "other/custom.toml"), project.root),
+    ]:
+        async with session(project, args=args, cwd=cwd, folder=elsewhere) as client:
+            open_doc(client, uri, text)
+            assert [d.code for d in await diagnostics_of(client, uri)] == ["placeholder"], args
