@@ -115,6 +115,7 @@ pub fn run(start: Start) -> Result<(), Error> {
         refresh: pull && refresh,
         next_request: 0,
         field_docs: navigation::field_docs(),
+        uris: HashMap::new(),
     };
     if watch {
         server.watch_files();
@@ -187,6 +188,10 @@ struct Server {
     next_request: i32,
     /// Front-matter key → its documentation.
     field_docs: HashMap<String, String>,
+    /// The URI each open postmortem was opened with, which its diagnostics
+    /// are sent back under (an editor may spell a path differently: a
+    /// symbolic link, a drive letter's case, escapes).
+    uris: HashMap<PathBuf, Uri>,
 }
 
 impl Server {
@@ -303,14 +308,16 @@ impl Server {
         };
         let ids_changed = match text {
             Some(text) => {
+                self.uris.insert(path.clone(), uri.clone());
                 let changed = self.workspace.set_open(&path, text);
                 self.publish(&path);
                 changed
             }
             None => {
                 let changed = self.workspace.close(&path);
+                self.uris.remove(&path);
                 if self.push {
-                    self.send_diagnostics(uri_of(&path), Vec::new());
+                    self.send_diagnostics(uri.clone(), Vec::new());
                 }
                 changed
             }
@@ -340,7 +347,8 @@ impl Server {
         }
         let linted = self.workspace.lint(path);
         let diagnostics = diagnostics::to_lsp(&linted, self.rules_url.as_deref());
-        self.send_diagnostics(uri_of(path), diagnostics);
+        let uri = self.uris.get(path).cloned().unwrap_or_else(|| uri_of(path));
+        self.send_diagnostics(uri, diagnostics);
     }
 
     fn send_diagnostics(&self, uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>) {

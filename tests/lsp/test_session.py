@@ -184,3 +184,20 @@ async def test_the_project_is_found_from_the_workspace_folder_or_from_c_and_conf
         async with session(project, args=args, cwd=cwd, folder=elsewhere) as client:
             open_doc(client, uri, text)
             assert [d.code for d in await diagnostics_of(client, uri)] == ["placeholder"], args
+
+
+async def test_diagnostics_come_back_under_the_uri_the_editor_used(project, tmp_path_factory):
+    """A project reached through a symbolic link, percent-escapes: the
+    editor's own spelling of the file's URI is kept."""
+    link = tmp_path_factory.mktemp("links") / "linked project"
+    link.symlink_to(project.root, target_is_directory=True)
+    uri = (link / "postmortems" / "a.md").as_uri()
+    assert "%20" in uri
+    text = postmortem("a", ("doubled checkout latency", "doubled TODO latency"))
+    async with session(project) as client:
+        open_doc(client, uri, text)
+        assert [d.code for d in await diagnostics_of(client, uri)] == ["placeholder"]
+        client.text_document_did_close(
+            types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )
+        assert await diagnostics_of(client, uri) == []
