@@ -78,6 +78,12 @@ async def session(
     workspace folder is `folder` (default: the project); shuts the server
     down cleanly at the end and checks that it exited with status 0."""
     client = make_test_lsp_client()
+    client.registrations = []
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams):
+        client.registrations.extend(params.registrations)
+
     await client.start_io(
         binary(), *args, "lsp", "--today", TODAY, "--rules-url", RULES_URL, cwd=cwd
     )

@@ -201,3 +201,28 @@ async def test_diagnostics_come_back_under_the_uri_the_editor_used(project, tmp_
             types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
         )
         assert await diagnostics_of(client, uri) == []
+
+
+async def test_the_server_asks_to_hear_of_markdown_files_changing_on_disk(project):
+    watching = types.ClientCapabilities(
+        workspace=types.WorkspaceClientCapabilities(
+            did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
+                dynamic_registration=True
+            )
+        )
+    )
+    async with session(project, watching) as client:
+        # Any answer comes after the registration request, which the server
+        # sends right after initializing.
+        await client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=project.uri("postmortems/a.md")))
+        )
+        [registration] = client.registrations
+        assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+        [watcher] = registration.register_options["watchers"]
+        assert watcher["globPattern"] == "**/*.md"
+    async with session(project) as client:
+        await client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=project.uri("postmortems/a.md")))
+        )
+        assert client.registrations == []
