@@ -17,6 +17,7 @@
 #   BENCH_COMPARE_SIZE=10000   size at which other Markdown linters are timed
 #   BENCH_HISTORY="2000 500"   commits and postmortems of the repository that
 #                              `actions --history` is timed on ("": skip it)
+#   BENCH_LSP_CHANGES=50       edits sent to `pmbook lsp` (bench/lsp_latency.py)
 #   CARGO_TARGET_DIR           where target/ is (corpora and results go there)
 set -euo pipefail
 export LC_ALL=C
@@ -35,6 +36,7 @@ SEED=${BENCH_SEED:-1}
 BROKEN_EVERY=${BENCH_BROKEN_EVERY:-50}
 COMPARE_SIZE=${BENCH_COMPARE_SIZE:-10000}
 HISTORY=${BENCH_HISTORY-"2000 500"}
+LSP_CHANGES=${BENCH_LSP_CHANGES:-50}
 
 CACHE=$TARGET_DIR/bench-corpus
 RESULTS=$TARGET_DIR/bench-results.md
@@ -281,7 +283,18 @@ compare_mdbook() {
     } >"$book/src/SUMMARY.md"
     RUNS=2 WARMUP=0 bench "mdbook build (same pages)" "$size" "$book" -- mdbook build "$book"
 }
-BENCH_LISTS=(bench_lint bench_lint_staged bench_stats bench_build bench_actions)
+bench_lsp() {   # the language server: the project loaded once, then one file re-checked per change
+    local size=$1 corpus=$2 rows
+    note "[$size files] pmbook lsp"
+    if rows=$(python3 "$BENCH_DIR/lsp_latency.py" "$BIN" "$corpus" \
+        --file "$(one_file "$corpus" "$size")" --changes "$LSP_CHANGES"); then
+        while IFS= read -r row; do ROWS+=("$row"); done <<<"$rows"
+    else
+        note "  the pmbook lsp benchmark failed"
+        ROWS+=("| \`pmbook lsp\` (failed!) | $size | | | | |")
+    fi
+}
+BENCH_LISTS=(bench_lint bench_lint_staged bench_stats bench_build bench_actions bench_lsp)
 
 # `actions --history` depends on the length of the history, not the size of
 # the corpus: it is timed once, on its own repository (BENCH_HISTORY).

@@ -63,6 +63,10 @@ pub enum Command {
     /// Build the site, serve it on 127.0.0.1 and rebuild and reload pages
     /// when postmortems change.
     Serve(ServeArgs),
+    /// Run the language server over standard input and output, for
+    /// editors: diagnostics as you type, quick fixes, completion, hover and
+    /// navigation.
+    Lsp(LspArgs),
     /// Set up a repository: pmbook.toml, the postmortem directory and a
     /// .gitignore entry for the site. Never overwrites a file.
     Init,
@@ -185,6 +189,15 @@ pub struct BuildArgs {
     /// sections `[site]` marks as internal, owners, edit links or authors.
     #[arg(long)]
     pub public: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// Link of a rule's documentation, shown with its diagnostics; `{rule}`
+    /// is replaced by the rule id (e.g.
+    /// `https://docs.example.com/pmbook/rules/{rule}.html`).
+    #[arg(long, value_name = "URL")]
+    pub rules_url: Option<String>,
 }
 
 #[derive(Debug, Args)]

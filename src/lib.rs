@@ -14,6 +14,7 @@ pub mod drafts;
 pub mod error;
 pub mod hooks;
 pub mod lint;
+pub mod lsp;
 pub mod metrics;
 pub mod model;
 pub mod parse;

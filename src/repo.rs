@@ -555,7 +555,7 @@ fn fetch_command(rev: &str) -> String {
 /// stale; a missing, damaged, older-format or differently-configured cache is
 /// rebuilt.
 ///
-/// Format: a header line `pmbook-ids 3` followed by the headings, tab
+/// Format: a header line `pmbook-ids 4` followed by the headings, tab
 /// separated; then per blob a line `<blob> <postmortem id>` (the id may be
 /// empty) followed by one line `\t<action id>\t<item text>` per explicit
 /// action id and one line `@<id>` per id named in `related`.
@@ -566,7 +566,7 @@ struct IdCache {
     changed: bool,
 }
 
-const CACHE_FORMAT: &str = "pmbook-ids 3";
+const CACHE_FORMAT: &str = "pmbook-ids 4";
 
 impl IdCache {
     fn load(repo: &Repository, scanner: &Scanner) -> IdCache {

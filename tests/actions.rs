@@ -711,7 +711,7 @@ fn duplicate_action_ids_are_checked_against_the_other_files() {
     }
     let cached = std::fs::read_to_string(&cache).unwrap();
     assert!(
-        cached.starts_with("pmbook-ids 3\taction items\n"),
+        cached.starts_with("pmbook-ids 4\taction items\n"),
         "{cached}"
     );
     assert!(cached.contains("\n\tX-1\tAdd retry budgets\n"), "{cached}");

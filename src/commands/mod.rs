@@ -6,6 +6,7 @@ mod completions;
 mod hooks;
 mod init;
 mod lint;
+mod lsp;
 mod man;
 mod new;
 mod rules;
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Hooks(args) => hooks::run(&cli.global, args),
         Command::Build(args) => build::run(&cli.global, args),
         Command::Serve(args) => serve::run(&cli.global, args),
+        Command::Lsp(args) => lsp::run(&cli.global, args),
         Command::Init => init::run(&cli.global),
         Command::New(args) => new::run(&cli.global, args),
         Command::Schema(args) => schema::run(args),

@@ -254,11 +254,7 @@ impl RepoIndex {
                 Some(OtherFile::scan(input.path.clone(), text, &scanner))
             })
             .collect();
-        let mut index = RepoIndex::default();
-        for file in scanned.into_iter().chain(others) {
-            index.add_file(file);
-        }
-        index
+        RepoIndex::of_files(scanned.into_iter().chain(others))
     }
 
     fn add(&mut self, id: String, path: String) {
@@ -267,7 +263,8 @@ impl RepoIndex {
         paths.sort();
     }
 
-    fn add_file(&mut self, file: OtherFile) {
+    /// Adds the ids of one file.
+    pub fn add_file(&mut self, file: OtherFile) {
         if let Some(id) = file.id {
             self.add(id, file.path.clone());
         }
@@ -278,6 +275,36 @@ impl RepoIndex {
                 text: action.text,
             });
             uses.sort();
+        }
+    }
+
+    /// The index of the ids of `files`.
+    pub fn of_files(files: impl IntoIterator<Item = OtherFile>) -> RepoIndex {
+        let mut index = RepoIndex::default();
+        for file in files {
+            index.add_file(file);
+        }
+        index
+    }
+
+    /// Removes what [`RepoIndex::add_file`] added for `file`, before the
+    /// file changes or goes away.
+    pub fn remove_file(&mut self, file: &OtherFile) {
+        if let Some(id) = &file.id
+            && let Some(paths) = self.ids.get_mut(id)
+        {
+            paths.retain(|p| *p != file.path);
+            if paths.is_empty() {
+                self.ids.remove(id);
+            }
+        }
+        for action in &file.action_ids {
+            if let Some(uses) = self.action_ids.get_mut(&action.id) {
+                uses.retain(|u| u.path != file.path);
+                if uses.is_empty() {
+                    self.action_ids.remove(&action.id);
+                }
+            }
         }
     }
 }
@@ -479,10 +506,18 @@ pub fn check(context: &Context) -> Vec<Diagnostic> {
 /// diagnostics reported (a rule that is off or suppressed fixes nothing), in
 /// rule order.
 pub fn check_with_fixes(context: &Context) -> (Vec<Diagnostic>, Vec<Fix>) {
+    let (mut diagnostics, fixes): (Vec<Diagnostic>, Vec<Option<Fix>>) =
+        check_each(context).into_iter().unzip();
+    diagnostics.sort_by(|a, b| (a.start, a.rule).cmp(&(b.start, b.rule)));
+    (diagnostics, fixes.into_iter().flatten().collect())
+}
+
+/// Runs every enabled rule on one postmortem: each diagnostic with its fix,
+/// in rule order, for an editor to offer the fix on its diagnostic.
+pub fn check_each(context: &Context) -> Vec<(Diagnostic, Option<Fix>)> {
     let (pm, config) = (context.pm, context.config);
     let is_draft = pm.status() == config.lint.statuses.first().map(String::as_str);
-    let mut diagnostics = Vec::new();
-    let mut fixes = Vec::new();
+    let mut found = Vec::new();
     let mut violations = Vec::new();
     for rule in registry::RULES {
         let severity = match rule.level(config) {
@@ -498,8 +533,7 @@ pub fn check_with_fixes(context: &Context) -> (Vec<Diagnostic>, Vec<Fix>) {
             if pm.suppressions.suppresses(rule.id, start.map(|p| p.line)) {
                 continue;
             }
-            fixes.extend(v.fix);
-            diagnostics.push(Diagnostic {
+            let diagnostic = Diagnostic {
                 rule: rule.id,
                 severity,
                 message: v.message,
@@ -508,9 +542,9 @@ pub fn check_with_fixes(context: &Context) -> (Vec<Diagnostic>, Vec<Fix>) {
                 end,
                 help: v.help,
                 notes: v.notes,
-            });
+            };
+            found.push((diagnostic, v.fix));
         }
     }
-    diagnostics.sort_by(|a, b| (a.start, a.rule).cmp(&(b.start, b.rule)));
-    (diagnostics, fixes)
+    found
 }

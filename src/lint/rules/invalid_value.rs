@@ -19,7 +19,7 @@ rule! {
     };
 }
 
-const VISIBILITIES: [&str; 2] = ["internal", "public"];
+pub const VISIBILITIES: [&str; 2] = ["internal", "public"];
 
 fn check(ctx: &Context, out: &mut Vec<Violation>) {
     let Some(fm) = &ctx.pm.front_matter else {
