@@ -56,6 +56,9 @@ pub struct Postmortem {
     /// inline code, inline HTML (comments too), link destinations and titles,
     /// and URLs.
     pub not_prose: Vec<Span>,
+    /// Code blocks and raw HTML blocks: not prose, but what readers find
+    /// with search.
+    pub code: Vec<Span>,
     pub suppressions: Suppressions,
     /// Set when the file could not be read as text; nothing else is then set.
     pub file_problem: Option<FileProblem>,

@@ -20,6 +20,7 @@ pub struct Body {
     pub ishikawa: Vec<IshikawaBone>,
     pub prose: Vec<Span>,
     pub not_prose: Vec<Span>,
+    pub code: Vec<Span>,
 }
 
 /// The structured sections pmbook reads, by their configured name.
@@ -142,6 +143,9 @@ pub fn parse(
             }
             NodeValue::Link(_) | NodeValue::Image(_) => {
                 body.not_prose.push(link_target(&reader, node));
+            }
+            NodeValue::CodeBlock(_) | NodeValue::HtmlBlock(_) => {
+                body.code.push(reader.span(data.sourcepos))
             }
             _ => {}
         }

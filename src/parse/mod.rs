@@ -47,6 +47,7 @@ pub fn parse(path: String, text: String, config: &Config) -> Postmortem {
         ishikawa: body.ishikawa,
         prose: body.prose,
         not_prose: body.not_prose,
+        code: body.code,
         suppressions,
         file_problem: None,
     }
@@ -67,6 +68,7 @@ pub fn unreadable(path: String, text: String, problem: FileProblem) -> Postmorte
         ishikawa: Vec::new(),
         prose: Vec::new(),
         not_prose: Vec::new(),
+        code: Vec::new(),
         suppressions: Suppressions::default(),
         file_problem: Some(problem),
     }

@@ -67,6 +67,20 @@ pub struct Related {
 pub struct Segment {
     pub kind: &'static str,
     pub html: String,
+    /// What a drawn Timeline or Action items section holds, in order: its
+    /// entries drawn as pmbook draws them, and everything else written
+    /// there rendered as Markdown.
+    pub parts: Vec<Part>,
+}
+
+/// A part of a drawn section: `html`, a run of `timeline` entries, a run
+/// of `actions` or the `ishikawa` diagram.
+#[derive(Debug, Clone, Serialize)]
+pub struct Part {
+    pub kind: &'static str,
+    pub html: String,
+    pub timeline: Vec<TimelineItem>,
+    pub actions: Vec<ActionRow>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -97,9 +111,7 @@ pub struct Incident {
     pub durations: Vec<Fact>,
     pub slo: Vec<SloView>,
     pub body: Vec<Segment>,
-    pub timeline: Vec<TimelineItem>,
     pub fishbone: Option<String>,
-    pub actions: Vec<ActionRow>,
     pub related: Vec<Related>,
     pub edit_url: Option<String>,
     pub last_updated: Option<String>,
@@ -490,34 +502,43 @@ fn incident(
         })
     })
     .collect();
-    let timeline: Vec<TimelineItem> = pm
+    // Every entry, by its line: one whose time cannot be read is still
+    // shown, without a time, as written.
+    let timeline: HashMap<usize, TimelineItem> = pm
         .timeline
         .iter()
-        .filter_map(|entry| {
-            let at = entry.at.as_ref().ok()?;
-            let offset = started.map(|s| {
-                format!(
-                    "T+{}",
-                    format_duration(s.timestamp.duration_until(at.timestamp))
-                )
-            });
-            Some(TimelineItem {
-                at: format_time(at),
-                offset,
-                html: markdown::inline_html(&entry.text),
-            })
+        .map(|entry| {
+            let line = pm.source.line_of(entry.span.start);
+            let item = match entry.at.as_ref() {
+                Ok(at) => TimelineItem {
+                    at: format_time(at),
+                    offset: started.map(|s| {
+                        format!(
+                            "T+{}",
+                            format_duration(s.timestamp.duration_until(at.timestamp))
+                        )
+                    }),
+                    html: markdown::inline_html(&entry.text),
+                },
+                Err(_) => TimelineItem {
+                    at: String::new(),
+                    offset: None,
+                    html: markdown::inline_html(&entry.text),
+                },
+            };
+            (line, item)
         })
         .collect();
     let fishbone = fishbone::svg(&title, &pm.ishikawa);
     let url = format!("incidents/{id}.html");
-    let actions = pm
+    let actions: HashMap<usize, ActionRow> = pm
         .actions
         .iter()
         .filter(|a| a.is_task)
         .map(|a| {
             let due_date = a.due_date();
             let ticket = a.ticket.as_ref().map(|t| t.value.clone());
-            ActionRow {
+            let row = ActionRow {
                 status: if a.done { "done" } else { "open" },
                 overdue: !a.done && due_date.is_some_and(|d| d < options.today),
                 html: markdown::inline_html(&a.text),
@@ -534,14 +555,15 @@ fn incident(
                 incident_title: title.clone(),
                 incident_url: url.clone(),
                 services: service_names.clone(),
-            }
+            };
+            (pm.source.line_of(a.span.start), row)
         })
         .collect();
     let mut drawn: Vec<(&str, &'static str)> = Vec::new();
     if !timeline.is_empty() {
         drawn.push(("Timeline", "timeline"));
     }
-    if pm.actions.iter().any(|a| a.is_task) {
+    if !actions.is_empty() {
         drawn.push(("Action items", "actions"));
     }
     if fishbone.is_some() {
@@ -566,7 +588,17 @@ fn incident(
         .collect();
     replaced.sort_by_key(|(r, _)| r.start);
     let body_start = pm.source.line_start(pm.source.line_of(fm.span.end) + 1);
-    let body = segments(&pm.source.text, body_start, &replaced);
+    let views = Views {
+        pm,
+        timeline: &timeline,
+        actions: &actions,
+        bones: pm
+            .ishikawa
+            .iter()
+            .map(|b| pm.source.line_of(b.span.start))
+            .collect(),
+    };
+    let body = segments(&views, body_start, &replaced);
     // Search covers what the page shows: all but the sections left out.
     let cut: Vec<std::ops::Range<usize>> = replaced
         .iter()
@@ -624,9 +656,7 @@ fn incident(
             })
             .collect(),
         body,
-        timeline,
         fishbone,
-        actions,
         related: Vec::new(),
         edit_url: match &config.site.edit_url {
             Some(pattern) if !options.public => {
@@ -643,14 +673,24 @@ fn incident(
     }
 }
 
+/// The drawn entries of a postmortem, by the line they start on.
+struct Views<'a> {
+    pm: &'a Postmortem,
+    timeline: &'a HashMap<usize, TimelineItem>,
+    actions: &'a HashMap<usize, ActionRow>,
+    /// The lines of the Ishikawa bones.
+    bones: HashSet<usize>,
+}
+
 /// The body from `start`, split around the `replaced` sections: Markdown
 /// between them rendered to HTML, each replaced section as a segment of its
 /// kind (an empty kind drops the section).
 fn segments(
-    text: &str,
+    views: &Views,
     start: usize,
     replaced: &[(std::ops::Range<usize>, &'static str)],
 ) -> Vec<Segment> {
+    let text = &views.pm.source.text;
     let mut out = Vec::new();
     let mut at = start;
     let push_markdown = |from: usize, to: usize, out: &mut Vec<Segment>| {
@@ -664,6 +704,7 @@ fn segments(
             out.push(Segment {
                 kind: "html",
                 html: markdown::html(chunk),
+                parts: Vec::new(),
             });
         }
     };
@@ -673,15 +714,112 @@ fn segments(
         }
         push_markdown(at, range.start, &mut out);
         if !kind.is_empty() {
+            let parts = match *kind {
+                "timeline" | "actions" | "ishikawa" => drawn_parts(views, range.clone()),
+                _ => Vec::new(),
+            };
             out.push(Segment {
                 kind,
                 html: String::new(),
+                parts,
             });
         }
         at = range.end;
     }
     push_markdown(at, text.len(), &mut out);
     out
+}
+
+/// A Timeline, Action items or Ishikawa section (`range`, from its
+/// heading) in document order: each list or table of entries drawn, each
+/// entry with the blocks written under it, the diagram where the first
+/// bone is, and every other block as Markdown.
+fn drawn_parts(views: &Views, range: std::ops::Range<usize>) -> Vec<Part> {
+    let source = &views.pm.source;
+    let first_line = source.line_of(range.start);
+    let arena = comrak::Arena::new();
+    let root = markdown::parse(&arena, &source.text[range]);
+    let line_of = |node: &comrak::nodes::AstNode| first_line + node.data().sourcepos.start.line - 1;
+    let mut parts: Vec<Part> = Vec::new();
+    let mut figure = false;
+    let mut push = |part: Part| match (parts.last_mut(), part.kind) {
+        (Some(last), "html") if last.kind == "html" => last.html.push_str(&part.html),
+        (Some(last), "timeline") if last.kind == "timeline" => last.timeline.extend(part.timeline),
+        (Some(last), "actions") if last.kind == "actions" => last.actions.extend(part.actions),
+        _ => parts.push(part),
+    };
+    let part = |kind: &'static str| Part {
+        kind,
+        html: String::new(),
+        timeline: Vec::new(),
+        actions: Vec::new(),
+    };
+    for (n, node) in root.children().enumerate() {
+        let value = node.data().value.clone();
+        match value {
+            comrak::nodes::NodeValue::Heading(_) if n == 0 => {}
+            comrak::nodes::NodeValue::List(_) => {
+                for item in node.children() {
+                    let line = line_of(item);
+                    // What the item holds after its first block.
+                    let more: String = item.children().skip(1).map(markdown::node_html).collect();
+                    if let Some(entry) = views.timeline.get(&line) {
+                        let mut entry = entry.clone();
+                        if entry.at.is_empty() {
+                            entry.html = item
+                                .first_child()
+                                .map(markdown::node_html)
+                                .unwrap_or_default();
+                        }
+                        entry.html.push_str(&more);
+                        let mut p = part("timeline");
+                        p.timeline.push(entry);
+                        push(p);
+                    } else if let Some(row) = views.actions.get(&line) {
+                        let mut row = row.clone();
+                        row.html.push_str(&more);
+                        let mut p = part("actions");
+                        p.actions.push(row);
+                        push(p);
+                    } else if views.bones.contains(&line) {
+                        if !figure {
+                            figure = true;
+                            push(part("ishikawa"));
+                        }
+                        if !more.is_empty() {
+                            let mut p = part("html");
+                            p.html = more;
+                            push(p);
+                        }
+                    } else {
+                        let mut p = part("html");
+                        p.html = format!("<ul>{}</ul>", markdown::node_html(item));
+                        push(p);
+                    }
+                }
+            }
+            comrak::nodes::NodeValue::Table(_)
+                if node
+                    .children()
+                    .skip(1)
+                    .any(|row| views.timeline.contains_key(&line_of(row))) =>
+            {
+                let mut p = part("timeline");
+                for row in node.children().skip(1) {
+                    if let Some(entry) = views.timeline.get(&line_of(row)) {
+                        p.timeline.push(entry.clone());
+                    }
+                }
+                push(p);
+            }
+            _ => {
+                let mut p = part("html");
+                p.html = markdown::node_html(node);
+                push(p);
+            }
+        }
+    }
+    parts
 }
 
 /// What a URL component keeps as it is: RFC 3986's unreserved characters.
@@ -727,7 +865,7 @@ fn summary(pm: &Postmortem) -> String {
         .unwrap_or_default()
 }
 
-/// Lowercase words of the title, fields and prose (without cut sections),
+/// Lowercase words of the title, fields, prose and code (without cut sections),
 /// deduplicated: what search matches against.
 fn search_words(
     pm: &Postmortem,
@@ -746,7 +884,7 @@ fn search_words(
     };
     add(title);
     services.iter().chain(tags).for_each(|t| add(t));
-    for span in &pm.prose {
+    for span in pm.prose.iter().chain(&pm.code) {
         if !cut.iter().any(|r| r.contains(&span.start)) {
             add(&pm.source.text[span.range()]);
         }

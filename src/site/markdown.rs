@@ -8,7 +8,8 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use comrak::Options;
+use comrak::nodes::AstNode;
+use comrak::{Arena, Options};
 use regex::{Captures, Regex};
 
 use crate::model::Postmortem;
@@ -58,13 +59,30 @@ const PAGE_IDS: &[&str] = &[
 /// Markdown as safe HTML. A heading whose id would be one of the page's
 /// own ids gets `-section` after it (`## Related` → `related-section`).
 pub fn html(markdown: &str) -> String {
+    finish(&comrak::markdown_to_html(markdown, &options()))
+}
+
+/// A node of a parsed document (see [`parse`]) and what it holds, as
+/// [`html`] renders it.
+pub fn node_html<'a>(node: &'a AstNode<'a>) -> String {
+    let mut out = String::new();
+    comrak::format_html(node, &options(), &mut out).expect("writing to a string cannot fail");
+    finish(&out)
+}
+
+/// Parses `markdown` with the options the site renders with.
+pub fn parse<'a>(arena: &'a Arena<'a>, markdown: &str) -> &'a AstNode<'a> {
+    comrak::parse_document(arena, markdown, &options())
+}
+
+/// Renamed headings whose ids are the page's own.
+fn finish(html: &str) -> String {
     static HEADING: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r##"<h([1-6]) id="([^"]*)">(.*?)<a href="#([^"]*)""##)
             .expect("the heading pattern is valid")
     });
-    let html = comrak::markdown_to_html(markdown, &options());
     HEADING
-        .replace_all(&html, |c: &Captures| {
+        .replace_all(html, |c: &Captures| {
             let (level, id, inner, target) = (&c[1], &c[2], &c[3], &c[4]);
             if PAGE_IDS.contains(&id) && id == target {
                 format!(r##"<h{level} id="{id}-section">{inner}<a href="#{id}-section""##)

@@ -1,0 +1,127 @@
+//! What postmortems hold besides prose and lists, on the incident page and
+//! in the search index: every block of every section, raw HTML, links
+//! between postmortems and attachments.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{Project, VALID, stderr};
+
+const ID: &str = "2026-11-03-checkout-latency";
+
+fn build(project: &Project, extra: &[&str]) -> PathBuf {
+    let out = project.path().join("out");
+    let output = project
+        .pmbook()
+        .args(["build", "--out", "out"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    out
+}
+
+fn read(path: impl AsRef<std::path::Path>) -> String {
+    std::fs::read_to_string(path.as_ref())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()))
+}
+
+/// One word per kind of block, unique to the section `slug`.
+fn blocks(slug: &str) -> (String, Vec<String>) {
+    let words: Vec<String> = ["paragraph", "fenced", "imagealt", "quoted", "tablecell"]
+        .iter()
+        .map(|kind| format!("{kind}{slug}"))
+        .collect();
+    let markdown = format!(
+        "\n{p}.\n\n```\n$ kubectl logs {c}\n```\n\n![{i}](https://img.example.com/p99.png)\n\n> {q} said the on-call.\n\n| Column |\n| --- |\n| {t} |\n\n",
+        p = words[0],
+        c = words[1],
+        i = words[2],
+        q = words[3],
+        t = words[4],
+    );
+    (markdown, words)
+}
+
+#[test]
+fn every_block_of_every_section_reaches_the_page_and_the_search_index() {
+    let mut text = String::new();
+    let mut expected: Vec<(String, String)> = Vec::new();
+    let mut sections = VALID.split("\n## ");
+    text.push_str(sections.next().unwrap());
+    for section in sections {
+        let name = section.lines().next().unwrap().to_owned();
+        let slug: String = name.chars().filter(char::is_ascii_alphabetic).collect();
+        let slug = slug.to_lowercase();
+        text.push_str("\n## ");
+        text.push_str(&name);
+        text.push('\n');
+        let rest = &section[name.len()..];
+        // Before the content too, where pmbook draws the section itself.
+        if name == "Timeline" || name == "Action items" {
+            let (before, words) = blocks(&format!("{slug}before"));
+            text.push_str(&before);
+            expected.extend(words.into_iter().map(|w| (name.clone(), w)));
+        }
+        text.push_str(rest.trim_end());
+        text.push('\n');
+        let (after, words) = blocks(&slug);
+        text.push_str(&after);
+        expected.extend(words.into_iter().map(|w| (name.clone(), w)));
+    }
+    // A block under a timeline entry and under an action item.
+    let text = text
+        .replacen(
+            "- 09:20 — p99 latency alert fires\n",
+            "- 09:20 — p99 latency alert fires\n\n  ```\n  alert nestedtimelinelog\n  ```\n",
+            1,
+        )
+        .replacen(
+            "ticket: OPS-123)\n",
+            "ticket: OPS-123)\n\n  > nestedactionquote\n",
+            1,
+        );
+    expected.push(("Timeline".into(), "nestedtimelinelog".into()));
+    expected.push(("Action items".into(), "nestedactionquote".into()));
+    let project = Project::new();
+    project.postmortem(&format!("{ID}.md"), &text);
+    let out = build(&project, &[]);
+    let page = read(out.join(format!("incidents/{ID}.html")));
+    let search = read(out.join("search-index.js"));
+    let words: Vec<&str> = search
+        .split("\"w\":\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .split(' ')
+        .collect();
+    for (section, word) in &expected {
+        assert!(
+            page.contains(word.as_str()),
+            "{section}: {word} is not in the page"
+        );
+        assert!(
+            words.contains(&word.as_str()),
+            "{section}: {word} is not in the search index"
+        );
+    }
+    // The drawn views are still there, with the rest in document order.
+    let at = |needle: &str| {
+        page.find(needle)
+            .unwrap_or_else(|| panic!("{needle} is not in the page"))
+    };
+    assert!(at("paragraphtimelinebefore") < at("<ol class=\"timeline\">"));
+    assert!(at("<ol class=\"timeline\">") < at("nestedtimelinelog"));
+    assert!(at("nestedtimelinelog") < at("paragraphtimeline."));
+    assert!(at("paragraphactionitemsbefore") < at("<table class=\"actions\">"));
+    assert!(at("<table class=\"actions\">") < at("nestedactionquote"));
+    assert!(at("nestedactionquote") < at("paragraphactionitems."));
+    assert!(
+        page.contains("<time>2026-11-03 09:20 UTC</time>"),
+        "the timeline is drawn"
+    );
+    assert!(page.contains("OPS-123"), "the action table is drawn");
+}
