@@ -125,3 +125,82 @@ fn every_block_of_every_section_reaches_the_page_and_the_search_index() {
     );
     assert!(page.contains("OPS-123"), "the action table is drawn");
 }
+
+/// The part of `page` from the heading with id `id` to the next heading
+/// of its level.
+fn section(page: &str, id: &str) -> String {
+    let start = page
+        .find(&format!("<h2 id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no section {id}"));
+    let end = page[start + 1..]
+        .find("<h2 ")
+        .map_or(page.len(), |i| start + 1 + i);
+    page[start..end].to_owned()
+}
+
+const RAW_HTML: &str = r#"<details><summary>Raw numbers</summary>
+
+| p50 | p99 |
+| --- | --- |
+| 80 ms | 2.1 s |
+
+</details>
+
+Press <kbd>Ctrl</kbd>+<kbd>C</kbd>; H<sub>2</sub>O, x<sup>2</sup>, <mark>marked</mark>, <abbr title="Service level objective">SLO</abbr>,<br>next line.
+
+<table><tr><th>raw head</th></tr><tr><td>raw cell</td></tr></table>
+
+<img src="img/p99.png" alt="p99 graph" width="400">
+
+<script>alert('script')</script>
+<style>body { display: none }</style>
+<iframe src="https://evil.example/"></iframe>
+<img src="x" onerror="alert('handler')" style="position:fixed">
+<a href="javascript:alert('link')">js link</a> <a href="data:text/html,<script>alert(1)</script>">data link</a> <img src="data:image/png;base64,AAAA" alt="data image">
+<b onmouseover="alert('hover')">bold</b> <div onclick="alert('click')">div</div>
+"#;
+
+#[test]
+fn raw_html_keeps_its_safe_subset_and_loses_everything_that_runs() {
+    let project = Project::new();
+    project.postmortem(
+        &format!("{ID}.md"),
+        common::valid_with(
+            "12 % of checkouts timed out between 09:12 and 10:30 UTC.\n",
+            RAW_HTML,
+        ),
+    );
+    let out = build(&project, &[]);
+    let page = read(out.join(format!("incidents/{ID}.html")));
+    let impact = section(&page, "impact");
+    insta::assert_snapshot!("raw-html", impact);
+    for kept in [
+        "<details><summary>Raw numbers</summary>",
+        "<kbd>Ctrl</kbd>",
+        "<sub>2</sub>",
+        "<sup>2</sup>",
+        "<mark>marked</mark>",
+        "<abbr title=\"Service level objective\">SLO</abbr>",
+        "<br>",
+        "<td>raw cell</td>",
+        "<td>2.1 s</td>",
+        "alt=\"p99 graph\"",
+    ] {
+        assert!(impact.contains(kept), "{kept} is not kept:\n{impact}");
+    }
+    for removed in [
+        "<script",
+        "<style",
+        "display: none",
+        "<iframe",
+        "onerror",
+        "onmouseover",
+        "onclick",
+        "style=",
+        "href=\"javascript:",
+        "href=\"data:",
+        "src=\"data:",
+    ] {
+        assert!(!impact.contains(removed), "{removed} is left:\n{impact}");
+    }
+}

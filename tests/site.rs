@@ -208,6 +208,9 @@ fn values_from_postmortems_are_escaped_and_raw_html_is_removed() {
     // that is not the builder's own.
     let handler = regex::Regex::new(r"(?i)<[a-z][^>]*\son[a-z]+\s*=").unwrap();
     let element = regex::Regex::new(r"(?i)<(script>|iframe|svg/|img src=x)").unwrap();
+    // Raw HTML keeps its text, shown as text: a `javascript:` there is
+    // harmless, in an attribute it is not.
+    let link = regex::Regex::new(r#"(?i)=\s*["']?\s*javascript:"#).unwrap();
     for (path, bytes) in tree(&out) {
         let text = String::from_utf8_lossy(&bytes);
         assert!(
@@ -215,10 +218,7 @@ fn values_from_postmortems_are_escaped_and_raw_html_is_removed() {
             "{path} has an event handler attribute"
         );
         assert!(!element.is_match(&text), "{path} has a foreign element");
-        assert!(
-            !text.contains("javascript:"),
-            "{path} has a javascript: link"
-        );
+        assert!(!link.is_match(&text), "{path} has a javascript: link");
     }
     let page = std::fs::read_to_string(out.join(format!("incidents/{ID}.html"))).unwrap();
     assert!(
