@@ -59,6 +59,9 @@ pub struct Postmortem {
     /// Code blocks and raw HTML blocks: not prose, but what readers find
     /// with search.
     pub code: Vec<Span>,
+    /// The destination of each link and image of the body, with the span
+    /// of the whole link.
+    pub links: Vec<Field<String>>,
     pub suppressions: Suppressions,
     /// Set when the file could not be read as text; nothing else is then set.
     pub file_problem: Option<FileProblem>,

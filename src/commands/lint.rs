@@ -32,12 +32,27 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> Result<ExitCode, Error> {
             // Nothing to check: a commit without postmortems pays nothing.
             return Ok(ExitCode::from(CLEAN));
         }
-        lint::lint_inputs(&project.config, snapshot.targets, snapshot.other_ids, today)?
+        let disk = Some(crate::links::Disk::of(&project));
+        lint::lint_inputs(
+            &project.config,
+            snapshot.targets,
+            snapshot.other_ids,
+            today,
+            disk,
+        )?
     } else if let Some(rev) = &args.commit {
         let snapshot =
             Git::open(&project)?.at_commit(&project, rev, args.changed_since.as_deref())?;
         print_notes(&snapshot.notes);
-        lint::lint_inputs(&project.config, snapshot.targets, snapshot.other_ids, today)?
+        // An old commit's attachments are not on disk: only links that
+        // leave the project are checked.
+        lint::lint_inputs(
+            &project.config,
+            snapshot.targets,
+            snapshot.other_ids,
+            today,
+            None,
+        )?
     } else if let Some(since) = &args.changed_since {
         let changes = Git::open(&project)?.changed_in_worktree(&project, since)?;
         print_notes(&changes.notes);

@@ -94,6 +94,7 @@ pub fn run(
     } = super::load(project, targets)?;
     let patterns = Patterns::new(config)?;
     let mut index = RepoIndex::new(config, &inputs, other_ids);
+    index.disk = Some(crate::links::Disk::of(project));
     claim_shared_names(&mut index, &inputs);
     let fixer = Fixer {
         config,

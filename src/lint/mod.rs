@@ -232,6 +232,9 @@ pub struct RepoIndex {
     pub ids: HashMap<String, Vec<String>>,
     /// Explicit action-item id → where it is used, sorted by path.
     pub action_ids: HashMap<String, Vec<ActionIdUse>>,
+    /// Where linked files are looked up; without it, only links that
+    /// leave the project are reported.
+    pub disk: Option<crate::links::Disk>,
 }
 
 /// One use of an explicit action-item id.
@@ -362,7 +365,14 @@ pub struct Input {
 /// Lints `targets` of `project` from the files on disk.
 pub fn run(project: &Project, targets: Targets, today: Date) -> Result<Report, Error> {
     let loaded = load(project, targets)?;
-    lint_inputs(&project.config, loaded.inputs, loaded.other_ids, today)
+    let disk = Some(crate::links::Disk::of(project));
+    lint_inputs(
+        &project.config,
+        loaded.inputs,
+        loaded.other_ids,
+        today,
+        disk,
+    )
 }
 
 /// What [`lint_inputs`] needs, read from disk, and where each input is, for
@@ -457,16 +467,19 @@ pub fn removed_ids<'a>(
 }
 
 /// Lints `inputs`; `other_ids` are the ids of the repository's other
-/// postmortems, for cross-file checks. Each text is parsed once, checked,
-/// and its model dropped, so memory holds texts, not models.
+/// postmortems, for cross-file checks, and `disk` where linked files are
+/// (none when the inputs are not the files on disk). Each text is parsed
+/// once, checked, and its model dropped, so memory holds texts, not models.
 pub fn lint_inputs(
     config: &Config,
     inputs: Vec<Input>,
     other_ids: Vec<OtherFile>,
     today: Date,
+    disk: Option<crate::links::Disk>,
 ) -> Result<Report, Error> {
     let patterns = Patterns::new(config)?;
-    let index = RepoIndex::new(config, &inputs, other_ids);
+    let mut index = RepoIndex::new(config, &inputs, other_ids);
+    index.disk = disk;
     let files_checked = inputs.len();
     let mut files: Vec<FileReport> = inputs
         .into_par_iter()

@@ -28,6 +28,7 @@ pub static RULES: &[&Rule] = &[
     &action_format::ACTION_FORMAT,
     &duplicate_action_id::DUPLICATE_ACTION_ID,
     &broken_reference::BROKEN_REFERENCE,
+    &broken_link::BROKEN_LINK,
     &blameful_language::BLAMEFUL_LANGUAGE,
 ];
 

@@ -21,6 +21,7 @@ pub struct Body {
     pub prose: Vec<Span>,
     pub not_prose: Vec<Span>,
     pub code: Vec<Span>,
+    pub links: Vec<Field<String>>,
 }
 
 /// The structured sections pmbook reads, by their configured name.
@@ -141,7 +142,9 @@ pub fn parse(
             NodeValue::Code(_) | NodeValue::HtmlInline(_) => {
                 body.not_prose.push(reader.span(data.sourcepos))
             }
-            NodeValue::Link(_) | NodeValue::Image(_) => {
+            NodeValue::Link(ref link) | NodeValue::Image(ref link) => {
+                body.links
+                    .push(Field::new(link.url.clone(), reader.span(data.sourcepos)));
                 body.not_prose.push(link_target(&reader, node));
             }
             NodeValue::CodeBlock(_) | NodeValue::HtmlBlock(_) => {

@@ -48,6 +48,7 @@ pub fn parse(path: String, text: String, config: &Config) -> Postmortem {
         prose: body.prose,
         not_prose: body.not_prose,
         code: body.code,
+        links: body.links,
         suppressions,
         file_problem: None,
     }
@@ -69,6 +70,7 @@ pub fn unreadable(path: String, text: String, problem: FileProblem) -> Postmorte
         prose: Vec::new(),
         not_prose: Vec::new(),
         code: Vec::new(),
+        links: Vec::new(),
         suppressions: Suppressions::default(),
         file_problem: Some(problem),
     }

@@ -9,6 +9,7 @@ pub mod action_overdue;
 pub mod action_owner;
 pub mod action_sla;
 pub mod blameful_language;
+pub mod broken_link;
 pub mod broken_reference;
 pub mod duplicate_action_id;
 pub mod duplicate_id;
