@@ -10,6 +10,15 @@ use common::{Project, VALID, stderr};
 
 const ID: &str = "2026-11-03-checkout-latency";
 
+/// A 1×1 PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
+    0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
 fn build(project: &Project, extra: &[&str]) -> PathBuf {
     let out = project.path().join("out");
     let output = project
@@ -170,6 +179,7 @@ fn raw_html_keeps_its_safe_subset_and_loses_everything_that_runs() {
             RAW_HTML,
         ),
     );
+    project.file("postmortems/img/p99.png", PNG);
     let out = build(&project, &[]);
     let page = read(out.join(format!("incidents/{ID}.html")));
     let impact = section(&page, "impact");
@@ -203,4 +213,109 @@ fn raw_html_keeps_its_safe_subset_and_loses_everything_that_runs() {
     ] {
         assert!(!impact.contains(removed), "{removed} is left:\n{impact}");
     }
+}
+
+#[test]
+fn links_to_postmortems_lead_to_their_pages_and_attachments_are_copied_once() {
+    let project = Project::new();
+    let other = VALID
+        .replace(ID, "2026-09-14-cache-eviction")
+        .replace("2026-11-03", "2026-09-14")
+        .replace("2026-11-05", "2026-09-16")
+        .replace(
+            "12 % of checkouts",
+            "![p99 latency](img/p99.png) 12 % of checkouts",
+        );
+    project.postmortem("2026-09-14-cache-eviction.md", other);
+    project.postmortem(
+        &format!("{ID}.md"),
+        common::valid_with(
+            "12 % of checkouts timed out between 09:12 and 10:30 UTC.\n",
+            "12 % of checkouts timed out.\n\n\
+             ![p99 latency](img/p99.png)\n\n\
+             See [the earlier incident](2026-09-14-cache-eviction.md) and\n\
+             [its timeline](./2026-09-14-cache-eviction.md#timeline).\n\n\
+             The [raw log](logs/raw%2009-12.log) and the [numbers](../data/p99.csv).\n\n\
+             A [missing graph](img/missing.png) and a [secret](../../secret).\n",
+        ),
+    );
+    project.file("postmortems/img/p99.png", PNG);
+    project.file("postmortems/logs/raw 09-12.log", "09:12 eviction storm\n");
+    project.file("data/p99.csv", "p99,2.1\n");
+    let out = build(&project, &[]);
+    let page = read(out.join(format!("incidents/{ID}.html")));
+    for link in [
+        r#"src="../incidents/files/postmortems/img/p99.png""#,
+        r#"href="../incidents/2026-09-14-cache-eviction.html""#,
+        r#"href="../incidents/2026-09-14-cache-eviction.html#timeline""#,
+        r#"href="../incidents/files/postmortems/logs/raw%2009-12.log""#,
+        r#"href="../incidents/files/data/p99.csv""#,
+    ] {
+        assert!(page.contains(link), "{link} is not in the page");
+    }
+    // What cannot be published is not a link, and its text stays.
+    assert!(page.contains("<a>missing graph</a>"), "{page}");
+    assert!(page.contains("<a>secret</a>"), "{page}");
+    assert!(!page.contains("missing.png") && !page.contains("../../secret"));
+    let other_page = read(out.join("incidents/2026-09-14-cache-eviction.html"));
+    assert!(other_page.contains(r#"src="../incidents/files/postmortems/img/p99.png""#));
+    // One copy of each file, byte for byte.
+    let files: Vec<String> = walkdir::WalkDir::new(out.join("incidents/files"))
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(&out)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "incidents/files/data/p99.csv",
+            "incidents/files/postmortems/img/p99.png",
+            "incidents/files/postmortems/logs/raw 09-12.log",
+        ]
+    );
+    assert_eq!(
+        std::fs::read(out.join("incidents/files/postmortems/img/p99.png")).unwrap(),
+        PNG
+    );
+    // Lint names the two links that lead nowhere, with their lines.
+    let lint = project
+        .pmbook()
+        .args(["lint", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&lint.stdout).unwrap();
+    let found: Vec<(u64, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "broken-link")
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                41,
+                "`img/missing.png`: no such file (postmortems/img/missing.png)".to_owned()
+            ),
+            (
+                41,
+                "`../../secret` leads out of the project directory".to_owned()
+            ),
+        ]
+    );
 }

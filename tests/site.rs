@@ -148,8 +148,15 @@ fn the_public_edition_holds_no_internal_material() {
         )
         .replace("\"cache\"", &format!("\"{MARKER}-service\""))
         .replace("\"deploy\"]", &format!("\"{MARKER}-tag\"]"))
-        .replace("12 % of checkouts", &format!("{MARKER} impact"));
+        .replace(
+            "12 % of checkouts",
+            &format!("{MARKER} impact ![graph](img/graph.png) [raw log](logs/raw.log)"),
+        );
     project.postmortem("2026-10-01-internal.md", internal);
+    // Its attachments, and one that only an internal section links.
+    project.file("postmortems/img/graph.png", format!("{MARKER} graph"));
+    project.file("postmortems/logs/raw.log", format!("{MARKER} log"));
+    project.file("postmortems/notes/rota.txt", format!("{MARKER} rota"));
     // A public postmortem with internal parts: authors, owners, a section.
     let public = valid_with("visibility = \"internal\"", "visibility = \"public\"")
         .replace(
@@ -159,7 +166,13 @@ fn the_public_edition_holds_no_internal_material() {
         .replace("owner: @alice", &format!("owner: @{MARKER}owner"))
         .replace(
             "## Lessons learned",
-            &format!("## Internal notes\n\n{MARKER} notes: the pager rota.\n\n## Lessons learned"),
+            &format!(
+                "## Internal notes\n\n{MARKER} notes: the [pager rota](notes/rota.txt).\n\n## Lessons learned"
+            ),
+        )
+        .replace(
+            "Cache v2.3 changed",
+            "As [before](2026-10-01-internal.md#impact), cache v2.3 changed",
         );
     let public = public.replace(
         "visibility = \"public\"",
@@ -182,6 +195,11 @@ fn the_public_edition_holds_no_internal_material() {
         );
         assert!(!text.contains("git.example.com"), "{path} has an edit link");
     }
+    assert!(
+        !files.keys().any(|p| p.starts_with("incidents/files/")),
+        "the public edition has attachments: {:?}",
+        files.keys().collect::<Vec<_>>()
+    );
     // The internal build has all of it.
     let internal_files = tree(&build(&project, &[]));
     assert!(
@@ -189,6 +207,12 @@ fn the_public_edition_holds_no_internal_material() {
             .values()
             .any(|b| String::from_utf8_lossy(b).contains(MARKER))
     );
+    for attachment in ["img/graph.png", "logs/raw.log", "notes/rota.txt"] {
+        assert!(
+            internal_files.contains_key(&format!("incidents/files/postmortems/{attachment}")),
+            "the internal build lacks {attachment}"
+        );
+    }
 }
 
 #[test]

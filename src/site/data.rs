@@ -12,6 +12,7 @@ use super::BuildOptions;
 use super::fishbone;
 use super::markdown;
 use crate::config::Project;
+use crate::links::Disk;
 use crate::lint::rules::id_format::slugify;
 use crate::model::{DateTime, Field, Postmortem};
 
@@ -118,6 +119,13 @@ pub struct Incident {
     /// The words of the incident, for the search index.
     #[serde(skip)]
     pub words: String,
+    /// The postmortem, relative to the repository root.
+    #[serde(skip)]
+    pub path: String,
+    /// The files its page links to, relative to the project directory,
+    /// to copy under [`markdown::ATTACHMENTS`].
+    #[serde(skip)]
+    pub attachments: Vec<String>,
     #[serde(skip)]
     pub started: Option<Timestamp>,
     #[serde(skip)]
@@ -203,6 +211,10 @@ impl Site {
         let config = &project.config;
         let mut skipped = Vec::new();
         let mut drafts = Vec::new();
+        let mut pages: HashMap<String, Option<String>> = postmortems
+            .iter()
+            .map(|pm| (pm.path.clone(), None))
+            .collect();
         let included: Vec<Postmortem> = postmortems
             .into_iter()
             .filter(|pm| match usable(pm) {
@@ -228,15 +240,19 @@ impl Site {
             .iter()
             .filter_map(|pm| crate::metrics::Incident::from_postmortem(pm).ok())
             .collect();
+        for pm in &included {
+            let id = pm.id().unwrap_or_default();
+            pages.insert(pm.path.clone(), Some(format!("incidents/{id}.html")));
+        }
         let slugs = Slugs::new(&included);
         let mut incidents: Vec<Incident> = included
             .par_iter()
-            .map(|pm| incident(project, pm, options, &slugs, last_updated))
+            .map(|pm| incident(project, pm, options, &slugs, last_updated, &pages))
             .collect();
         incidents.sort_by(|a, b| b.started.cmp(&a.started).then_with(|| a.id.cmp(&b.id)));
         link_related(&mut incidents);
         let indexes = indexes(project, &incidents, &slugs);
-        let mut actions = board(project, &included, &incidents, options);
+        let mut actions = board(project, &included, &incidents, options, &pages);
         actions.sort_by(|a, b| {
             let rank = |r: &ActionRow| (r.status == "done", !r.overdue, r.due.is_none());
             rank(a)
@@ -266,7 +282,9 @@ fn board(
     included: &[Postmortem],
     incidents: &[Incident],
     options: &BuildOptions,
+    pages: &HashMap<String, Option<String>>,
 ) -> Vec<ActionRow> {
+    let disk = Disk::of(project);
     let by_id: HashMap<&str, &Incident> = incidents.iter().map(|i| (i.id.as_str(), i)).collect();
     let items = included
         .iter()
@@ -286,7 +304,10 @@ fn board(
             Some(ActionRow {
                 status: if done { "done" } else { "open" },
                 overdue: action.overdue(options.today),
-                html: markdown::inline_html(&action.text),
+                html: markdown::inline_html(
+                    &action.text,
+                    &markdown::Links::new(&disk, &incident.path, pages, ""),
+                ),
                 owner: if options.public {
                     None
                 } else {
@@ -438,8 +459,11 @@ fn incident(
     options: &BuildOptions,
     slugs: &Slugs,
     last_updated: &HashMap<String, String>,
+    pages: &HashMap<String, Option<String>>,
 ) -> Incident {
     let config = &project.config;
+    let disk = Disk::of(project);
+    let links = markdown::Links::new(&disk, &pm.path, pages, "../");
     let fm = pm
         .front_matter
         .as_ref()
@@ -518,12 +542,12 @@ fn incident(
                             format_duration(s.timestamp.duration_until(at.timestamp))
                         )
                     }),
-                    html: markdown::inline_html(&entry.text),
+                    html: markdown::inline_html(&entry.text, &links),
                 },
                 Err(_) => TimelineItem {
                     at: String::new(),
                     offset: None,
-                    html: markdown::inline_html(&entry.text),
+                    html: markdown::inline_html(&entry.text, &links),
                 },
             };
             (line, item)
@@ -541,7 +565,7 @@ fn incident(
             let row = ActionRow {
                 status: if a.done { "done" } else { "open" },
                 overdue: !a.done && due_date.is_some_and(|d| d < options.today),
-                html: markdown::inline_html(&a.text),
+                html: markdown::inline_html(&a.text, &links),
                 owner: if options.public {
                     None
                 } else {
@@ -597,6 +621,7 @@ fn incident(
             .iter()
             .map(|b| pm.source.line_of(b.span.start))
             .collect(),
+        links: &links,
     };
     let body = segments(&views, body_start, &replaced);
     // Search covers what the page shows: all but the sections left out.
@@ -666,6 +691,8 @@ fn incident(
         },
         last_updated: last_updated.get(&pm.path).cloned(),
         words,
+        path: pm.path.clone(),
+        attachments: links.attachments.take().into_iter().collect(),
         started: started.map(|s| s.timestamp),
         explicit_related: list(&fm.related),
         tag_names,
@@ -680,6 +707,7 @@ struct Views<'a> {
     actions: &'a HashMap<usize, ActionRow>,
     /// The lines of the Ishikawa bones.
     bones: HashSet<usize>,
+    links: &'a markdown::Links<'a>,
 }
 
 /// The body from `start`, split around the `replaced` sections: Markdown
@@ -703,7 +731,7 @@ fn segments(
         if !chunk.trim().is_empty() {
             out.push(Segment {
                 kind: "html",
-                html: markdown::html(chunk),
+                html: markdown::html(chunk, views.links),
                 parts: Vec::new(),
             });
         }
@@ -762,13 +790,17 @@ fn drawn_parts(views: &Views, range: std::ops::Range<usize>) -> Vec<Part> {
                 for item in node.children() {
                     let line = line_of(item);
                     // What the item holds after its first block.
-                    let more: String = item.children().skip(1).map(markdown::node_html).collect();
+                    let more: String = item
+                        .children()
+                        .skip(1)
+                        .map(|n| markdown::node_html(n, views.links))
+                        .collect();
                     if let Some(entry) = views.timeline.get(&line) {
                         let mut entry = entry.clone();
                         if entry.at.is_empty() {
                             entry.html = item
                                 .first_child()
-                                .map(markdown::node_html)
+                                .map(|n| markdown::node_html(n, views.links))
                                 .unwrap_or_default();
                         }
                         entry.html.push_str(&more);
@@ -793,7 +825,7 @@ fn drawn_parts(views: &Views, range: std::ops::Range<usize>) -> Vec<Part> {
                         }
                     } else {
                         let mut p = part("html");
-                        p.html = format!("<ul>{}</ul>", markdown::node_html(item));
+                        p.html = format!("<ul>{}</ul>", markdown::node_html(item, views.links));
                         push(p);
                     }
                 }
@@ -814,7 +846,7 @@ fn drawn_parts(views: &Views, range: std::ops::Range<usize>) -> Vec<Part> {
             }
             _ => {
                 let mut p = part("html");
-                p.html = markdown::node_html(node);
+                p.html = markdown::node_html(node, views.links);
                 push(p);
             }
         }

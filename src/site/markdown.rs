@@ -7,6 +7,8 @@
 //! and `mailto` are removed, so nothing written in a postmortem can run in
 //! a reader's browser.
 
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -14,6 +16,9 @@ use comrak::nodes::AstNode;
 use comrak::{Arena, Options};
 use regex::{Captures, Regex};
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::links::{Disk, Target};
 use crate::model::Postmortem;
 
 fn options() -> Options<'static> {
@@ -58,18 +63,101 @@ const PAGE_IDS: &[&str] = &[
     "related",
 ];
 
+/// How the relative links of one postmortem become links of the site: to
+/// the page of the postmortem they name, or to an attachment copied into
+/// `incidents/files/`.
+pub struct Links<'a> {
+    pub disk: &'a Disk,
+    /// The postmortem, relative to the repository root.
+    pub from: &'a str,
+    /// Every postmortem (relative to the repository root) → its page
+    /// (relative to the site root), or `None` when it is not in the site.
+    pub pages: &'a HashMap<String, Option<String>>,
+    /// From the page being written to the site root.
+    pub root: &'static str,
+    /// The attachments linked so far, relative to the project directory.
+    pub attachments: RefCell<BTreeSet<String>>,
+}
+
+impl<'a> Links<'a> {
+    pub fn new(
+        disk: &'a Disk,
+        from: &'a str,
+        pages: &'a HashMap<String, Option<String>>,
+        root: &'static str,
+    ) -> Links<'a> {
+        Links {
+            disk,
+            from,
+            pages,
+            root,
+            attachments: RefCell::new(BTreeSet::new()),
+        }
+    }
+
+    /// What becomes of `dest`: the same URL, another one, or no link
+    /// (a missing file, a postmortem outside the site, a path out of the
+    /// project: `broken-link` reports them).
+    fn rewrite(&self, dest: &str) -> Option<String> {
+        let Target::File { path, fragment } = self.disk.resolve(dest, self.from) else {
+            return match self.disk.resolve(dest, self.from) {
+                Target::Outside => None,
+                _ => Some(dest.to_owned()),
+            };
+        };
+        let fragment = fragment.map_or_else(String::new, |f| format!("#{}", encode(&f)));
+        if let Some(page) = self.pages.get(&path) {
+            return page
+                .as_ref()
+                .map(|page| format!("{}{page}{fragment}", self.root));
+        }
+        // A Markdown file that is not a page of the site is not published.
+        if path.ends_with(".md") || self.disk.locate(&path).is_err() {
+            return None;
+        }
+        let project = self.disk.project_dir();
+        let relative = match project.as_str() {
+            "" => path.as_str(),
+            dir => path
+                .strip_prefix(dir)
+                .map_or(path.as_str(), |p| p.trim_start_matches('/')),
+        };
+        self.attachments.borrow_mut().insert(relative.to_owned());
+        let url: Vec<String> = relative.split('/').map(encode).collect();
+        Some(format!(
+            "{}{ATTACHMENTS}{}{fragment}",
+            self.root,
+            url.join("/")
+        ))
+    }
+}
+
+/// Where attachments go in the site, relative to its root.
+pub const ATTACHMENTS: &str = "incidents/files/";
+
+/// What a URL component keeps as it is: RFC 3986's unreserved characters.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+fn encode(text: &str) -> String {
+    utf8_percent_encode(text, COMPONENT).to_string()
+}
+
 /// Markdown as safe HTML. A heading whose id would be one of the page's
 /// own ids gets `-section` after it (`## Related` → `related-section`).
-pub fn html(markdown: &str) -> String {
-    finish(&comrak::markdown_to_html(markdown, &options()))
+pub fn html(markdown: &str, links: &Links) -> String {
+    finish(&comrak::markdown_to_html(markdown, &options()), links)
 }
 
 /// A node of a parsed document (see [`parse`]) and what it holds, as
 /// [`html`] renders it.
-pub fn node_html<'a>(node: &'a AstNode<'a>) -> String {
+pub fn node_html<'a>(node: &'a AstNode<'a>, links: &Links) -> String {
     let mut out = String::new();
     comrak::format_html(node, &options(), &mut out).expect("writing to a string cannot fail");
-    finish(&out)
+    finish(&out, links)
 }
 
 /// Parses `markdown` with the options the site renders with.
@@ -157,10 +245,31 @@ fn sanitize(html: &str) -> String {
     CLEANER.clean(html).to_string()
 }
 
-/// Sanitized, and headings whose ids are the page's own renamed.
-fn finish(html: &str) -> String {
+/// Sanitized, relative links made links of the site, and headings whose
+/// ids are the page's own renamed.
+fn finish(html: &str, links: &Links) -> String {
+    static LINK: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#" (href|src)="([^"]*)""#).expect("the link pattern is valid")
+    });
     let html = sanitize(html);
-    let html = html.as_str();
+    let html = LINK.replace_all(&html, |c: &Captures| {
+        let dest = c[2]
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&");
+        match links.rewrite(&dest) {
+            Some(url) if url == dest => c[0].to_owned(),
+            Some(url) => format!(
+                r#" {}="{}""#,
+                &c[1],
+                url.replace('&', "&amp;").replace('"', "&quot;")
+            ),
+            None => String::new(),
+        }
+    });
+    let html = html.as_ref();
     static HEADING: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r##"<h([1-6]) id="([^"]*)">(.*?)<a href="#([^"]*)""##)
             .expect("the heading pattern is valid")
@@ -179,8 +288,8 @@ fn finish(html: &str) -> String {
 
 /// Markdown inline text (a timeline entry, an action item) as safe HTML,
 /// without the enclosing paragraph.
-pub fn inline_html(text: &str) -> String {
-    let html = finish(&comrak::markdown_to_html(text, &options()));
+pub fn inline_html(text: &str, links: &Links) -> String {
+    let html = finish(&comrak::markdown_to_html(text, &options()), links);
     let trimmed = html.trim();
     trimmed
         .strip_prefix("<p>")
@@ -204,9 +313,16 @@ mod tests {
 
     #[test]
     fn raw_html_and_javascript_links_do_not_survive() {
+        let disk = Disk {
+            repo_root: ".".into(),
+            project_root: ".".into(),
+        };
+        let pages = HashMap::new();
+        let links = Links::new(&disk, "postmortems/a.md", &pages, "../");
         let html = inline_html(
             "see <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>",
+            &links,
         );
-        assert_eq!(html, r#"see  <a>x</a> <img src="x">"#);
+        assert_eq!(html, "see  <a>x</a> <img>");
     }
 }

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use super::BuildOptions;
 use super::data::Site;
+use super::markdown;
 use super::metrics_view::{self, MetricsInput};
 use super::output::Staging;
 use super::search;
@@ -139,6 +140,7 @@ pub fn render_all(
             Ok(())
         })?;
     progress.finish_and_clear();
+    copy_attachments(project, site, staging)?;
     let mut pages = site.incidents.len();
 
     // Each incident's list entry is converted once; lists share them.
@@ -356,4 +358,21 @@ fn months(site: &Site, summaries: &[Value]) -> Vec<Value> {
             context! { year => year, months => months }
         })
         .collect()
+}
+
+/// Copies each file the pages link to, once, under
+/// [`markdown::ATTACHMENTS`]; only the incidents of the site link any, so
+/// a public build holds no attachment of an internal postmortem.
+fn copy_attachments(project: &Project, site: &Site, staging: &Staging) -> Result<(), Error> {
+    let disk = crate::links::Disk::of(project);
+    let attachments: std::collections::BTreeSet<&String> =
+        site.incidents.iter().flat_map(|i| &i.attachments).collect();
+    for relative in attachments {
+        let Ok(path) = disk.locate(&project.display_path(&project.root.join(relative))) else {
+            continue;
+        };
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        staging.write(&format!("{}{relative}", markdown::ATTACHMENTS), &bytes)?;
+    }
+    Ok(())
 }
