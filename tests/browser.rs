@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use common::{Project, stderr, valid_with};
+use headless_chrome::protocol::cdp::Emulation;
 use headless_chrome::protocol::cdp::Log::LogEntryLevel;
 use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::{Browser, LaunchOptions, Tab};
@@ -279,4 +280,127 @@ fn script_payloads_in_a_postmortem_never_run() {
         .cloned()
         .collect();
     assert!(dialogs.is_empty(), "{dialogs:?}");
+}
+
+/// Every kind of page of the example site, with a postmortem holding a
+/// wide table, a long code line and an image beside it.
+fn small_screen_site() -> (Project, String) {
+    let project = Project::example();
+    let dir = project.path().join("postmortems");
+    let first = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .min()
+        .unwrap();
+    let mut text = std::fs::read_to_string(&first).unwrap();
+    let wide_row = (1..=14).map(|i| format!("column{i}")).collect::<Vec<_>>();
+    text.push_str(&format!(
+        "\n## Appendix\n\n![p99 latency](p99.png)\n\n| {} |\n|{}\n| {} |\n\n```\n{}\n```\n\n{}\n",
+        wide_row.join(" | "),
+        " --- |".repeat(14),
+        wide_row.join(" | "),
+        "x".repeat(300),
+        "averyveryverylongwordwithoutanybreak".repeat(6),
+    ));
+    std::fs::write(&first, text).unwrap();
+    std::fs::write(dir.join("p99.png"), PNG).unwrap();
+    let site = build(&project);
+    (project, site)
+}
+
+/// A 2×1 PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0xf4, 0x22, 0x7f,
+    0x8a, 0x00, 0x00, 0x00, 0x0e, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
+    0x1f, 0x84, 0x01, 0x11, 0xf7, 0x03, 0xfd, 0xe3, 0xc5, 0xf5, 0xef, 0x00, 0x00, 0x00, 0x00, 0x49,
+    0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+#[test]
+#[ignore = "needs chromium"]
+fn no_page_scrolls_sideways_on_a_phone_and_images_load() {
+    let (project, site) = small_screen_site();
+    let out = project.path().join("out");
+    let mut pages: Vec<String> = [
+        "index.html",
+        "timeline.html",
+        "actions.html",
+        "metrics.html",
+        "search.html",
+        "404.html",
+        "services/index.html",
+        "tags/index.html",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    for dir in ["incidents", "services", "tags"] {
+        for entry in std::fs::read_dir(out.join(dir)).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            if name.ends_with(".html") && name != "index.html" {
+                pages.push(format!("{dir}/{name}"));
+            }
+        }
+    }
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.call_method(Emulation::SetDeviceMetricsOverride {
+        width: 390,
+        height: 844,
+        device_scale_factor: 1.0,
+        mobile: false,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .unwrap();
+    let mut wide = Vec::new();
+    for page in &pages {
+        open(&tab, &format!("{site}{page}"));
+        let widths = eval(
+            &tab,
+            "JSON.stringify([document.documentElement.scrollWidth, window.innerWidth])",
+        );
+        let [scroll, inner]: [u64; 2] = serde_json::from_str(&widths).unwrap();
+        assert_eq!(inner, 390, "{page}: the viewport is not a phone's");
+        if scroll > inner {
+            wide.push(format!("{page}: {scroll} px"));
+        }
+    }
+    assert!(wide.is_empty(), "pages wider than 390 px: {wide:?}");
+    let incident = pages
+        .iter()
+        .find(|p| {
+            p.starts_with("incidents/")
+                && std::fs::read_to_string(out.join(p.as_str()))
+                    .unwrap()
+                    .contains("p99.png")
+        })
+        .expect("the page with the image");
+    open(&tab, &format!("{site}{incident}"));
+    let loaded = tab
+        .evaluate(
+            "(async () => { const img = document.querySelector('img[alt=\"p99 latency\"]'); \
+             if (!img.complete) await new Promise(r => img.onload = img.onerror = r); \
+             return String(img.naturalWidth); })()",
+            true,
+        )
+        .unwrap()
+        .value;
+    let loaded = loaded.as_ref().and_then(|v| v.as_str()).unwrap_or_default();
+    assert_eq!(loaded, "2", "the image does not load");
+    let code = eval(
+        &tab,
+        "getComputedStyle(document.querySelector('.body pre')).backgroundColor",
+    );
+    let body = eval(&tab, "getComputedStyle(document.body).backgroundColor");
+    assert_ne!(code, body, "code blocks look like prose");
 }
