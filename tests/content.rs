@@ -319,3 +319,58 @@ fn links_to_postmortems_lead_to_their_pages_and_attachments_are_copied_once() {
         ]
     );
 }
+
+#[test]
+fn long_pages_list_their_sections_and_every_heading_has_an_anchor_link() {
+    let project = Project::new();
+    project.postmortem(
+        &format!("{ID}.md"),
+        common::valid_with(
+            "12 % of checkouts timed out between 09:12 and 10:30 UTC.\n",
+            "12 % of checkouts timed out[^lb].\n\n[^lb]: Measured at the load balancer.\n",
+        ),
+    );
+    let out = build(&project, &[]);
+    let page = read(out.join(format!("incidents/{ID}.html")));
+    let start = page.find("<nav class=\"contents\"").expect("the list");
+    let nav = &page[start..start + page[start..].find("</nav>").unwrap() + 6];
+    insta::assert_snapshot!("contents", nav);
+    // Each section of the fixture, by the id its heading has.
+    let ids = [
+        "summary",
+        "impact",
+        "timeline",
+        "root-cause",
+        "contributing-factors",
+        "five-whys",
+        "ishikawa",
+        "action-items",
+        "communication",
+        "lessons-learned",
+    ];
+    for id in ids {
+        assert!(
+            nav.contains(&format!("href=\"#{id}\"")),
+            "{id} is not listed"
+        );
+        assert!(
+            page.contains(&format!("<h2 id=\"{id}\">")),
+            "no heading has the id {id}"
+        );
+        assert!(
+            page.contains(&format!("<a href=\"#{id}\" aria-label=\"Link to heading")),
+            "the heading {id} has no anchor link"
+        );
+    }
+    // Footnotes render, with links both ways.
+    assert!(page.contains(r##"<a href="#fn-lb" id="fnref-lb" data-footnote-ref="">1</a>"##));
+    assert!(page.contains(r#"<li id="fn-lb">"#));
+    assert!(page.contains("Measured at the load balancer."));
+    // A short page has no list.
+    let short = Project::new();
+    let text = VALID.split("\n## Timeline").next().unwrap();
+    short.postmortem(&format!("{ID}.md"), text);
+    let out = build(&short, &[]);
+    let page = read(out.join(format!("incidents/{ID}.html")));
+    assert!(!page.contains("class=\"contents\""), "{page}");
+}

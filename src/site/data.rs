@@ -84,6 +84,17 @@ pub struct Part {
     pub actions: Vec<ActionRow>,
 }
 
+/// An entry of a page's "On this page" list: a section heading.
+#[derive(Debug, Clone, Serialize)]
+pub struct Heading {
+    pub id: String,
+    /// The heading's HTML (escaped, with its inline markup).
+    pub html: String,
+}
+
+/// A page with at least this many sections lists them at its top.
+const CONTENTS_FROM: usize = 6;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SloView {
     pub name: String,
@@ -112,6 +123,9 @@ pub struct Incident {
     pub durations: Vec<Fact>,
     pub slo: Vec<SloView>,
     pub body: Vec<Segment>,
+    /// The sections, for the "On this page" list of a long page (empty on a
+    /// short one).
+    pub contents: Vec<Heading>,
     pub fishbone: Option<String>,
     pub related: Vec<Related>,
     pub edit_url: Option<String>,
@@ -680,6 +694,7 @@ fn incident(
                 ),
             })
             .collect(),
+        contents: contents(&body),
         body,
         fishbone,
         related: Vec::new(),
@@ -698,6 +713,38 @@ fn incident(
         tag_names,
         service_names,
     }
+}
+
+/// The level-2 headings of `body`, in order, when there are at least
+/// [`CONTENTS_FROM`].
+fn contents(body: &[Segment]) -> Vec<Heading> {
+    static HEADING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r##"<h2 id="([^"]*)">(.*?)<a href="#"##)
+            .expect("the heading pattern is valid")
+    });
+    let mut found = Vec::new();
+    for segment in body {
+        let drawn = match segment.kind {
+            "timeline" => Some(("timeline", "Timeline")),
+            "actions" => Some(("action-items", "Action items")),
+            "ishikawa" => Some(("ishikawa", "Ishikawa")),
+            _ => None,
+        };
+        match drawn {
+            Some((id, title)) => found.push(Heading {
+                id: id.to_owned(),
+                html: title.to_owned(),
+            }),
+            None => found.extend(HEADING.captures_iter(&segment.html).map(|c| Heading {
+                id: c[1].to_owned(),
+                html: c[2].to_owned(),
+            })),
+        }
+    }
+    if found.len() < CONTENTS_FROM {
+        found.clear();
+    }
+    found
 }
 
 /// The drawn entries of a postmortem, by the line they start on.
