@@ -328,6 +328,14 @@ fn long_pages_list_their_sections_and_every_heading_has_an_anchor_link() {
         common::valid_with(
             "12 % of checkouts timed out between 09:12 and 10:30 UTC.\n",
             "12 % of checkouts timed out[^lb].\n\n[^lb]: Measured at the load balancer.\n",
+        )
+        .replace(
+            "Cache changes need the same canary",
+            "Cache changes[^canary] need the same canary",
+        )
+        .replace(
+            "## Communication",
+            "[^canary]: A stage that takes 5 % of traffic.\n\n## Communication",
         ),
     );
     let out = build(&project, &[]);
@@ -366,6 +374,13 @@ fn long_pages_list_their_sections_and_every_heading_has_an_anchor_link() {
     assert!(page.contains(r##"<a href="#fn-lb" id="fnref-lb" data-footnote-ref="">1</a>"##));
     assert!(page.contains(r#"<li id="fn-lb">"#));
     assert!(page.contains("Measured at the load balancer."));
+    // A note defined in another part of the page than its reference.
+    let lessons = section(&page, "lessons-learned");
+    assert!(lessons.contains(r#"<li id="fn-canary">"#), "{lessons}");
+    assert!(
+        lessons.contains("A stage that takes 5 % of traffic."),
+        "{lessons}"
+    );
     // A short page has no list.
     let short = Project::new();
     let text = VALID.split("\n## Timeline").next().unwrap();

@@ -766,6 +766,7 @@ fn segments(
     replaced: &[(std::ops::Range<usize>, &'static str)],
 ) -> Vec<Segment> {
     let text = &views.pm.source.text;
+    let notes = footnotes(views.pm, start);
     let mut out = Vec::new();
     let mut at = start;
     let push_markdown = |from: usize, to: usize, out: &mut Vec<Segment>| {
@@ -776,9 +777,16 @@ fn segments(
             chunk
         };
         if !chunk.trim().is_empty() {
+            // The footnotes defined elsewhere, for the references of this
+            // part: comrak shows only those referred to.
+            let mut markdown = chunk.to_owned();
+            for note in notes.iter().filter(|n| n.start < from || n.start >= to) {
+                markdown.push_str("\n\n");
+                markdown.push_str(&text[note.clone()]);
+            }
             out.push(Segment {
                 kind: "html",
-                html: markdown::html(chunk, views.links),
+                html: markdown::html(&markdown, views.links),
                 parts: Vec::new(),
             });
         }
@@ -803,6 +811,29 @@ fn segments(
     }
     push_markdown(at, text.len(), &mut out);
     out
+}
+
+/// The byte ranges (whole lines) of the footnote definitions of the body
+/// of `pm`, which starts at `start` (a line start).
+fn footnotes(pm: &Postmortem, start: usize) -> Vec<std::ops::Range<usize>> {
+    let source = &pm.source;
+    let first_line = source.line_of(start);
+    let arena = comrak::Arena::new();
+    let root = markdown::parse(&arena, &source.text[start..]);
+    root.children()
+        .filter(|n| {
+            matches!(
+                n.data().value,
+                comrak::nodes::NodeValue::FootnoteDefinition(_)
+            )
+        })
+        .map(|n| {
+            let pos = n.data().sourcepos;
+            let from = source.line_start(first_line + pos.start.line - 1);
+            let to = source.line_start(first_line + pos.end.line);
+            from..to.max(from)
+        })
+        .collect()
 }
 
 /// A Timeline, Action items or Ishikawa section (`range`, from its
