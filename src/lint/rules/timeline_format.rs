@@ -15,7 +15,9 @@ rule! {
     /// the pass that keeps the timeline in order. A word after the time that is not
     /// a zone of the time zone database (`09:20 Ops/SRE paged`) is the
     /// entry's text. The timeline is the facts of the incident:
-    /// non-negotiable, and what the site draws.
+    /// non-negotiable, and what the site draws. A draft's Timeline may hold
+    /// text and no entries (an imported one whose times are all approximate
+    /// or date-only); once it is not a draft, it needs entries.
     ///
     /// ## Example
     ///
@@ -60,6 +62,7 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
     if let Some(section) = ctx.pm.section("Timeline")
         && section.has_content
         && ctx.pm.timeline.is_empty()
+        && !crate::drafts::is_draft(ctx.config, ctx.pm.status())
     {
         out.push(
             Violation::at(section.heading, "the Timeline section has no entries")
