@@ -271,6 +271,9 @@ pub enum TimelineProblem {
     Skipped { time: String, zone: String },
     /// A full date and time without a zone or offset.
     NoZone,
+    /// A zone abbreviation (`PST`), which pmbook does not guess an offset
+    /// for.
+    Abbreviation(String),
     /// `HH:MM` with no date before it and no `started_at` to take the day from.
     NoDay,
 }

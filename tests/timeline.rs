@@ -173,3 +173,45 @@ fn a_time_the_clocks_pass_twice_is_the_pass_after_the_entry_before_it() {
         stderr(&output)
     );
 }
+
+#[test]
+fn am_and_pm_are_read_and_a_zone_abbreviation_is_reported() {
+    let project = Project::new();
+    let with = |entry: &str| {
+        common::valid_with(
+            "- 09:45 — ",
+            &format!("- {entry} — on-call joins\n- 09:45 — "),
+        )
+    };
+    project.postmortem("2026-11-03-checkout-latency.md", with("9:30 AM"));
+    let output = project.pmbook().arg("lint").output().expect("run");
+    assert_eq!(
+        stdout(&output),
+        "pmbook: 1 file checked, no problems\n",
+        "{}",
+        stderr(&output)
+    );
+    // 9:30 PM is 21:30, after 09:45: out of order.
+    project.postmortem("2026-11-03-checkout-latency.md", with("9:30 PM"));
+    let output = project.pmbook().arg("lint").output().expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("timeline-order"),
+        "{}",
+        stdout(&output)
+    );
+    project.postmortem("2026-11-03-checkout-latency.md", with("09:30 PST"));
+    let output = project.pmbook().arg("lint").output().expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let out = stdout(&output);
+    assert!(
+        out.contains(
+            "error[timeline-format]: `PST` is a zone abbreviation, which pmbook does not read"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("write the offset it stands for, `-08:00`"),
+        "{out}"
+    );
+}

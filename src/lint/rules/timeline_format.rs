@@ -14,7 +14,9 @@ rule! {
     /// a time the clocks skip is reported, and a time they pass twice is
     /// the pass that keeps the timeline in order. A word after the time that is not
     /// a zone of the time zone database (`09:20 Ops/SRE paged`) is the
-    /// entry's text. The timeline is the facts of the incident:
+    /// entry's text. `1:26 PM` is read as `13:26`. A zone abbreviation
+    /// (`09:00 PST`) is reported: it is not a zone pmbook reads, and
+    /// dropping it would put the entry at another instant. The timeline is the facts of the incident:
     /// non-negotiable, and what the site draws. A draft's Timeline may hold
     /// text and no entries (an imported one whose times are all approximate
     /// or date-only); once it is not a draft, it needs entries.
@@ -53,6 +55,14 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
                 format!("`{time}` does not exist in {zone}: the clocks skip it"),
             )
             .help("write the time the clocks showed, after the daylight-saving change"),
+            TimelineProblem::Abbreviation(zone) => Violation::at(
+                span,
+                format!("`{zone}` is a zone abbreviation, which pmbook does not read"),
+            )
+            .help(match crate::import::abbreviation_offset(zone) {
+                Some(offset) => format!("write the offset it stands for, `{offset}`, or an IANA name such as `Europe/Paris`"),
+                None => "write the offset, such as `-08:00`, or an IANA name such as `America/Los_Angeles`".to_owned(),
+            }),
             TimelineProblem::NoZone => Violation::at(span, "timeline timestamp has no zone")
                 .help("add `UTC` or an offset such as `+02:00` after the time"),
             TimelineProblem::NoDay => Violation::at(span, "`HH:MM` entry with no day to belong to")
