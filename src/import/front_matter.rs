@@ -283,7 +283,7 @@ fn list(value: &Value) -> Vec<String> {
 }
 
 static DATE_TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|UTC|[+-]\d{2}:?\d{2})$")
+    Regex::new(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?(?:\.[0-9]+)?\s*(Z|UTC|[+-][0-9]{2}:?[0-9]{2})$")
         .expect("valid pattern")
 });
 

@@ -351,3 +351,32 @@ fn headings(lines: &[&str], config: &Config) -> Vec<Heading> {
     }
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn odd_input_is_converted_or_refused_without_a_panic() {
+        let config = Config::default();
+        for text in [
+            "",
+            "---\n",
+            "+++\ntitle = \n+++\n",
+            "---\n- a list\n---\n",
+            "# T\n\n## Timeline\nAll times in +éa.\n- \u{661}\u{662}:\u{663}\u{664} UTC — x\n- 0900 +éa — y\n- 13:00 PM UTC — z\n",
+            "## Timeline\n```\n## Root cause\n```\n| a |\n|---|\n| 25:00 UTC |\n",
+            "# A\n# A\n### B\n#### C\n",
+        ] {
+            if let Ok(imported) = convert(text, "x", &config) {
+                assert!(
+                    imported
+                        .render("x", "old/x.md")
+                        .starts_with("+++\nid = \"x\"\n")
+                );
+            }
+        }
+        let error = convert("---\na: [\n---\n", "x", &config).err();
+        assert_eq!(error.as_deref().map(|e| &e[..4]), Some("3:1:"), "{error:?}");
+    }
+}

@@ -106,6 +106,9 @@ fn offset_minutes(text: &str) -> Option<i32> {
         _ => return None,
     };
     let digits = &text[1..];
+    if !digits.chars().all(|c| c.is_ascii_digit() || c == ':') {
+        return None;
+    }
     let (hours, minutes) = match digits.split_once(':') {
         Some((h, m)) => (h, m),
         None if digits.len() > 2 => digits.split_at(digits.len() - 2),
@@ -150,11 +153,11 @@ static ENTRY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
         ^[\[(*_`]*\s*
-        (?:(?P<date>\d{4}[-/]\d{1,2}[-/]\d{1,2})(?:[T\ ,:]+|$))?
+        (?:(?P<date>[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2})(?:[T\ ,:]+|$))?
         (?P<approx>~|≈|ca\.\s*|approx\.?\s*|around\s+|vers\s+)?
-        (?P<time>\d{1,2}[:h]\d{2}(?::\d{2})?|\d{4})?
+        (?P<time>[0-9]{1,2}[:h][0-9]{2}(?::[0-9]{2})?|[0-9]{4})?
         (?:\s*(?P<ampm>[AaPp]\.?[Mm]\.?)(?:\W|$))?
-        (?:\s*\(?(?P<zone>Z\b|(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|[A-Z]{1,5}\b|[A-Z][A-Za-z_]+/[A-Za-z_/+-]+)\)?)?
+        (?:\s*\(?(?P<zone>Z\b|(?:UTC|GMT)[+-][0-9]{1,2}(?::?[0-9]{2})?|[+-][0-9]{2}:?[0-9]{2}|[A-Z]{1,5}\b|[A-Z][A-Za-z_]+/[A-Za-z_/+-]+)\)?)?
         (?P<hrs>\s*(?:hrs|h)\b)?
         [\])*_`]*
         \s*(?:—|–|-|:|\|)?\s*",
@@ -255,7 +258,7 @@ enum Read {
 
 fn read(line: &str) -> Read {
     let trimmed = line.trim();
-    if Regex::new(r"^[\[(*_`~]*\d{1,2}:\?\?")
+    if Regex::new(r"^[\[(*_`~]*[0-9]{1,2}:\?\?")
         .expect("valid pattern")
         .is_match(trimmed)
     {
@@ -302,7 +305,7 @@ fn parse_time(text: &str, ampm: Option<&str>) -> Option<Time> {
     let (hour, rest) = if text.contains([':', 'h']) {
         text.split_once([':', 'h'])?
     } else {
-        text.split_at(2)
+        text.split_at_checked(2)?
     };
     let (minute, second) = rest.split_once(':').unwrap_or((rest, "0"));
     let mut hour: i8 = hour.parse().ok()?;
