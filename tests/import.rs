@@ -109,6 +109,39 @@ fn an_edited_import_is_still_recognised_by_its_source() {
 }
 
 #[test]
+fn the_postmortem_directory_itself_is_not_imported() {
+    let project = archive();
+    project.pmbook().args(["import", "old"]).assert().success();
+    let before = walk(&project.path().join("postmortems"));
+    let report = json_report(&project, &["postmortems", "old/tiny-note.md"]);
+    let statuses: Vec<&str> = report
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses.iter().filter(|s| **s == "skipped").count(), 12);
+    assert_eq!(statuses.last(), Some(&"unchanged"));
+    assert_eq!(walk(&project.path().join("postmortems")), before);
+}
+
+#[test]
+fn zola_extra_and_taxonomies_are_kept_in_one_table() {
+    let project = archive();
+    project
+        .pmbook()
+        .args(["import", "old/zola-login.md"])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(project.path().join("postmortems/zola-login.md")).unwrap();
+    assert!(text.contains("\ntags = [\"auth\", \"tls\"]\n"), "{text}");
+    assert!(
+        text.contains("\n[extra]\ndate = 2024-02-06\nteam = \"identity\"\n\n[extra.taxonomies]\ntags = [\"auth\", \"tls\"]\n+++\n"),
+        "{text}"
+    );
+}
+
+#[test]
 fn dry_run_writes_nothing() {
     let project = archive();
     let report = json_report(&project, &["old", "--dry-run"]);

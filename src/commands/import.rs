@@ -25,7 +25,8 @@ const FAILED: u8 = 2;
 struct FileReport {
     source: String,
     target: Option<String>,
-    /// `created`, `would create`, `unchanged`, `kept` or `failed`.
+    /// `created`, `would create`, `unchanged`, `kept`, `skipped` or
+    /// `failed`.
     status: &'static str,
     notes: Vec<Note>,
 }
@@ -49,8 +50,24 @@ pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<ExitCode, Error> {
         }
     }
     let mut existing = existing(&src);
+    let src_real = std::fs::canonicalize(&src).ok();
     for source in sources {
         let shown = project.display_path(&source);
+        let real = std::fs::canonicalize(&source).ok();
+        if let (Some(real), Some(src_real)) = (&real, &src_real)
+            && real.starts_with(src_real)
+        {
+            reports.push(FileReport {
+                source: shown,
+                target: None,
+                status: "skipped",
+                notes: vec![Note {
+                    text: "already in the postmortem directory: not imported".to_owned(),
+                    todo: false,
+                }],
+            });
+            continue;
+        }
         let report = import_one(&project, &source, &shown, &mut existing, args.dry_run)
             .unwrap_or_else(|message| failed(shown, &message));
         reports.push(report);
@@ -227,12 +244,13 @@ fn human(reports: &[FileReport]) -> String {
     }
     let count = |status| reports.iter().filter(|r| r.status == status).count();
     out.push_str(&format!(
-        "{} file(s): {} created, {} would be created, {} unchanged, {} kept as edited, {} failed\n",
+        "{} file(s): {} created, {} would be created, {} unchanged, {} kept as edited, {} skipped, {} failed\n",
         reports.len(),
         count("created"),
         count("would create"),
         count("unchanged"),
         count("kept"),
+        count("skipped"),
         count("failed")
     ));
     out

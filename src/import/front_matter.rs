@@ -212,6 +212,28 @@ pub fn map(keys: Vec<(String, Value)>, config: &Config, notes: &mut Vec<Note>) -
                 }
                 out.extra.insert(key, value);
             }
+            // Zola keeps its own `[extra]` and `[taxonomies]`.
+            "extra" if matches!(value, Value::Table(_)) => {
+                if let Value::Table(table) = value {
+                    for (k, v) in table {
+                        out.extra.entry(k).or_insert(v);
+                    }
+                }
+            }
+            "taxonomies" if matches!(value, Value::Table(_)) => {
+                if let Value::Table(table) = &value {
+                    for tag in ["tags", "categories"]
+                        .iter()
+                        .filter_map(|k| table.get(*k))
+                        .flat_map(list)
+                    {
+                        if !out.tags.contains(&tag) {
+                            out.tags.push(tag);
+                        }
+                    }
+                }
+                out.extra.insert(key, value);
+            }
             "date" | "incident_date" => {
                 if let Some(day) = text
                     .as_deref()
