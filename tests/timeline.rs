@@ -215,3 +215,28 @@ fn am_and_pm_are_read_and_a_zone_abbreviation_is_reported() {
         "{out}"
     );
 }
+
+#[test]
+fn a_draft_accepts_approximate_and_date_only_entries() {
+    let project = Project::new();
+    let text = common::valid_with(
+        "- 09:45 — ",
+        "- ~09:30 — support escalates\n- 09:?? — cache team joins\n- 2026-11-03 — customers notified by e-mail\n- 09:45 — ",
+    );
+    let draft = text.replace("status = \"published\"", "status = \"draft\"");
+    project.postmortem("2026-11-03-checkout-latency.md", &draft);
+    let output = project.pmbook().arg("lint").output().expect("run");
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    assert!(!out.contains("timeline-format"), "{out}");
+    project.postmortem("2026-11-03-checkout-latency.md", &text);
+    let output = project.pmbook().arg("lint").output().expect("run");
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        out.matches("error[timeline-format]: timeline entry does not start with a timestamp")
+            .count(),
+        3,
+        "{out}"
+    );
+}

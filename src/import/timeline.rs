@@ -2,7 +2,7 @@
 //! (`- 2026-11-03 09:12 UTC — text`): the stated zone and day lines applied,
 //! AM/PM and 4-digit times read, zone abbreviations mapped to the offset
 //! they stand for. An entry whose instant the original does not state
-//! exactly is kept as a paragraph and named in a note.
+//! exactly is kept as written and named in a note.
 
 use std::sync::LazyLock;
 
@@ -482,16 +482,23 @@ pub fn normalize(lines: &[&str], defaults: &Defaults, notes: &mut Vec<Note>) -> 
     out
 }
 
+/// An entry that states no instant: a list item still when lint accepts it
+/// in a draft (approximate, date-only), so that it is reported once the
+/// postmortem is published; otherwise a paragraph.
 fn inexact(out: &mut Vec<String>, notes: &mut Vec<Note>, body: &str, why: &str) {
+    notes.push(Note::todo(format!(
+        "timeline entry `{}` states no exact instant: {why}",
+        clip(body)
+    )));
+    if crate::lint::rules::timeline_format::is_inexact(body) {
+        out.push(format!("- {body}"));
+        return;
+    }
     if out.last().is_some_and(|l| !l.is_empty()) {
         out.push(String::new());
     }
     out.push(body.to_owned());
     out.push(String::new());
-    notes.push(Note::todo(format!(
-        "timeline entry `{}` is kept as text: {why}",
-        clip(body)
-    )));
 }
 
 fn clip(text: &str) -> String {
@@ -580,7 +587,8 @@ mod tests {
             None,
         );
         assert_eq!(out[0], "- 2019-03-10 09:00 UTC — a");
-        assert!(out.contains(&"~19:30 — b".to_owned()));
+        assert!(out.contains(&"- ~19:30 — b".to_owned()));
+        assert!(out.contains(&"- 2019-03-11 — c".to_owned()));
         assert!(out.contains(&"10:00 IST — d".to_owned()));
         assert_eq!(notes.len(), 3);
     }

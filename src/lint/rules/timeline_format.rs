@@ -17,7 +17,10 @@ rule! {
     /// entry's text. `1:26 PM` is read as `13:26`. A zone abbreviation
     /// (`09:00 PST`) is reported: it is not a zone pmbook reads, and
     /// dropping it would put the entry at another instant. The timeline is the facts of the incident:
-    /// non-negotiable, and what the site draws. A draft's Timeline may hold
+    /// non-negotiable, and what the site draws. In a draft, an entry whose
+    /// time is approximate (`~19:30`, `≈19:30`, `14:??`) or that gives a
+    /// day and no time (`2023-01-02: reported`) is accepted: the facts are
+    /// still being gathered. A draft's Timeline may hold
     /// text and no entries (an imported one whose times are all approximate
     /// or date-only); once it is not a draft, it needs entries.
     ///
@@ -37,10 +40,14 @@ rule! {
 }
 
 fn check(ctx: &Context, out: &mut Vec<Violation>) {
+    let is_draft = crate::drafts::is_draft(ctx.config, ctx.pm.status());
     for entry in &ctx.pm.timeline {
         let Err(problem) = &entry.at else {
             continue;
         };
+        if is_draft && *problem == TimelineProblem::NoTimestamp && is_inexact(&entry.text) {
+            continue;
+        }
         let span = ctx.first_line(entry.span);
         out.push(match problem {
             TimelineProblem::NoTimestamp => {
@@ -79,4 +86,15 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
                 .help("list the events as `- YYYY-MM-DD HH:MM UTC — what happened`"),
         );
     }
+}
+
+static INEXACT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^[*_`\[(]*(?:[~≈][0-9]{1,2}:[0-9]{2}|[0-9]{1,2}:\?\?|[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[^0-9T:]|$))")
+        .expect("valid pattern")
+});
+
+/// An approximate time or a day without a time at the start of an entry,
+/// which a draft may hold.
+pub fn is_inexact(text: &str) -> bool {
+    INEXACT.is_match(text.trim_start())
 }
