@@ -35,6 +35,17 @@ pub struct Config {
     pub site: SiteConfig,
     /// Incident metrics (`pmbook stats` and the site's metrics page).
     pub metrics: MetricsConfig,
+    /// `pmbook import`.
+    pub import: ImportConfig,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ImportConfig {
+    /// Severities of the originals and the configured severity each is
+    /// imported as, e.g. `"major" = "SEV2"`; matched without regard to
+    /// case, before the built-in reading of `P1`, `Sev-1`, `critical`, `1`.
+    pub severity: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
