@@ -159,6 +159,16 @@ pub fn normalize(text: &str) -> String {
 /// The configured section a heading names: by its configured name or alias
 /// first, then by the built-in synonyms of a configured section.
 pub fn canonical(config: &Config, heading: &str) -> Option<String> {
+    canonical_name(config, heading).or_else(|| {
+        // `Timeline (all times in UTC)`: the words in brackets qualify the
+        // section, they do not name it.
+        let (name, rest) = heading.trim_end().split_once('(')?;
+        rest.ends_with(')').then_some(())?;
+        canonical_name(config, name)
+    })
+}
+
+fn canonical_name(config: &Config, heading: &str) -> Option<String> {
     let key = normalize(heading);
     let sections = &config.sections;
     let configured = sections.required.iter().chain(&sections.optional);
@@ -203,5 +213,19 @@ mod tests {
         );
         assert_eq!(canonical(&config, "Recovery"), None);
         assert_eq!(clean("2. Recovery"), "Recovery");
+    }
+
+    #[test]
+    fn words_in_brackets_after_a_heading_qualify_it() {
+        let config = Config::default();
+        assert_eq!(
+            canonical(&config, "Timeline (all times in UTC)").as_deref(),
+            Some("Timeline")
+        );
+        assert_eq!(
+            canonical(&config, "Chronologie (heure de Paris)").as_deref(),
+            Some("Timeline")
+        );
+        assert_eq!(canonical(&config, "Recovery (day 2)"), None);
     }
 }
