@@ -133,7 +133,12 @@ fn result(file: &FileReport, d: &Diagnostic) -> Value {
                 "snippet": { "text": &source.text[span.range()] },
             });
             let context = context_lines(source, span);
-            let lines = (source.line_of(context.start), last_line(source, context));
+            // A span ending with a line break ends at column 1 of the next
+            // line, which the context then includes.
+            let lines = (
+                source.line_of(context.start),
+                last_line(source, context).max(end.line),
+            );
             // A context region must be larger than the region it surrounds: there
             // is none when the finding's lines are the whole file.
             if lines != (start.line, end.line) {
@@ -183,4 +188,46 @@ fn context_lines(source: &Source, span: Span) -> Span {
 /// ends on that line, not the empty one after it).
 fn last_line(source: &Source, span: Span) -> usize {
     source.line_of(span.end.saturating_sub(1).max(span.start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A finding on the whole last line, line break included, ends at
+    /// column 1 of the (empty) line after it: the context must reach it.
+    #[test]
+    fn the_context_contains_a_region_ending_after_the_last_line_break() {
+        let source = Source::new("a\nb\nc\n".into());
+        let span = Span::new(4, 6);
+        let report = Report {
+            files: vec![FileReport {
+                path: "postmortems/x.md".into(),
+                diagnostics: vec![Diagnostic {
+                    rule: "placeholder",
+                    severity: Severity::Error,
+                    message: "m".into(),
+                    span: Some(span),
+                    start: Some(source.position(span.start)),
+                    end: Some(source.position(span.end)),
+                    help: None,
+                    notes: Vec::new(),
+                }],
+                source,
+            }],
+            files_checked: 1,
+        };
+        let mut out = Vec::new();
+        render(&report, None, &mut out).unwrap();
+        let sarif: Value = serde_json::from_slice(&out).unwrap();
+        let location = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+        assert_eq!(
+            location["region"],
+            json!({ "startLine": 3, "startColumn": 1, "endLine": 4, "endColumn": 1, "snippet": { "text": "c\n" } })
+        );
+        assert_eq!(
+            location["contextRegion"],
+            json!({ "startLine": 1, "endLine": 4, "snippet": { "text": "a\nb\nc\n" } })
+        );
+    }
 }
