@@ -221,7 +221,8 @@ pub struct BuildArgs {
 pub struct LspArgs {
     /// Link of a rule's documentation, shown with its diagnostics; `{rule}`
     /// is replaced by the rule id (e.g.
-    /// `https://docs.example.com/pmbook/rules/{rule}.html`).
+    /// `https://docs.example.com/pmbook/rules/{rule}.html`); default:
+    /// `[lint] rules_url`.
     #[arg(long, value_name = "URL")]
     pub rules_url: Option<String>,
 }

@@ -91,6 +91,9 @@ pub struct LintConfig {
     pub placeholders: Vec<String>,
     /// Files larger than this are reported instead of parsed.
     pub max_file_bytes: u64,
+    /// Link of a rule's documentation page; `{rule}` is replaced by the
+    /// rule id. Used by the SARIF output and `pmbook lsp`.
+    pub rules_url: Option<String>,
     /// Per-rule level: "error", "warn" or "off".
     #[schemars(schema_with = "crate::schema::rule_levels")]
     pub rules: BTreeMap<String, Level>,
@@ -146,6 +149,7 @@ impl Default for LintConfig {
             ]),
             placeholders: strings(&["TODO", "TBD", "FIXME", "XXX", "lorem ipsum", "Lorem ipsum"]),
             max_file_bytes: 5 * 1024 * 1024,
+            rules_url: None,
             rules: BTreeMap::new(),
         }
     }
