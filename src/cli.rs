@@ -72,6 +72,10 @@ pub enum Command {
     Init,
     /// Start a postmortem from the template, as a draft.
     New(NewArgs),
+    /// Convert existing postmortems (Markdown with YAML, TOML or no
+    /// front-matter) into pmbook drafts in the postmortem directory. Never
+    /// changes a source file or overwrites a file it did not write.
+    Import(ImportArgs),
     /// Print the JSON Schema of a postmortem's front-matter or of
     /// pmbook.toml.
     Schema(SchemaArgs),
@@ -109,6 +113,28 @@ fn offset_datetime(text: &str) -> Result<toml::value::Datetime, String> {
         Ok(dt) if dt.date.is_some() && dt.time.is_some() && dt.offset.is_some() => Ok(dt),
         _ => Err(EXPECTED.to_owned()),
     }
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files or directories (every `.md` and `.markdown` file under them)
+    /// to import.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Report what would be written, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format of the per-file report.
+    #[arg(long, value_enum, default_value_t = ImportFormat::Human)]
+    pub format: ImportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// One line per file and its notes, for people.
+    Human,
+    /// An array of objects, one per file.
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -195,7 +221,8 @@ pub struct BuildArgs {
 pub struct LspArgs {
     /// Link of a rule's documentation, shown with its diagnostics; `{rule}`
     /// is replaced by the rule id (e.g.
-    /// `https://docs.example.com/pmbook/rules/{rule}.html`).
+    /// `https://docs.example.com/pmbook/rules/{rule}.html`); default:
+    /// `[lint] rules_url`.
     #[arg(long, value_name = "URL")]
     pub rules_url: Option<String>,
 }

@@ -35,6 +35,17 @@ pub struct Config {
     pub site: SiteConfig,
     /// Incident metrics (`pmbook stats` and the site's metrics page).
     pub metrics: MetricsConfig,
+    /// `pmbook import`.
+    pub import: ImportConfig,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ImportConfig {
+    /// Severities of the originals and the configured severity each is
+    /// imported as, e.g. `"major" = "SEV2"`; matched without regard to
+    /// case, before the built-in reading of `P1`, `Sev-1`, `critical`, `1`.
+    pub severity: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -80,6 +91,9 @@ pub struct LintConfig {
     pub placeholders: Vec<String>,
     /// Files larger than this are reported instead of parsed.
     pub max_file_bytes: u64,
+    /// Link of a rule's documentation page; `{rule}` is replaced by the
+    /// rule id. Used by the SARIF output and `pmbook lsp`.
+    pub rules_url: Option<String>,
     /// Per-rule level: "error", "warn" or "off".
     #[schemars(schema_with = "crate::schema::rule_levels")]
     pub rules: BTreeMap<String, Level>,
@@ -135,6 +149,7 @@ impl Default for LintConfig {
             ]),
             placeholders: strings(&["TODO", "TBD", "FIXME", "XXX", "lorem ipsum", "Lorem ipsum"]),
             max_file_bytes: 5 * 1024 * 1024,
+            rules_url: None,
             rules: BTreeMap::new(),
         }
     }

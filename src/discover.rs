@@ -6,20 +6,41 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use walkdir::WalkDir;
 
-use crate::config::Project;
-use crate::error::Error;
+use crate::config::{self, Project};
+use crate::error::{Error, SourceError};
 use crate::model::FileProblem;
 
 /// Every postmortem file under the project's `src` directory, sorted.
 pub fn postmortem_files(project: &Project) -> Result<Vec<PathBuf>, Error> {
     let src = project.src_dir();
     if !src.is_dir() {
-        return Err(Error::Config(format!(
-            "the postmortem directory `{}` does not exist; create it (`pmbook init`) or set `[book] src` in pmbook.toml",
-            project.display_path(&src)
-        )));
+        return Err(missing_src(project, &src));
     }
     walk(project, &src)
+}
+
+/// The error for a postmortem directory that does not exist: at `[book]
+/// src` when the configuration sets it, so the user sees what to correct.
+fn missing_src(project: &Project, src: &Path) -> Error {
+    let shown = project.display_path(src);
+    let written = project.config_path.as_ref().and_then(|path| {
+        let text = std::fs::read_to_string(path).ok()?;
+        let at = config::located(&text, &["book", "src"])?;
+        Some((path, text, at))
+    });
+    match written {
+        Some((path, text, at)) => Error::Source(SourceError {
+            path: path.clone(),
+            text,
+            span: Some(at.value),
+            message: format!(
+                "the postmortem directory `{shown}` does not exist; create it, or correct `[book] src`"
+            ),
+        }),
+        None => Error::Config(format!(
+            "the postmortem directory `{shown}` does not exist; create it (`pmbook init`) or set `[book] src` in pmbook.toml"
+        )),
+    }
 }
 
 /// The postmortem files named on the command line: files as given,

@@ -13,6 +13,7 @@ pub mod discover;
 pub mod drafts;
 pub mod error;
 pub mod hooks;
+pub mod import;
 pub mod links;
 pub mod lint;
 pub mod lsp;

@@ -146,6 +146,11 @@ pub struct FrontMatter {
     pub related: Option<Field<Vec<Field<String>>>>,
     pub visibility: Option<Field<String>>,
     pub slo: Vec<Field<Slo>>,
+    /// Fields whose value the author has not confirmed yet (what `pmbook
+    /// import` lists for facts the original did not give).
+    pub unconfirmed: Option<Field<Vec<Field<String>>>>,
+    /// The file `pmbook import` made this postmortem from.
+    pub imported_from: Option<Field<String>>,
 }
 
 impl FrontMatter {
@@ -164,6 +169,11 @@ impl FrontMatter {
         self.keys.iter().any(|k| k.value == key)
     }
 
+    /// The entries of `unconfirmed`.
+    pub fn unconfirmed(&self) -> impl Iterator<Item = &Field<String>> {
+        self.unconfirmed.iter().flat_map(|list| list.value.iter())
+    }
+
     /// Every string value written in the front-matter, for wording rules.
     pub fn strings(&self) -> impl Iterator<Item = &Field<String>> {
         let single = [
@@ -174,6 +184,7 @@ impl FrontMatter {
             &self.trigger,
             &self.root_cause_category,
             &self.visibility,
+            &self.imported_from,
         ]
         .into_iter()
         .flatten();
@@ -266,6 +277,9 @@ pub enum TimelineProblem {
     Skipped { time: String, zone: String },
     /// A full date and time without a zone or offset.
     NoZone,
+    /// A zone abbreviation (`PST`), which pmbook does not guess an offset
+    /// for.
+    Abbreviation(String),
     /// `HH:MM` with no date before it and no `started_at` to take the day from.
     NoDay,
 }

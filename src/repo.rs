@@ -139,13 +139,7 @@ impl Git {
     pub fn staged(&self, project: &Project) -> Result<Snapshot, Error> {
         let filter = PostmortemFilter::new(project)?;
         let index = self.index()?;
-        let head = self.head_tree()?;
-        let mut options = self.diff_options(&filter);
-        let diff = self
-            .repo
-            .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut options))
-            .map_err(|e| git_error("cannot compare the index with HEAD", e))?;
-        let changes = self.changes(diff, &filter)?;
+        let changes = self.staged_changes(&index, &filter)?;
         if changes.paths.is_empty() && changes.old_ids.is_empty() {
             // Nothing to check: a commit without postmortems pays nothing.
             return Ok(Snapshot {
@@ -172,17 +166,11 @@ impl Git {
             .cloned()
             .collect();
         let index = self.index()?;
-        let head = self.head_tree()?;
-        let mut options = self.diff_options(&filter);
-        let diff = self
-            .repo
-            .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut options))
-            .map_err(|e| git_error("cannot compare the index with HEAD", e))?;
         // The framework names the staged files itself; only the removed ids
         // are taken from the index.
         let changes = Changes {
             paths: HashSet::new(),
-            old_ids: self.changes(diff, &filter)?.old_ids,
+            old_ids: self.staged_changes(&index, &filter)?.old_ids,
         };
         if named.is_empty() && changes.old_ids.is_empty() {
             return Ok(Snapshot {
@@ -193,6 +181,17 @@ impl Git {
         }
         let entries = self.index_entries(&index, &filter);
         Ok(self.snapshot(project, entries, changes, &named))
+    }
+
+    /// What `index` changes against HEAD.
+    fn staged_changes(&self, index: &Index, filter: &PostmortemFilter) -> Result<Changes, Error> {
+        let head = self.head_tree()?;
+        let mut options = self.diff_options(filter);
+        let diff = self
+            .repo
+            .diff_tree_to_index(head.as_ref(), Some(index), Some(&mut options))
+            .map_err(|e| git_error("cannot compare the index with HEAD", e))?;
+        self.changes(diff, filter)
     }
 
     /// The postmortems of commit `rev` (all of them, or those changed since

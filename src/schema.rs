@@ -92,6 +92,14 @@ pub struct FrontMatterSchema {
     /// Service-level objectives the incident burned budget of: one `[slo]`
     /// table, or several `[[slo]]` tables.
     pub slo: Option<Slos>,
+    /// Fields whose value is not confirmed yet, such as the facts an
+    /// imported postmortem did not give; allowed in drafts only.
+    pub unconfirmed: Option<Vec<String>>,
+    /// The file `pmbook import` made this postmortem from.
+    pub imported_from: Option<String>,
+    /// Keys of an imported postmortem that pmbook has no field for, kept as
+    /// they were.
+    pub extra: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// `internal`, or `public` for postmortems that public builds of the site

@@ -446,7 +446,8 @@ fn history_follows_items_through_edits_checks_and_renames() {
     let rollback = &items["Roll back"];
     assert_eq!(rollback["opened_commit"], c1.as_str());
     assert_eq!(rollback["closed_commit"], c1.as_str());
-    assert_eq!(rollback["days_to_close"], 0.0);
+    // Ticked in the commit that added it: the history never saw it open.
+    assert_eq!(rollback["days_to_close"], Value::Null);
 
     // The table adds the dates and the statistics.
     let out = actions(&project, &["--all", "--history"]);
@@ -461,18 +462,17 @@ fn history_follows_items_through_edits_checks_and_renames() {
             "\
 0 open (0 overdue), 3 done; closure rate 100.0% (3 of 3)
 days to close  items  median     p90
-all                3    10.0    26.0
-kind fix           1     0.0     0.0
+all                2    20.0    28.0
 kind prevent       1    10.0    10.0
 kind process       1    30.0    30.0
-severity SEV2      3    10.0    26.0
+severity SEV2      2    20.0    28.0
 past due: 1 closed after their due date, 0 open and overdue
 "
         ),
         "{out}"
     );
 
-    // `stats` reads the same history: 0, 10 and 30 days, median 10.
+    // `stats` reads the same history: 10 and 30 days, median 20.
     let output = project
         .pmbook()
         .args(["stats", "--format", "json"])
@@ -484,7 +484,7 @@ past due: 1 closed after their due date, 0 open and overdue
         stats["actions"],
         json!({
             "open": 0, "done": 3, "overdue": 0,
-            "closure_rate": 1.0, "days_to_close_median": 10.0,
+            "closure_rate": 1.0, "days_to_close_median": 20.0,
         })
     );
 }
@@ -629,7 +629,7 @@ fn history_csv_adds_the_history_columns() {
         actions(&project, &["--all", "--history", "--format", "csv"]),
         format!(
             "id,postmortem,path,line,text,status,owner,due,kind,ticket,overdue,opened_at,opened_commit,closed_at,closed_commit,days_to_close\r\n\
-             ,a,postmortems/a.md,62,Roll back,done,eve,,fix,,false,2026-01-01T12:00:00Z,{c1},2026-01-01T12:00:00Z,{c1},0.0\r\n"
+             ,a,postmortems/a.md,62,Roll back,done,eve,,fix,,false,2026-01-01T12:00:00Z,{c1},2026-01-01T12:00:00Z,{c1},\r\n"
         )
     );
 }
@@ -903,4 +903,56 @@ fn one_day_overdue_is_one_day() {
         out.contains("action item is overdue by 1 day (owner: eve)"),
         "{out}"
     );
+}
+
+#[test]
+fn an_item_ticked_in_the_commit_that_added_it_has_no_time_to_close() {
+    let project = Project::new();
+    project.git_init();
+    project.postmortem(
+        "a.md",
+        postmortem(
+            "a",
+            "SEV3",
+            r#"["api"]"#,
+            "- [x] Written after the fact (owner: @eve, kind: fix)\n- [ ] Add retry budgets (owner: @eve, kind: fix)\n",
+        ),
+    );
+    commit_at(&project, "2026-01-01", "a, one item already done");
+    let days = |project: &Project| -> (Vec<serde_json::Value>, serde_json::Value) {
+        let out = project
+            .pmbook()
+            .args(["actions", "--all", "--history", "--format", "json"])
+            .output()
+            .unwrap();
+        let items: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        let out = project
+            .pmbook()
+            .args(["stats", "--format", "json"])
+            .output()
+            .unwrap();
+        let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (
+            items.iter().map(|i| i["days_to_close"].clone()).collect(),
+            stats["actions"]["days_to_close_median"].clone(),
+        )
+    };
+    let (items, median) = days(&project);
+    assert_eq!(items, [serde_json::Value::Null, serde_json::Value::Null]);
+    assert_eq!(median, serde_json::Value::Null);
+
+    // Ticked three days later: that one has a time to close.
+    project.postmortem(
+        "a.md",
+        postmortem(
+            "a",
+            "SEV3",
+            r#"["api"]"#,
+            "- [x] Written after the fact (owner: @eve, kind: fix)\n- [x] Add retry budgets (owner: @eve, kind: fix)\n",
+        ),
+    );
+    commit_at(&project, "2026-01-04", "retry budgets done");
+    let (items, median) = days(&project);
+    assert_eq!(items, [serde_json::Value::Null, serde_json::json!(3.0)]);
+    assert_eq!(median, serde_json::json!(3.0));
 }

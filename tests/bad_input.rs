@@ -183,3 +183,26 @@ fn symlinks_leaving_the_project_are_not_followed() {
     let human = project.pmbook().arg("lint").output().unwrap();
     assert!(stdout(&human).contains("leaves the project and is not followed"));
 }
+
+/// The rule's page says so: a suppression comment in an unreadable file is
+/// not read, and `off` in `[lint.rules]` or `[book] exclude` are the ways
+/// to silence it.
+#[test]
+fn invalid_file_is_silenced_by_configuration_not_by_comments() {
+    let project = Project::new();
+    project.postmortem(
+        "latin1.md",
+        b"<!-- pmbook-disable invalid-file -->\n+++\nid = \"latin1\"\n+++\ncaf\xe9\n".as_slice(),
+    );
+    let (found, output) = lint_json(&project);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(rules_of(&found, "latin1.md"), [(Some(5), "invalid-file")]);
+
+    project.file("pmbook.toml", "[lint.rules]\ninvalid-file = \"off\"\n");
+    let (found, _) = lint_json(&project);
+    assert!(rules_of(&found, "latin1.md").is_empty(), "{found:?}");
+
+    project.file("pmbook.toml", "[book]\nexclude = [\"latin1.md\"]\n");
+    let (found, _) = lint_json(&project);
+    assert!(rules_of(&found, "latin1.md").is_empty(), "{found:?}");
+}

@@ -652,6 +652,18 @@ fn an_unknown_rule_is_reported_at_its_key_with_the_source_line() {
 }
 
 #[test]
+fn a_missing_postmortem_directory_is_reported_at_book_src() {
+    assert_eq!(
+        config_error("# moved last year\n[book]\nsrc = \"incidents\"\n"),
+        "error: the postmortem directory `incidents` does not exist; create it, or correct `[book] src`\n\
+         \x20--> pmbook.toml:3:7\n\
+         \x20 |\n\
+         3 | src = \"incidents\"\n\
+         \x20 |       ^^^^^^^^^^^\n"
+    );
+}
+
+#[test]
 fn other_config_errors_point_at_their_key_or_value() {
     assert_eq!(
         config_error("[lint]\n# 72 then 24\nreview_window_hours = [72, 24]\n"),

@@ -1,7 +1,8 @@
 //! `pmbook lsp` driven by a real LSP client: the Python tests under
 //! `tests/lsp/` (pytest-lsp), run against the binary built for this test.
-//! CI installs pytest-lsp and sets `PMBOOK_REQUIRE_LSP_CLIENT=1`, so the
-//! test cannot be skipped there.
+//! Ignored by a plain `cargo test`; `tests/run.sh`, the test command,
+//! installs pytest-lsp and runs it, and without the client it fails, saying
+//! what to install.
 
 use std::path::Path;
 use std::process::Command;
@@ -14,15 +15,12 @@ fn client_available() -> bool {
 }
 
 #[test]
+#[ignore = "needs pytest-lsp"]
 fn the_server_passes_the_lsp_client_tests() {
-    if !client_available() {
-        assert!(
-            std::env::var_os("PMBOOK_REQUIRE_LSP_CLIENT").is_none(),
-            "pytest-lsp is required here but not installed (pip install pytest-lsp)"
-        );
-        eprintln!("skipped: pytest-lsp is not installed (pip install pytest-lsp)");
-        return;
-    }
+    assert!(
+        client_available(),
+        "this test drives the server from pytest-lsp: install it (`python3 -m pip install pytest-lsp`, or run `tests/run.sh`, which installs what the tests need)"
+    );
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let binary = assert_cmd::cargo::cargo_bin("pmbook");
     let output = Command::new("python3")

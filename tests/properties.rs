@@ -63,7 +63,7 @@ proptest! {
         let mut out = Vec::new();
         human::render(&report, true, &mut out).unwrap();
         json::render(&report, &mut out).unwrap();
-        sarif::render(&report, &mut out).unwrap();
+        sarif::render(&report, None, &mut out).unwrap();
         github::render(&report, &mut out).unwrap();
     }
 }

@@ -1,29 +1,50 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): installs what the tests drive when it
-# is missing (the pre-commit framework from PyPI, Debian's Chromium), then
-# runs the whole suite, including the tests a plain `cargo test` ignores
-# because they need those tools (and fail without them).
+# is missing (the pre-commit framework and pytest-lsp from PyPI, Debian's
+# Chromium, shells and man, the SARIF Multitool from npm), then runs the whole suite, including the tests a plain
+# `cargo test` ignores because they need those tools (and fail without them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! python3 -m pre_commit --version >/dev/null 2>&1; then
-    python3 -m pip install --quiet --disable-pip-version-check pre-commit
+# The pre-commit framework (tests/pre_commit.rs) and the LSP client that
+# drives `pmbook lsp` (tests/lsp.rs).
+if ! python3 -m pre_commit --version >/dev/null 2>&1 ||
+    ! python3 -c "import pytest_lsp" >/dev/null 2>&1; then
+    python3 -m pip install --quiet --disable-pip-version-check pre-commit pytest-lsp
 fi
 # pyenv puts new scripts (`pre-commit`) on PATH only after a rehash.
 if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi
 
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages: Chromium (tests/browser.rs), the shells the completions
+# are loaded in and man (tests/packaging.rs), npm for the SARIF multitool.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v zsh >/dev/null 2>&1 || missing+=(zsh)
+command -v fish >/dev/null 2>&1 || missing+=(fish)
+command -v man >/dev/null 2>&1 || missing+=(man-db)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" -eq 0 ]; then
         apt_get=(apt-get)
     elif command -v sudo >/dev/null 2>&1; then
         apt_get=(sudo apt-get)
     else
-        echo "tests/run.sh: the browser tests need Chromium: install it (Debian: apt-get install chromium)" >&2
+        echo "tests/run.sh: the tests need ${missing[*]}: install them (Debian: apt-get install ${missing[*]})" >&2
         exit 2
     fi
     export DEBIAN_FRONTEND=noninteractive
     "${apt_get[@]}" update -qq
-    "${apt_get[@]}" install -y -qq chromium >/dev/null
+    "${apt_get[@]}" install -y -qq "${missing[@]}" >/dev/null
 fi
+
+# The SARIF Multitool (tests/sarif.rs), from npm, into the target directory
+# rather than the system.
+tools="$(pwd)/target/test-tools"
+if [ ! -x "$tools/node_modules/.bin/sarif-multitool" ]; then
+    npm install --silent --no-audit --no-fund --prefix "$tools" @microsoft/sarif-multitool@5.7.0
+fi
+# npm may leave the packaged binary without its execute bit.
+chmod u+x "$tools"/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool 2>/dev/null || true
+export SARIF_MULTITOOL="$tools/node_modules/.bin/sarif-multitool"
 
 exec cargo test --locked "$@" -- --include-ignored

@@ -173,3 +173,70 @@ fn a_time_the_clocks_pass_twice_is_the_pass_after_the_entry_before_it() {
         stderr(&output)
     );
 }
+
+#[test]
+fn am_and_pm_are_read_and_a_zone_abbreviation_is_reported() {
+    let project = Project::new();
+    let with = |entry: &str| {
+        common::valid_with(
+            "- 09:45 — ",
+            &format!("- {entry} — on-call joins\n- 09:45 — "),
+        )
+    };
+    project.postmortem("2026-11-03-checkout-latency.md", with("9:30 AM"));
+    let output = project.pmbook().arg("lint").output().expect("run");
+    assert_eq!(
+        stdout(&output),
+        "pmbook: 1 file checked, no problems\n",
+        "{}",
+        stderr(&output)
+    );
+    // 9:30 PM is 21:30, after 09:45: out of order.
+    project.postmortem("2026-11-03-checkout-latency.md", with("9:30 PM"));
+    let output = project.pmbook().arg("lint").output().expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("timeline-order"),
+        "{}",
+        stdout(&output)
+    );
+    project.postmortem("2026-11-03-checkout-latency.md", with("09:30 PST"));
+    let output = project.pmbook().arg("lint").output().expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let out = stdout(&output);
+    assert!(
+        out.contains(
+            "error[timeline-format]: `PST` is a zone abbreviation, which pmbook does not read"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("write the offset it stands for, `-08:00`"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_draft_accepts_approximate_and_date_only_entries() {
+    let project = Project::new();
+    let text = common::valid_with(
+        "- 09:45 — ",
+        "- ~09:30 — support escalates\n- 09:?? — cache team joins\n- 2026-11-03 — customers notified by e-mail\n- 09:45 — ",
+    );
+    let draft = text.replace("status = \"published\"", "status = \"draft\"");
+    project.postmortem("2026-11-03-checkout-latency.md", &draft);
+    let output = project.pmbook().arg("lint").output().expect("run");
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    assert!(!out.contains("timeline-format"), "{out}");
+    project.postmortem("2026-11-03-checkout-latency.md", &text);
+    let output = project.pmbook().arg("lint").output().expect("run");
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        out.matches("error[timeline-format]: timeline entry does not start with a timestamp")
+            .count(),
+        3,
+        "{out}"
+    );
+}

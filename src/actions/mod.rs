@@ -240,9 +240,14 @@ impl Times {
         }
     }
 
-    /// Days from opening to closing (fractional).
+    /// Days from opening to closing (fractional). `None` for an item that
+    /// was already checked in the commit that added it: the history never
+    /// saw it open, so it says nothing about how long it took.
     pub fn days_to_close(&self) -> Option<f64> {
         let (opened, closed) = (self.opened?, self.closed?);
+        if opened.commit == closed.commit {
+            return None;
+        }
         Some(opened.at.duration_until(closed.at).as_secs_f64() / 86_400.0)
     }
 }

@@ -82,6 +82,7 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> Result<ExitCode, Error> {
         render(
             args.format,
             &report,
+            &project,
             styled,
             &mut std::io::BufWriter::new(stdout.lock()),
         )
@@ -89,6 +90,7 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> Result<ExitCode, Error> {
         render(
             args.format,
             &report,
+            &project,
             false,
             &mut std::io::BufWriter::new(std::io::stdout().lock()),
         )
@@ -131,13 +133,16 @@ fn fix(project: &Project, targets: Targets, today: Date) -> Result<Report, Error
 fn render(
     format: Format,
     report: &Report,
+    project: &Project,
     styled: bool,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     match format {
         Format::Human => diagnostics::human::render(report, styled, out),
         Format::Json => diagnostics::json::render(report, out),
-        Format::Sarif => diagnostics::sarif::render(report, out),
+        Format::Sarif => {
+            diagnostics::sarif::render(report, project.config.lint.rules_url.as_deref(), out)
+        }
         Format::Github => diagnostics::github::render(report, out),
         Format::Gitlab => diagnostics::gitlab::render(report, out),
     }?;

@@ -4,6 +4,7 @@ mod actions;
 mod build;
 mod completions;
 mod hooks;
+mod import;
 mod init;
 mod lint;
 mod lsp;
@@ -43,6 +44,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Lsp(args) => lsp::run(&cli.global, args),
         Command::Init => init::run(&cli.global),
         Command::New(args) => new::run(&cli.global, args),
+        Command::Import(args) => import::run(&cli.global, args),
         Command::Schema(args) => schema::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man => man::run(),

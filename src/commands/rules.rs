@@ -8,6 +8,7 @@ use super::CLEAN;
 use crate::cli::{RulesArgs, RulesFormat};
 use crate::config::{Level, did_you_mean};
 use crate::error::Error;
+use crate::lint::rules::invalid_file::INVALID_FILE;
 use crate::lint::{Rule, registry};
 
 pub fn run(args: RulesArgs) -> Result<ExitCode, Error> {
@@ -77,9 +78,19 @@ pub fn book_page(rule: &Rule) -> String {
     } else {
         ""
     };
+    // A file pmbook cannot read has no comments it could read.
+    let silence = if rule.id == INVALID_FILE.id {
+        "It cannot be silenced with a suppression comment: pmbook reads no comments in a file it cannot read. Set it to `\"off\"` in `[lint.rules]`, or exclude the file with `[book] exclude`.".to_owned()
+    } else {
+        format!(
+            "Silence it in one file with `<!-- pmbook-disable {id} -->`, or on the next line with `<!-- pmbook-disable-next-line {id} -->`.",
+            id = rule.id
+        )
+    };
     format!(
-        "# {id}\n\n{summary}\n\nDefault level: **{level}**{draft}. Configure it in `pmbook.toml`:\n\n```toml\n[lint.rules]\n{id} = \"{level}\"\n```\n\nSilence it in one file with `<!-- pmbook-disable {id} -->`, or on the next line with `<!-- pmbook-disable-next-line {id} -->`.\n{rest}\n",
+        "# {id}\n\n{summary}\n\nDefault level: **{level}**{draft}. Configure it in `pmbook.toml`:\n\n```toml\n[lint.rules]\n{id} = \"{level}\"\n```\n\n{silence}\n{rest}\n",
         id = rule.id,
+        silence = silence,
         level = level_name(rule.default_level),
         rest = rest.join("\n").replace("\n## ", "\n### "),
     )

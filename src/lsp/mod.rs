@@ -107,10 +107,13 @@ pub fn run(start: Start) -> Result<(), Error> {
         .and_then(|w| w.did_change_watched_files.as_ref())
         .and_then(|d| d.dynamic_registration)
         .unwrap_or(false);
+    let rules_url = start
+        .rules_url
+        .or_else(|| workspace.project.config.lint.rules_url.clone());
     let mut server = Server {
         connection,
         workspace,
-        rules_url: start.rules_url,
+        rules_url,
         push: !pull,
         refresh: pull && refresh,
         next_request: 0,

@@ -127,6 +127,8 @@ impl Workspace {
             })
             .collect();
         workspace.index = RepoIndex::of_files(entries.iter().map(|(_, e)| e.ids.clone()));
+        // Linked files are looked for on disk, as `pmbook lint` does.
+        workspace.index.disk = Some(crate::links::Disk::of(&workspace.project));
         workspace.entries = entries.into_iter().collect();
         Ok(workspace)
     }

@@ -32,6 +32,9 @@ pub const FIELDS: &[&str] = &[
     "related",
     "visibility",
     "slo",
+    "unconfirmed",
+    "imported_from",
+    "extra",
 ];
 
 /// The keys of an `[slo]` table, as reported (`slo.name`).
@@ -185,6 +188,9 @@ impl Reader {
             "related" => self.fm.related = self.string_list(key, value),
             "visibility" => self.fm.visibility = self.string(key, value),
             "slo" => self.fm.slo = self.slos(value),
+            "unconfirmed" => self.fm.unconfirmed = self.string_list(key, value),
+            "imported_from" => self.fm.imported_from = self.string(key, value),
+            "extra" => self.table(key, value),
             _ => {}
         }
     }
@@ -239,6 +245,13 @@ impl Reader {
                 self.type_error(key, value, "an array of strings", None);
                 None
             }
+        }
+    }
+
+    /// `extra` holds whatever the team keeps; it only has to be a table.
+    fn table(&mut self, key: &str, value: &Value<'_>) {
+        if !matches!(value.get_ref(), DeValue::Table(_)) {
+            self.type_error(key, value, "a table", None);
         }
     }
 

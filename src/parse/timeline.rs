@@ -16,7 +16,8 @@ static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
         ^[*_`]*
         (?:(?P<date>\d{4}-\d{1,2}-\d{1,2})[\ T])?
         (?P<time>\d{1,2}:\d{2}(?::\d{2})?)
-        (?:\s*(?P<zone>Z|UTC|GMT|[+-]\d{2}:?\d{2}|[A-Z][A-Za-z_]+/[A-Za-z_/+-]+))?
+        (?:\s*(?P<ampm>[AaPp]\.?[Mm]\b\.?))?
+        (?:\s*(?P<zone>Z|UTC|GMT|[+-]\d{2}:?\d{2}|[A-Z][A-Za-z_]+/[A-Za-z_/+-]+|[A-Z]{2,5}\b))?
         [*_`]*
         \s*(?:—|–|-|:|\|)?\s*",
     )
@@ -51,16 +52,34 @@ impl Clock {
                 text: line.to_owned(),
             };
         };
-        // A word that only looks like a zone (`Ops/SRE paged`) is text.
+        // A word that only looks like a zone (`Ops/SRE paged`, `DNS
+        // failover`) is text; an abbreviation (`PST`) stands for several
+        // zones or none, so it is reported rather than dropped.
         let (zone, text_start) = match caps.name("zone") {
-            Some(zone) if is_zone_name(zone.as_str()) && parse_zone(zone.as_str()).is_none() => {
+            Some(zone) if is_abbreviation(zone.as_str()) => {
+                let text = line[caps.get(0).map_or(0, |m| m.end())..].to_owned();
+                return TimelineEntry {
+                    span,
+                    at: Err(TimelineProblem::Abbreviation(zone.as_str().to_owned())),
+                    has_date: caps.name("date").is_some(),
+                    text,
+                };
+            }
+            Some(zone)
+                if (is_zone_name(zone.as_str()) || is_word(zone.as_str()))
+                    && parse_zone(zone.as_str()).is_none() =>
+            {
                 (None, zone.start())
             }
             zone => (zone.map(|m| m.as_str()), caps.get(0).map_or(0, |m| m.end())),
         };
         let text = line[text_start..].to_owned();
         let date = caps.name("date").map(|m| m.as_str());
-        let at = self.resolve(date, &caps["time"], zone);
+        let time = match caps.name("ampm") {
+            Some(ampm) => twelve_hour(&caps["time"], ampm.as_str()),
+            None => caps["time"].to_owned(),
+        };
+        let at = self.resolve(date, &time, zone);
         TimelineEntry {
             span,
             at,
@@ -120,6 +139,41 @@ impl Clock {
         self.last = Some(timestamp);
         Ok(at)
     }
+}
+
+/// `1:26 PM` as `13:26`, `12:05 AM` as `00:05`; an hour that is not 1 to
+/// 12 is left as written, for `resolve` to report.
+fn twelve_hour(time: &str, ampm: &str) -> String {
+    let (hour, rest) = time.split_once(':').unwrap_or((time, "00"));
+    let Ok(hour) = hour.parse::<u8>() else {
+        return time.to_owned();
+    };
+    if !(1..=12).contains(&hour) {
+        return format!("{time} {ampm}");
+    }
+    let pm = ampm.starts_with(['p', 'P']);
+    let hour = match (hour, pm) {
+        (12, false) => 0,
+        (12, true) => 12,
+        (h, true) => h + 12,
+        (h, false) => h,
+    };
+    format!("{hour:02}:{rest}")
+}
+
+/// An all-capitals word (`DNS`), which is text unless it is shaped like a
+/// zone abbreviation.
+fn is_word(zone: &str) -> bool {
+    zone.chars().all(|c| c.is_ascii_uppercase())
+}
+
+/// `PST`, `CEST`, `EDT`, `IST`: the shape of a zone abbreviation.
+fn is_abbreviation(zone: &str) -> bool {
+    let n = zone.len();
+    is_word(zone)
+        && !matches!(zone, "UTC" | "GMT")
+        && zone.ends_with('T')
+        && (n == 3 || (n == 4 && matches!(&zone[n - 2..n - 1], "S" | "D")))
 }
 
 fn parse_time(text: &str) -> Option<Time> {
@@ -250,5 +304,29 @@ mod tests {
         let second_pass = at(&mut clock, "02:20 — z");
         assert_eq!(second_pass.timestamp.to_string(), "2026-10-25T01:20:00Z");
         assert_eq!(second_pass.offset, Offset::constant(1));
+    }
+
+    #[test]
+    fn twelve_hour_times_and_zone_abbreviations() {
+        let mut clock = Clock::new(None);
+        assert_eq!(
+            at(&mut clock, "2026-11-03 1:26 PM UTC — x").unwrap(),
+            "2026-11-03T13:26:00Z"
+        );
+        assert_eq!(
+            at(&mut clock, "12:05 am — y").unwrap(),
+            "2026-11-03T00:05:00Z"
+        );
+        assert!(matches!(
+            at(&mut clock, "13:00 PM — z"),
+            Err(TimelineProblem::Invalid(_))
+        ));
+        assert_eq!(
+            at(&mut clock, "09:00 PST — page"),
+            Err(TimelineProblem::Abbreviation("PST".to_owned()))
+        );
+        let entry = clock.entry(Span::default(), "09:10 DNS failover");
+        assert_eq!(entry.text, "DNS failover");
+        assert!(entry.at.is_ok());
     }
 }

@@ -73,8 +73,10 @@ async def session(
     args: tuple[str, ...] = (),
     cwd: Path | None = None,
     folder: Path | None = None,
+    rules_url: str | None = RULES_URL,
 ):
-    """An initialized client of a server started in `cwd` with `args`, whose
+    """An initialized client of a server started in `cwd` with `args` (and
+    `--rules-url` unless `rules_url` is None), whose
     workspace folder is `folder` (default: the project); shuts the server
     down cleanly at the end and checks that it exited with status 0."""
     client = make_test_lsp_client()
@@ -84,9 +86,8 @@ async def session(
     def register(params: types.RegistrationParams):
         client.registrations.extend(params.registrations)
 
-    await client.start_io(
-        binary(), *args, "lsp", "--today", TODAY, "--rules-url", RULES_URL, cwd=cwd
-    )
+    links = ("--rules-url", rules_url) if rules_url else ()
+    await client.start_io(binary(), *args, "lsp", "--today", TODAY, *links, cwd=cwd)
     folder = folder or project.root
     result = await client.initialize_session(
         types.InitializeParams(

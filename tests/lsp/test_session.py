@@ -31,6 +31,17 @@ async def test_initialize_announces_the_features_and_shutdown_exits_cleanly(proj
         assert list(caps.code_action_provider.code_action_kinds) == [types.CodeActionKind.QuickFix]
 
 
+async def test_rule_links_come_from_the_configuration_without_the_option(project):
+    uri = project.uri("postmortems/a.md")
+    broken = postmortem("a", ("doubled checkout latency", "doubled TODO latency"))
+    project.write("postmortems/a.md", broken)
+    project.write("pmbook.toml", '[lint]\nrules_url = "https://wiki.example.com/{rule}"\n')
+    async with session(project, rules_url=None) as client:
+        open_doc(client, uri, broken)
+        diagnostics = await diagnostics_of(client, uri)
+        assert str(diagnostics[0].code_description.href) == "https://wiki.example.com/placeholder"
+
+
 async def test_diagnostics_appear_on_open_with_utf16_ranges_and_clear_when_fixed(project):
     uri = project.uri("postmortems/a.md")
     broken = postmortem("a", ("doubled checkout latency", "doubled 😀é TODO latency"))
@@ -82,6 +93,17 @@ async def test_checks_are_against_the_whole_project(project):
                 ]
             )
         )
+        assert await diagnostics_of(client, uri) == []
+
+
+async def test_a_link_to_a_missing_file_is_reported_and_clears_once_the_file_exists(project):
+    uri = project.uri("postmortems/a.md")
+    text = postmortem("a", ("## Impact\n", "## Impact\n\n![p99 latency](img/p99.png)\n"))
+    async with session(project) as client:
+        open_doc(client, uri, text)
+        assert [d.code for d in await diagnostics_of(client, uri)] == ["broken-link"]
+        project.write("postmortems/img/p99.png", b"\x89PNG\r\n")
+        change_doc(client, uri, text + "\n", 2)
         assert await diagnostics_of(client, uri) == []
 
 

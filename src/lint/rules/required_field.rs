@@ -17,6 +17,12 @@ rule! {
     /// other postmortem uses. It adds no other field: their values are facts
     /// only the author knows.
     ///
+    /// A field named in `unconfirmed = [...]` (what `pmbook import` writes
+    /// for the facts an original postmortem does not give) counts as
+    /// present while the postmortem is a draft. Once it is not, every
+    /// entry of `unconfirmed` is reported: confirm the value, write it, and
+    /// take the name out of the list.
+    ///
     /// ## Example
     ///
     /// ```toml
@@ -37,8 +43,21 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
         return;
     };
     let opening = Span::new(0, ctx.first_line(Span::new(0, fm.span.start)).end);
+    let is_draft = crate::drafts::is_draft(ctx.config, ctx.pm.status());
+    if !is_draft {
+        for field in fm.unconfirmed() {
+            out.push(
+                Violation::at(
+                    field.span,
+                    format!("`{}` is still unconfirmed", field.value),
+                )
+                .help("confirm the value, write it and remove it from `unconfirmed`, or keep the postmortem a draft"),
+            );
+        }
+    }
     for field in &ctx.config.lint.required_fields {
-        if fm.has_key(field) {
+        // An unconfirmed field outside a draft is reported above.
+        if fm.has_key(field) || fm.unconfirmed().any(|f| &f.value == field) {
             continue;
         }
         let violation = Violation::at(opening, format!("missing required field `{field}`"))

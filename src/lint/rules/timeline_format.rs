@@ -14,8 +14,15 @@ rule! {
     /// a time the clocks skip is reported, and a time they pass twice is
     /// the pass that keeps the timeline in order. A word after the time that is not
     /// a zone of the time zone database (`09:20 Ops/SRE paged`) is the
-    /// entry's text. The timeline is the facts of the incident:
-    /// non-negotiable, and what the site draws.
+    /// entry's text. `1:26 PM` is read as `13:26`. A zone abbreviation
+    /// (`09:00 PST`) is reported: it is not a zone pmbook reads, and
+    /// dropping it would put the entry at another instant. The timeline is the facts of the incident:
+    /// non-negotiable, and what the site draws. In a draft, an entry whose
+    /// time is approximate (`~19:30`, `≈19:30`, `14:??`) or that gives a
+    /// day and no time (`2023-01-02: reported`) is accepted: the facts are
+    /// still being gathered. A draft's Timeline may hold
+    /// text and no entries (an imported one whose times are all approximate
+    /// or date-only); once it is not a draft, it needs entries.
     ///
     /// ## Example
     ///
@@ -33,10 +40,14 @@ rule! {
 }
 
 fn check(ctx: &Context, out: &mut Vec<Violation>) {
+    let is_draft = crate::drafts::is_draft(ctx.config, ctx.pm.status());
     for entry in &ctx.pm.timeline {
         let Err(problem) = &entry.at else {
             continue;
         };
+        if is_draft && *problem == TimelineProblem::NoTimestamp && is_inexact(&entry.text) {
+            continue;
+        }
         let span = ctx.first_line(entry.span);
         out.push(match problem {
             TimelineProblem::NoTimestamp => {
@@ -51,6 +62,14 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
                 format!("`{time}` does not exist in {zone}: the clocks skip it"),
             )
             .help("write the time the clocks showed, after the daylight-saving change"),
+            TimelineProblem::Abbreviation(zone) => Violation::at(
+                span,
+                format!("`{zone}` is a zone abbreviation, which pmbook does not read"),
+            )
+            .help(match crate::import::abbreviation_offset(zone) {
+                Some(offset) => format!("write the offset it stands for, `{offset}`, or an IANA name such as `Europe/Paris`"),
+                None => "write the offset, such as `-08:00`, or an IANA name such as `America/Los_Angeles`".to_owned(),
+            }),
             TimelineProblem::NoZone => Violation::at(span, "timeline timestamp has no zone")
                 .help("add `UTC` or an offset such as `+02:00` after the time"),
             TimelineProblem::NoDay => Violation::at(span, "`HH:MM` entry with no day to belong to")
@@ -60,10 +79,22 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
     if let Some(section) = ctx.pm.section("Timeline")
         && section.has_content
         && ctx.pm.timeline.is_empty()
+        && !crate::drafts::is_draft(ctx.config, ctx.pm.status())
     {
         out.push(
             Violation::at(section.heading, "the Timeline section has no entries")
                 .help("list the events as `- YYYY-MM-DD HH:MM UTC — what happened`"),
         );
     }
+}
+
+static INEXACT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^[*_`\[(]*(?:[~≈][0-9]{1,2}:[0-9]{2}|[0-9]{1,2}:\?\?|[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[^0-9T:]|$))")
+        .expect("valid pattern")
+});
+
+/// An approximate time or a day without a time at the start of an entry,
+/// which a draft may hold.
+pub fn is_inexact(text: &str) -> bool {
+    INEXACT.is_match(text.trim_start())
 }
