@@ -24,5 +24,6 @@ pub mod repo;
 pub mod schema;
 pub mod serve;
 pub mod site;
+pub mod text;
 
 pub use error::Error;

@@ -22,6 +22,7 @@ pub struct Git {
 
 /// What to lint from git: the postmortems to check and the ids of the
 /// others (postmortem and action ids), for cross-file checks.
+#[derive(Default)]
 pub struct Snapshot {
     pub targets: Vec<Input>,
     pub other_ids: Vec<OtherFile>,
@@ -142,11 +143,7 @@ impl Git {
         let changes = self.staged_changes(&index, &filter)?;
         if changes.paths.is_empty() && changes.old_ids.is_empty() {
             // Nothing to check: a commit without postmortems pays nothing.
-            return Ok(Snapshot {
-                targets: Vec::new(),
-                other_ids: Vec::new(),
-                notes: Vec::new(),
-            });
+            return Ok(Snapshot::default());
         }
         let entries = self.index_entries(&index, &filter);
         Ok(self.snapshot(project, entries, changes, &[]))
@@ -173,11 +170,7 @@ impl Git {
             old_ids: self.staged_changes(&index, &filter)?.old_ids,
         };
         if named.is_empty() && changes.old_ids.is_empty() {
-            return Ok(Snapshot {
-                targets: Vec::new(),
-                other_ids: Vec::new(),
-                notes: Vec::new(),
-            });
+            return Ok(Snapshot::default());
         }
         let entries = self.index_entries(&index, &filter);
         Ok(self.snapshot(project, entries, changes, &named))
@@ -503,7 +496,8 @@ impl Git {
                     (false, Some(ids)) => OtherFile { path, ..ids },
                     _ => {
                         let file = match read(entry) {
-                            Ok(text) => OtherFile::scan(path, &text, &scanner),
+                            // The cache keeps `related` for later deletions.
+                            Ok(text) => OtherFile::scan(path, &text, &scanner).with_related(&text),
                             Err(_) => OtherFile {
                                 path,
                                 ..OtherFile::default()

@@ -3,7 +3,6 @@
 
 use std::io::Write;
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
 
 use super::{Diagnostic, FileReport, Report, Severity};
@@ -16,14 +15,6 @@ const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// Where the tool is documented when no `[lint] rules_url` is set: its
 /// manual page, which `pmbook man` writes.
 const MANUAL: &str = "man:pmbook(1)";
-
-/// What a path keeps unescaped in a URI: the unreserved characters and `/`.
-const PATH: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b'/');
 
 /// Lines of context shown before and after a finding.
 const CONTEXT_LINES: usize = 2;
@@ -119,7 +110,7 @@ fn result(file: &FileReport, d: &Diagnostic) -> Value {
     let source = &file.source;
     let mut location = json!({
         "artifactLocation": {
-            "uri": utf8_percent_encode(&file.path, PATH).to_string(),
+            "uri": crate::text::url_path(&file.path),
             "uriBaseId": "%SRCROOT%",
         },
     });

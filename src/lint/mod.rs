@@ -313,9 +313,9 @@ impl RepoIndex {
 }
 
 /// What the cross-file rules need from a postmortem: its id, explicit
-/// action ids and the ids it names in `related`, read by a cheap scan
-/// rather than a parse, so that linting one file does not parse the
-/// repository.
+/// action ids and, where a change may remove ids, the ids it names in
+/// `related`; read by a cheap scan rather than a parse, so that linting one
+/// file does not parse the repository.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OtherFile {
     pub path: String,
@@ -325,13 +325,21 @@ pub struct OtherFile {
 }
 
 impl OtherFile {
+    /// The id and action ids of `text`; `related` is left empty.
     pub fn scan(path: String, text: &str, scanner: &Scanner) -> OtherFile {
         OtherFile {
             path,
             id: parse::front_matter::scan_id(text),
             action_ids: scanner.scan(text),
-            related: parse::front_matter::scan_related(text),
+            related: Vec::new(),
         }
+    }
+
+    /// Also reads `related` from `text` (a front-matter parse), which only
+    /// the checks of removed ids need.
+    pub fn with_related(mut self, text: &str) -> OtherFile {
+        self.related = parse::front_matter::scan_related(text);
+        self
     }
 
     /// Whether `related` names one of `ids`.
@@ -415,6 +423,11 @@ pub fn load(project: &Project, targets: Targets) -> Result<Loaded, Error> {
         .filter_map(|path| {
             let text = discover::read(project, &path).ok()?;
             let file = OtherFile::scan(project.display_path(&path), &text, &scanner);
+            let file = if old_ids.is_empty() {
+                file
+            } else {
+                file.with_related(&text)
+            };
             Some((path, file))
         })
         .collect();

@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use jiff::{SignedDuration, Timestamp};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -15,6 +14,7 @@ use crate::config::Project;
 use crate::links::Disk;
 use crate::lint::rules::id_format::slugify;
 use crate::model::{DateTime, Field, Postmortem};
+use crate::text::{url_component, url_path};
 
 /// A term of an index (a service, a tag, …) with its page.
 #[derive(Debug, Clone, Serialize)]
@@ -930,26 +930,6 @@ fn drawn_parts(views: &Views, range: std::ops::Range<usize>) -> Vec<Part> {
         }
     }
     parts
-}
-
-/// What a URL component keeps as it is: RFC 3986's unreserved characters.
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-/// Percent-encodes a ticket for use in a URL path or query.
-fn url_component(text: &str) -> String {
-    utf8_percent_encode(text, COMPONENT).to_string()
-}
-
-/// Percent-encodes a `/`-separated path for use in a URL, keeping the `/`.
-fn url_path(path: &str) -> String {
-    path.split('/')
-        .map(url_component)
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// The first paragraph of the Summary section, as plain text; empty when

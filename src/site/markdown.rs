@@ -16,8 +16,6 @@ use comrak::nodes::AstNode;
 use comrak::{Arena, Options};
 use regex::{Captures, Regex};
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-
 use crate::links::{Disk, Target};
 use crate::model::Postmortem;
 
@@ -105,7 +103,9 @@ impl<'a> Links<'a> {
                 _ => Some(dest.to_owned()),
             };
         };
-        let fragment = fragment.map_or_else(String::new, |f| format!("#{}", encode(&f)));
+        let fragment = fragment.map_or_else(String::new, |f| {
+            format!("#{}", crate::text::url_component(&f))
+        });
         if let Some(page) = self.pages.get(&path) {
             return page
                 .as_ref()
@@ -123,28 +123,16 @@ impl<'a> Links<'a> {
                 .map_or(path.as_str(), |p| p.trim_start_matches('/')),
         };
         self.attachments.borrow_mut().insert(relative.to_owned());
-        let url: Vec<String> = relative.split('/').map(encode).collect();
         Some(format!(
             "{}{ATTACHMENTS}{}{fragment}",
             self.root,
-            url.join("/")
+            crate::text::url_path(relative)
         ))
     }
 }
 
 /// Where attachments go in the site, relative to its root.
 pub const ATTACHMENTS: &str = "incidents/files/";
-
-/// What a URL component keeps as it is: RFC 3986's unreserved characters.
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-fn encode(text: &str) -> String {
-    utf8_percent_encode(text, COMPONENT).to_string()
-}
 
 /// Markdown as safe HTML. A heading whose id would be one of the page's
 /// own ids gets `-section` after it (`## Related` → `related-section`).
