@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Project, VALID, stdout, valid_with};
+use common::{Project, VALID, findings, stdout, valid_with};
 use predicates::prelude::*;
 
 const ID: &str = "2026-11-03-checkout-latency";
@@ -144,15 +144,9 @@ fn changed_since_lints_what_a_pull_request_changes() {
         .args(["lint", "--changed-since", "main", "--format", "json"])
         .assert()
         .code(1);
-    let json: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
-    let found: Vec<(&str, &str)> = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| (d["path"].as_str().unwrap(), d["rule"].as_str().unwrap()))
-        .collect();
+    let found = findings(assert.get_output());
     assert_eq!(
-        found,
+        pairs(&found),
         [
             ("postmortems/2026-11-09-new.md", "required-field"),
             ("postmortems/2026-11-10-dup.md", "duplicate-id"),
@@ -207,22 +201,6 @@ fn cited_repo() -> Project {
     project.postmortem("2026-11-09-d.md", valid_with(ID, "2026-11-09-d"));
     project.commit_all("citing");
     project
-}
-
-/// `(path, rule)` of every diagnostic of a JSON report.
-fn findings(output: &std::process::Output) -> Vec<(String, String)> {
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["path"].as_str().unwrap().to_owned(),
-                d["rule"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
 }
 
 fn staged_json(project: &Project) -> std::process::Output {

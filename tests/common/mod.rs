@@ -105,6 +105,22 @@ pub fn stderr(output: &std::process::Output) -> String {
     String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
 }
 
+/// `(path, rule)` of every diagnostic of a `--format json` report.
+pub fn findings(output: &std::process::Output) -> Vec<(String, String)> {
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("a JSON report");
+    json["diagnostics"]
+        .as_array()
+        .expect("a diagnostics array")
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().expect("a path").to_owned(),
+                d["rule"].as_str().expect("a rule").to_owned(),
+            )
+        })
+        .collect()
+}
+
 /// `VALID` with `from` replaced by `to` (which must occur).
 pub fn valid_with(from: &str, to: &str) -> String {
     assert!(VALID.contains(from), "fixture does not contain {from:?}");
