@@ -220,6 +220,10 @@ pub struct SiteConfig {
     pub public_exclude_fields: Vec<String>,
     /// Sections left out of a public build (`--public`).
     pub public_exclude_sections: Vec<String>,
+    /// Absolute URL the site is published at, such as
+    /// `https://postmortems.example.com/`: links that leave the site (the
+    /// feed, canonical links, digests) are made absolute with it.
+    pub url: Option<String>,
 }
 
 impl Default for SiteConfig {
@@ -229,6 +233,7 @@ impl Default for SiteConfig {
             edit_url: None,
             public_exclude_fields: strings(&["authors"]),
             public_exclude_sections: strings(&["Internal notes"]),
+            url: None,
         }
     }
 }
