@@ -32,6 +32,9 @@ pub struct GlobalArgs {
     /// system date).
     #[arg(long, value_name = "YYYY-MM-DD", global = true)]
     pub today: Option<jiff::civil::Date>,
+    /// Say on standard error what was read, and from where.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -294,7 +294,12 @@ pub struct Project {
 impl Project {
     /// Finds and loads the project for `start` (the `-C` directory or the
     /// working directory), or from an explicit `--config` file.
-    pub fn discover(start: &Path, explicit: Option<&Path>) -> Result<Project, Error> {
+    /// `rules` are the ids of the lint rules, which `[lint.rules]` may name.
+    pub fn discover(
+        start: &Path,
+        explicit: Option<&Path>,
+        rules: &[&str],
+    ) -> Result<Project, Error> {
         let start = std::fs::canonicalize(start).map_err(|e| Error::io(start, e))?;
         let config_path = match explicit {
             Some(path) => {
@@ -309,7 +314,7 @@ impl Project {
         let (root, config) = match &config_path {
             Some(path) => {
                 let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-                let config = Config::from_toml(&text, path)?;
+                let config = Config::from_toml(&text, path, rules)?;
                 let root = path.parent().unwrap_or(&start).to_path_buf();
                 (root, config)
             }
@@ -352,7 +357,9 @@ fn git_work_tree(dir: &Path) -> Option<PathBuf> {
 }
 
 impl Config {
-    pub fn from_toml(text: &str, path: &Path) -> Result<Config, Error> {
+    /// The configuration written in `text` (the file at `path`); `rules`
+    /// are the ids of the lint rules, which `[lint.rules]` may name.
+    pub fn from_toml(text: &str, path: &Path, rules: &[&str]) -> Result<Config, Error> {
         let config: Config = toml::from_str(text).map_err(|e| {
             let span = e.span().map(|r| Span::new(r.start, r.end));
             let message = improve_serde_message(e.message());
@@ -363,15 +370,11 @@ impl Config {
                 message: format!("invalid {}: {message}", FILE_NAME),
             })
         })?;
-        config.validate(text, path)?;
+        config.validate(text, path, rules)?;
         Ok(config)
     }
 
-    fn validate(&self, text: &str, path: &Path) -> Result<(), Error> {
-        let known = crate::lint::registry::RULES
-            .iter()
-            .map(|r| r.id)
-            .collect::<Vec<_>>();
+    fn validate(&self, text: &str, path: &Path, known: &[&str]) -> Result<(), Error> {
         for rule in self.lint.rules.keys() {
             if !known.contains(&rule.as_str()) {
                 let hint = match did_you_mean(rule, known.iter().copied()) {

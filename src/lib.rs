@@ -8,6 +8,7 @@ pub mod charts;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod corpus;
 pub mod diagnostics;
 pub mod discover;
 pub mod drafts;

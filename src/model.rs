@@ -86,6 +86,16 @@ impl Postmortem {
     }
 }
 
+/// A postmortem file as read, before parsing: its path relative to the
+/// repository root, where it is on disk when it was read from the work
+/// tree, and its text or why it has none (with what could be decoded, to
+/// locate the problem).
+pub struct PostmortemFile {
+    pub path: String,
+    pub on_disk: Option<std::path::PathBuf>,
+    pub text: Result<String, (FileProblem, String)>,
+}
+
 /// Why a file could not be read as a postmortem at all.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FileProblem {

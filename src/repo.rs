@@ -2,6 +2,8 @@
 //! the pre-commit hook), a commit's tree (for the pre-push hook), and the
 //! files changed since a revision (for pull-request CI).
 
+pub mod history;
+
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -10,9 +12,9 @@ use git2::{Delta, Diff, DiffFindOptions, DiffOptions, Index, ObjectType, Oid, Re
 use crate::config::Project;
 use crate::discover::{self, PostmortemFilter};
 use crate::error::Error;
-use crate::lint::{self, Input, OtherFile};
-use crate::model::FileProblem;
+use crate::model::{FileProblem, PostmortemFile};
 use crate::parse::action_ids::{ActionId, Scanner};
+use crate::parse::ids::{self, FileIds};
 
 /// The git repository around a project.
 pub struct Git {
@@ -20,12 +22,12 @@ pub struct Git {
     workdir: PathBuf,
 }
 
-/// What to lint from git: the postmortems to check and the ids of the
+/// Postmortems read from git: those to check, in full, and the ids of the
 /// others (postmortem and action ids), for cross-file checks.
 #[derive(Default)]
 pub struct Snapshot {
-    pub targets: Vec<Input>,
-    pub other_ids: Vec<OtherFile>,
+    pub files: Vec<PostmortemFile>,
+    pub others: Vec<FileIds>,
     /// What the user should know about how the snapshot was taken (a
     /// shallow clone compared without its merge base).
     pub notes: Vec<String>,
@@ -475,32 +477,34 @@ impl Git {
             discover::decode(object.data().to_vec())
         };
         let display = |entry: &Entry| project.display_path(&self.workdir.join(&entry.path));
-        let mut inputs: Vec<Input> = named
+        let mut inputs: Vec<PostmortemFile> = named
             .iter()
-            .map(|path| Input {
+            .map(|path| PostmortemFile {
                 path: project.display_path(path),
+                on_disk: Some(path.clone()),
                 text: discover::read(project, path),
             })
-            .chain(targets.iter().map(|entry| Input {
+            .chain(targets.iter().map(|entry| PostmortemFile {
                 path: display(entry),
+                on_disk: None,
                 text: read(entry),
             }))
             .collect();
         let scanner = Scanner::new(&project.config);
         let mut cache = IdCache::load(&self.repo, &scanner);
-        let mut other_ids: Vec<(&Entry, OtherFile)> = others
+        let mut other_ids: Vec<(&Entry, FileIds)> = others
             .iter()
             .map(|entry| {
                 let path = display(entry);
                 let file = match (entry.is_symlink, cache.get(entry.blob)) {
-                    (false, Some(ids)) => OtherFile { path, ..ids },
+                    (false, Some(ids)) => FileIds { path, ..ids },
                     _ => {
                         let file = match read(entry) {
                             // The cache keeps `related` for later deletions.
-                            Ok(text) => OtherFile::scan(path, &text, &scanner).with_related(&text),
-                            Err(_) => OtherFile {
+                            Ok(text) => FileIds::scan(path, &text, &scanner).with_related(&text),
+                            Err(_) => FileIds {
                                 path,
-                                ..OtherFile::default()
+                                ..FileIds::default()
                             },
                         };
                         cache.insert(entry.blob, &file);
@@ -511,20 +515,21 @@ impl Git {
             })
             .collect();
         cache.save(others.iter().map(|e| e.blob));
-        let removed = lint::removed_ids(changes.old_ids, &inputs, other_ids.iter().map(|(_, f)| f));
+        let removed = ids::removed_ids(changes.old_ids, &inputs, other_ids.iter().map(|(_, f)| f));
         if !removed.is_empty() {
             let (citing, rest): (Vec<_>, Vec<_>) = other_ids
                 .into_iter()
                 .partition(|(_, file)| file.names_any(&removed));
-            inputs.extend(citing.into_iter().map(|(entry, file)| Input {
+            inputs.extend(citing.into_iter().map(|(entry, file)| PostmortemFile {
                 path: file.path,
+                on_disk: None,
                 text: read(entry),
             }));
             other_ids = rest;
         }
         Snapshot {
-            targets: inputs,
-            other_ids: other_ids.into_iter().map(|(_, file)| file).collect(),
+            files: inputs,
+            others: other_ids.into_iter().map(|(_, file)| file).collect(),
             notes: Vec::new(),
         }
     }
@@ -555,7 +560,7 @@ fn fetch_command(rev: &str) -> String {
 struct IdCache {
     path: PathBuf,
     header: String,
-    ids: HashMap<Oid, OtherFile>,
+    ids: HashMap<Oid, FileIds>,
     changed: bool,
 }
 
@@ -572,7 +577,7 @@ impl IdCache {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         let mut lines = text.lines();
         if lines.next() == Some(header.as_str()) {
-            let mut current: Option<&mut OtherFile> = None;
+            let mut current: Option<&mut FileIds> = None;
             for line in lines {
                 if let Some(action) = line.strip_prefix('\t') {
                     let (id, text) = action.split_once('\t').unwrap_or((action, ""));
@@ -592,9 +597,9 @@ impl IdCache {
                 }
                 let (oid, id) = line.split_once(' ').unwrap_or((line, ""));
                 current = Oid::from_str(oid).ok().map(|oid| {
-                    let file = OtherFile {
+                    let file = FileIds {
                         id: (!id.is_empty()).then(|| id.to_owned()),
-                        ..OtherFile::default()
+                        ..FileIds::default()
                     };
                     ids.entry(oid).insert_entry(file).into_mut()
                 });
@@ -609,11 +614,11 @@ impl IdCache {
     }
 
     /// The cached ids of `blob`, with an empty path.
-    fn get(&self, blob: Oid) -> Option<OtherFile> {
+    fn get(&self, blob: Oid) -> Option<FileIds> {
         self.ids.get(&blob).cloned()
     }
 
-    fn insert(&mut self, blob: Oid, file: &OtherFile) {
+    fn insert(&mut self, blob: Oid, file: &FileIds) {
         // An id that would break the line format is not stored; the blob
         // is read again next time instead.
         let storable = file
@@ -627,7 +632,7 @@ impl IdCache {
         if storable {
             self.ids.insert(
                 blob,
-                OtherFile {
+                FileIds {
                     path: String::new(),
                     ..file.clone()
                 },
@@ -644,7 +649,7 @@ impl IdCache {
         }
         let keep: HashSet<Oid> = in_use.collect();
         self.ids.retain(|oid, _| keep.contains(oid));
-        let mut entries: Vec<(&Oid, &OtherFile)> = self.ids.iter().collect();
+        let mut entries: Vec<(&Oid, &FileIds)> = self.ids.iter().collect();
         entries.sort_by_key(|(oid, _)| **oid);
         let mut text = self.header.clone();
         text.push('\n');

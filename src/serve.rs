@@ -17,6 +17,7 @@ use notify::{RecursiveMode, Watcher};
 use tiny_http::{Header, Request, Response, Server};
 
 use crate::config::Project;
+use crate::corpus::Corpus;
 use crate::error::Error;
 use crate::site::{self, BuildOptions, Outcome};
 
@@ -46,7 +47,7 @@ struct Generation {
 /// process is stopped. Returns `false` without serving when the first build
 /// is refused (its diagnostics printed).
 pub fn serve(project: &Project, options: &BuildOptions, port: u16) -> Result<bool, Error> {
-    let report = match site::build(project, options)? {
+    let report = match site::build(project, Corpus::work_tree(project)?, options)? {
         Outcome::Built(report) => report,
         Outcome::Refused(diagnostics) => {
             eprint!("{}", site::refusal(&diagnostics));
@@ -176,14 +177,18 @@ fn watch(
         while rx.recv().is_ok() {
             // Editors write in bursts: wait until the changes settle.
             while rx.recv_timeout(Duration::from_millis(250)).is_ok() {}
-            let project = match Project::discover(&project.root, project.config_path.as_deref()) {
+            let project = match Project::discover(
+                &project.root,
+                project.config_path.as_deref(),
+                &crate::lint::registry::ids(),
+            ) {
                 Ok(reloaded) => reloaded,
                 Err(e) => {
                     eprintln!("pmbook: not rebuilt: {e}");
                     continue;
                 }
             };
-            match site::build(&project, &options) {
+            match Corpus::work_tree(&project).and_then(|c| site::build(&project, c, &options)) {
                 Ok(Outcome::Built(report)) => {
                     for problem in report.problems() {
                         eprintln!("pmbook: {problem}");

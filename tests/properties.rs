@@ -3,9 +3,11 @@
 
 use jiff::civil::date;
 use pmbook::config::Config;
+use pmbook::corpus::Corpus;
 use pmbook::diagnostics::{github, human, json, sarif};
-use pmbook::lint::{Input, OtherFile, lint_inputs};
+use pmbook::model::PostmortemFile;
 use pmbook::parse::action_ids::Scanner;
+use pmbook::parse::ids::FileIds;
 use proptest::prelude::*;
 
 /// Pieces of postmortems, valid and broken, to assemble into documents.
@@ -48,9 +50,10 @@ proptest! {
     #[test]
     fn lint_accepts_any_text(text in document()) {
         let config = Config::default();
-        let inputs = vec![Input { path: "postmortems/p.md".into(), text: Ok(text) }];
-        let other = OtherFile { path: "postmortems/a.md".into(), id: Some("a".into()), ..OtherFile::default() };
-        let report = lint_inputs(&config, inputs, vec![other], date(2026, 11, 23), None).unwrap();
+        let files = vec![PostmortemFile { path: "postmortems/p.md".into(), on_disk: None, text: Ok(text) }];
+        let other = FileIds { path: "postmortems/a.md".into(), id: Some("a".into()), ..FileIds::default() };
+        let corpus = Corpus::of_texts(files, vec![other]);
+        let report = pmbook::lint::run(&config, corpus, date(2026, 11, 23)).unwrap();
         for (file, d) in report.diagnostics() {
             if let Some(span) = d.span {
                 prop_assert!(span.start <= span.end && span.end <= file.source.text.len());
@@ -137,6 +140,84 @@ proptest! {
             .into_iter()
             .map(|a| (a.id, a.text))
             .collect();
+        prop_assert_eq!(scanned, parsed, "{}", text);
+    }
+}
+
+/// Lines of a valid front-matter, in any order: the id written in each way
+/// TOML allows, `related` on one line or several, other keys and tables.
+fn front_matter_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("title = \"Checkout outage\"".to_owned()),
+        Just("severity = \"SEV2\"".to_owned()),
+        Just("services = [\"checkout\", \"id\"]".to_owned()),
+        Just("# id = \"commented\"".to_owned()),
+        Just("status = \"draft\"".to_owned()),
+        Just("related = [\"a\", \"b\"]".to_owned()),
+        Just("related = [\n  \"c\",\n  \"d\", # why\n]".to_owned()),
+        Just("related = []".to_owned()),
+        Just("started_at = 2026-11-03T09:12:00Z".to_owned()),
+    ]
+}
+
+fn id_line() -> impl Strategy<Value = Option<String>> {
+    prop_oneof![
+        Just(None),
+        Just(Some("id = \"2026-11-03-checkout\"".to_owned())),
+        Just(Some("id=\"x\"".to_owned())),
+        Just(Some("\"id\" = 'literal'".to_owned())),
+        Just(Some("id = \"with \\\"escape\\\"\"".to_owned())),
+        Just(Some("  id   =   \"spaced\"  # comment".to_owned())),
+    ]
+}
+
+fn identified_document() -> impl Strategy<Value = String> {
+    (
+        any::<bool>(),
+        any::<bool>(),
+        prop::collection::vec(front_matter_line(), 0..5),
+        id_line(),
+        0..6usize,
+        any::<bool>(),
+        body(),
+    )
+        .prop_map(|(bom, crlf, mut lines, id, at, table, body)| {
+            // TOML keys may each appear once.
+            lines.sort();
+            lines.dedup_by(|a, b| a.split('=').next() == b.split('=').next());
+            if let Some(id) = id {
+                lines.insert(at.min(lines.len()), id);
+            }
+            if table {
+                lines.push("[slo]\nid = \"in-a-table\"\nbudget_consumed = 0.5".to_owned());
+            }
+            let body = body.split_once("+++\n\n").map_or(body.as_str(), |(_, b)| b);
+            let text = format!(
+                "{}+++\n{}\n+++\n\n{body}",
+                if bom { "\u{feff}" } else { "" },
+                lines.join("\n")
+            );
+            if crlf {
+                text.replace('\n', "\r\n")
+            } else {
+                text
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// The hook's cheap reading of the other postmortems (an id scan and a
+    /// front-matter-only parse) finds what the full parse finds: the id,
+    /// the explicit action ids with their texts, and `related`.
+    #[test]
+    fn the_id_scan_agrees_with_the_parser(text in identified_document()) {
+        let config = Config::default();
+        let pm = pmbook::parse::parse("p.md".into(), text.clone(), &config);
+        prop_assert!(pm.front_matter.is_some(), "{}", text);
+        let parsed = FileIds::of(&pm);
+        let scanned = FileIds::scan("p.md".into(), &text, &Scanner::new(&config)).with_related(&text);
         prop_assert_eq!(scanned, parsed, "{}", text);
     }
 }

@@ -6,17 +6,20 @@ use libfuzzer_sys::fuzz_target;
 use pmbook::config::Config;
 use pmbook::diagnostics::{github, human, json, sarif};
 use pmbook::discover::decode;
-use pmbook::lint::{Input, OtherFile, lint_inputs};
+use pmbook::corpus::Corpus;
+use pmbook::model::PostmortemFile;
 use pmbook::parse::action_ids::ActionId;
+use pmbook::parse::ids::FileIds;
 
 fuzz_target!(|data: &[u8]| {
     let config = Config::default();
-    let input = Input {
+    let input = PostmortemFile {
         path: "postmortems/fuzz.md".into(),
+        on_disk: None,
         text: decode(data.to_vec()),
     };
     let today = jiff::civil::date(2026, 11, 23);
-    let others = vec![OtherFile {
+    let others = vec![FileIds {
         path: "postmortems/other.md".into(),
         id: Some("related-id".into()),
         action_ids: vec![ActionId {
@@ -25,10 +28,11 @@ fuzz_target!(|data: &[u8]| {
         }],
         related: vec!["related-id".into()],
     }];
-    let report = lint_inputs(&config, vec![input], others, today).expect("default config is valid");
+    let corpus = Corpus::of_texts(vec![input], others);
+    let report = pmbook::lint::run(&config, corpus, today).expect("default config is valid");
     let mut out = Vec::new();
     human::render(&report, true, &mut out).expect("write to memory");
     json::render(&report, &mut out).expect("write to memory");
-    sarif::render(&report, &mut out).expect("write to memory");
+    sarif::render(&report, None, &mut out).expect("write to memory");
     github::render(&report, &mut out).expect("write to memory");
 });

@@ -1,13 +1,10 @@
 //! When each action item was opened and closed, from the git history.
 //!
-//! The history is walked once, oldest commit first, along the first parent
-//! of HEAD (the main line: a change merged from a branch counts from the
-//! merge commit). Commits whose postmortem directory (`[book] src`) is the
-//! same tree as the previous commit's are skipped without reading anything;
-//! for the others only that directory is diffed, with rename detection, and
-//! only the blobs that changed are parsed — each blob once, in parallel,
-//! however many commits hold it. The walk then replays the changes in order,
-//! keeping for every item identity how many copies are present and checked.
+//! The main line's changes of the postmortem directory come from
+//! [`crate::repo::history`]; only the versions that changed are parsed —
+//! each once, in parallel, however many commits hold it. The changes are
+//! then replayed in order, keeping for every item identity how many copies
+//! are present and checked.
 //!
 //! An item is *opened* by the first commit that contains it and *closed* by
 //! the commit that checked its last open copy (after which it stayed
@@ -15,24 +12,21 @@
 //! (committer) times in UTC.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
 use std::sync::Arc;
 
-use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, Oid, Repository, Sort, Tree};
 use jiff::Timestamp;
-use rayon::prelude::*;
 
 use super::Key;
 use crate::config::{Config, Project};
-use crate::discover::{self, PostmortemFilter};
 use crate::error::Error;
 use crate::parse;
 use crate::repo::Git;
+use crate::repo::history::{BlobId, Change, CommitId, Step};
 
 /// A commit, as history reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
-    pub commit: Oid,
+    pub commit: CommitId,
     /// Committer time.
     pub at: Timestamp,
 }
@@ -71,173 +65,22 @@ pub fn read(project: &Project) -> Result<History, Error> {
         project,
         "`pmbook actions --history` reads when items were opened and closed from the git history: run it inside the repository's work tree, or leave out --history",
     )?;
-    // libgit2 checks the hash of every object it reads (SHA-1 with
-    // collision detection), which was half the time of a long walk; git
-    // does not check objects on reads either.
-    git2::opts::strict_hash_verification(false);
-    let repo = git.repository();
-    let src = project
-        .src_dir()
-        .strip_prefix(git.workdir())
-        .map(Path::to_path_buf)
-        .map_err(|_| {
-            Error::Config(format!(
-                "the postmortem directory {} is outside the git work tree {}",
-                project.src_dir().display(),
-                git.workdir().display()
-            ))
-        })?;
-    let filter = PostmortemFilter::new(project)?;
-    let prefix = src.to_string_lossy().replace('\\', "/");
-    let accepts = |path: &str| filter.accepts_in_src(&git.workdir().join(path));
-    let steps = changes(repo, &src, &prefix, &accepts)?;
-    let blobs: Vec<Oid> = steps
+    let steps = git.postmortem_history(project)?;
+    let blobs: Vec<BlobId> = steps
         .iter()
         .flat_map(|s| &s.changes)
         .filter_map(|c| match c {
             Change::Set { blob, .. } => Some(*blob),
             Change::Remove { .. } => None,
         })
-        .collect::<HashSet<Oid>>()
+        .collect::<HashSet<BlobId>>()
         .into_iter()
         .collect();
-    let parsed = parse_blobs(repo.path(), &blobs, &project.config)?;
+    let config = &project.config;
+    let parsed = git.map_blobs(&blobs, config.lint.max_file_bytes, |text| {
+        Arc::new(file_items(text, config))
+    })?;
     Ok(replay(&steps, &parsed))
-}
-
-/// The postmortem changes of one commit of the main line.
-struct Step {
-    stamp: Stamp,
-    changes: Vec<Change>,
-}
-
-enum Change {
-    /// The file at `path` now holds `blob`; `from` is where it was before
-    /// (itself, or the old path of a rename), if it existed.
-    Set {
-        path: String,
-        from: Option<String>,
-        blob: Oid,
-    },
-    Remove {
-        path: String,
-    },
-}
-
-fn git_error(what: &str) -> impl Fn(git2::Error) -> Error + '_ {
-    move |e| Error::Config(format!("{what}: {}", e.message()))
-}
-
-/// Walks the first-parent history of HEAD, oldest first, and diffs the
-/// postmortem directory of each commit whose directory changed.
-fn changes(
-    repo: &Repository,
-    src: &Path,
-    prefix: &str,
-    accepts: &dyn Fn(&str) -> bool,
-) -> Result<Vec<Step>, Error> {
-    let mut walk = repo
-        .revwalk()
-        .map_err(git_error("cannot walk the history"))?;
-    if repo.head().is_err() {
-        // No commit yet: no history.
-        return Ok(Vec::new());
-    }
-    walk.push_head().map_err(git_error("cannot read HEAD"))?;
-    walk.simplify_first_parent()
-        .map_err(git_error("cannot walk the history"))?;
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
-        .map_err(git_error("cannot walk the history"))?;
-    let full_path = |path: &Path| {
-        let path = path.to_string_lossy().replace('\\', "/");
-        if prefix.is_empty() {
-            path
-        } else {
-            format!("{prefix}/{path}")
-        }
-    };
-    let mut steps = Vec::new();
-    let mut previous: Option<Tree<'_>> = None;
-    for oid in walk {
-        let oid = oid.map_err(git_error("cannot walk the history"))?;
-        let commit = repo
-            .find_commit(oid)
-            .map_err(git_error("cannot read a commit"))?;
-        let tree = commit
-            .tree()
-            .map_err(git_error("cannot read a commit's tree"))?;
-        let subtree = subtree(repo, &tree, src);
-        if subtree.as_ref().map(Tree::id) == previous.as_ref().map(Tree::id) {
-            continue;
-        }
-        let mut diff = repo
-            .diff_tree_to_tree(
-                previous.as_ref(),
-                subtree.as_ref(),
-                Some(DiffOptions::new().skip_binary_check(true)),
-            )
-            .map_err(git_error("cannot compare two commits"))?;
-        diff.find_similar(Some(DiffFindOptions::new().renames(true)))
-            .map_err(git_error("cannot detect renames"))?;
-        let mut changes = Vec::new();
-        for delta in diff.deltas() {
-            let old = delta
-                .old_file()
-                .path()
-                .map(full_path)
-                .filter(|p| accepts(p));
-            let new = delta
-                .new_file()
-                .path()
-                .map(full_path)
-                .filter(|p| accepts(p) && delta.new_file().mode() != FileMode::Link);
-            match (delta.status(), old, new) {
-                (Delta::Deleted, Some(path), _) => changes.push(Change::Remove { path }),
-                (
-                    Delta::Added
-                    | Delta::Modified
-                    | Delta::Renamed
-                    | Delta::Copied
-                    | Delta::Typechange,
-                    old,
-                    Some(path),
-                ) => {
-                    let from = old.filter(|_| delta.status() != Delta::Copied);
-                    changes.push(Change::Set {
-                        path,
-                        from,
-                        blob: delta.new_file().id(),
-                    });
-                }
-                (Delta::Modified | Delta::Renamed | Delta::Typechange, Some(path), None) => {
-                    changes.push(Change::Remove { path });
-                }
-                _ => {}
-            }
-        }
-        steps.push(Step {
-            stamp: Stamp {
-                commit: oid,
-                at: Timestamp::from_second(commit.time().seconds()).unwrap_or_default(),
-            },
-            changes,
-        });
-        previous = subtree;
-    }
-    Ok(steps)
-}
-
-/// The tree at `src` in `tree` (`tree` itself for an empty path).
-fn subtree<'r>(repo: &'r Repository, tree: &Tree<'r>, src: &Path) -> Option<Tree<'r>> {
-    if src.as_os_str().is_empty() {
-        return Some(tree.clone());
-    }
-    tree.get_path(src)
-        .ok()?
-        .to_object(repo)
-        .ok()?
-        .into_tree()
-        .ok()
 }
 
 /// What replaying needs from one version of a postmortem.
@@ -264,39 +107,8 @@ impl FileItems {
     }
 }
 
-/// Parses each blob once, in parallel; each worker opens its own handle on
-/// the repository (a handle is not shared between threads).
-fn parse_blobs(
-    git_dir: &Path,
-    blobs: &[Oid],
-    config: &Config,
-) -> Result<HashMap<Oid, Arc<FileItems>>, Error> {
-    let chunks: Vec<Vec<(Oid, Arc<FileItems>)>> = blobs
-        .par_chunks(32)
-        .map(|chunk| {
-            let repo =
-                Repository::open(git_dir).map_err(git_error("cannot open the repository"))?;
-            Ok(chunk
-                .iter()
-                .map(|&oid| (oid, Arc::new(parse_blob(&repo, oid, config))))
-                .collect())
-        })
-        .collect::<Result<_, Error>>()?;
-    Ok(chunks.into_iter().flatten().collect())
-}
-
-/// The items of one blob; nothing for a blob that is not a readable
-/// postmortem (`lint` reports those).
-fn parse_blob(repo: &Repository, oid: Oid, config: &Config) -> FileItems {
-    let Ok(blob) = repo.find_blob(oid) else {
-        return FileItems::default();
-    };
-    if blob.size() as u64 > config.lint.max_file_bytes {
-        return FileItems::default();
-    }
-    let Ok(text) = discover::decode(blob.content().to_vec()) else {
-        return FileItems::default();
-    };
+/// The items of one version of a postmortem.
+fn file_items(text: String, config: &Config) -> FileItems {
     let pm = parse::parse(String::new(), text, config);
     FileItems {
         postmortem: pm.id().map(str::to_owned),
@@ -316,7 +128,7 @@ fn parse_blob(repo: &Repository, oid: Oid, config: &Config) -> FileItems {
 }
 
 /// Replays the steps in order.
-fn replay(steps: &[Step], parsed: &HashMap<Oid, Arc<FileItems>>) -> History {
+fn replay(steps: &[Step], parsed: &HashMap<BlobId, Arc<FileItems>>) -> History {
     let mut replay = Replay::default();
     for step in steps {
         let mut touched = Vec::new();
@@ -348,7 +160,13 @@ fn replay(steps: &[Step], parsed: &HashMap<Oid, Arc<FileItems>>) -> History {
         touched.sort();
         touched.dedup();
         for key in touched {
-            replay.settle(key, step.stamp);
+            replay.settle(
+                key,
+                Stamp {
+                    commit: step.commit,
+                    at: step.at,
+                },
+            );
         }
     }
     History {

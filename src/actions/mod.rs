@@ -15,14 +15,11 @@ pub mod stats;
 use std::collections::HashMap;
 
 use jiff::civil::Date;
-use rayon::prelude::*;
 
 use self::history::{Record, Stamp};
-use crate::config::Project;
-use crate::discover;
-use crate::error::Error;
+use crate::config::Config;
+use crate::corpus::Corpus;
 use crate::model::{ActionItem, Postmortem};
-use crate::parse;
 
 /// How an action item is recognised across files, edits and commits.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -107,24 +104,12 @@ pub struct Indexed {
     pub drafts: Vec<String>,
 }
 
-/// Every action item of the project's postmortems on disk, merged by
-/// identity and sorted by due date (undated last), postmortem, path and
-/// line; drafts (see [`crate::drafts`]) are left out unless
-/// `include_drafts`. Files are read and parsed in parallel; each model is
-/// dropped once its items are taken.
-pub fn index(project: &Project, include_drafts: bool) -> Result<Indexed, Error> {
-    let files = discover::postmortem_files(project)?;
-    let parsed: Vec<(Option<String>, Vec<Action>)> = files
-        .par_iter()
-        .filter_map(|path| {
-            let text = discover::read(project, path).ok()?;
-            let pm = parse::parse(project.display_path(path), text, &project.config);
-            if !include_drafts && crate::drafts::is_draft(&project.config, pm.status()) {
-                return Some((Some(pm.path), Vec::new()));
-            }
-            Some((None, actions_of(&pm)))
-        })
-        .collect();
+/// Every action item of the postmortems of `corpus`, merged by identity
+/// and sorted by due date (undated last), postmortem, path and line;
+/// drafts (see [`crate::drafts`]) are left out unless `include_drafts`.
+/// Each model is dropped once its items are taken.
+pub fn index(corpus: Corpus, config: &Config, include_drafts: bool) -> Indexed {
+    let parsed = corpus.map(config, |pm| of_postmortem(&pm, config, include_drafts));
     let mut indexed = Indexed::default();
     let mut items = Vec::new();
     for (draft, actions) in parsed {
@@ -132,7 +117,22 @@ pub fn index(project: &Project, include_drafts: bool) -> Result<Indexed, Error> 
         items.extend(actions);
     }
     indexed.actions = merge(items);
-    Ok(indexed)
+    indexed
+}
+
+/// The action items of `pm`, or its path when it is a draft left out.
+pub fn of_postmortem(
+    pm: &Postmortem,
+    config: &Config,
+    include_drafts: bool,
+) -> (Option<String>, Vec<Action>) {
+    if pm.file_problem.is_some() {
+        return (None, Vec::new());
+    }
+    if !include_drafts && crate::drafts::is_draft(config, pm.status()) {
+        return (Some(pm.path.clone()), Vec::new());
+    }
+    (None, actions_of(pm))
 }
 
 /// The task items of one postmortem, one [`Action`] each (plain list
@@ -318,7 +318,7 @@ mod tests {
         let text = format!(
             "+++\nid = \"{id}\"\nseverity = \"SEV2\"\nservices = [\"checkout\"]\n+++\n\n## Action items\n\n{items}"
         );
-        actions_of(&parse::parse(path.into(), text, &Config::default()))
+        actions_of(&crate::parse::parse(path.into(), text, &Config::default()))
     }
 
     #[test]

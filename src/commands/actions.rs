@@ -8,6 +8,7 @@ use crate::actions::render::{self, Summary};
 use crate::actions::stats::HistorySummary;
 use crate::actions::{self, Filter, Row, Status, Times, history};
 use crate::cli::{ActionsArgs, ActionsFormat, GlobalArgs};
+use crate::corpus::Corpus;
 use crate::error::Error;
 use crate::metrics::ActionStats;
 
@@ -17,7 +18,9 @@ pub fn run(global: &GlobalArgs, args: ActionsArgs) -> Result<ExitCode, Error> {
     // The history is read first: without a repository, --history fails
     // before any work is done.
     let history = args.history.then(|| history::read(&project)).transpose()?;
-    let indexed = actions::index(&project, args.include_drafts)?;
+    let corpus = Corpus::work_tree(&project)?;
+    super::verbose(global, &corpus);
+    let indexed = actions::index(corpus, &project.config, args.include_drafts);
     let index = indexed.actions;
     let drafts = crate::drafts::left_out(&indexed.drafts);
     let filter = Filter {

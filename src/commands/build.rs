@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use super::{CLEAN, FINDINGS, project, today};
 use crate::cli::{BuildArgs, GlobalArgs};
 use crate::config::Project;
+use crate::corpus::Corpus;
 use crate::error::Error;
 use crate::site::{self, BuildOptions, Outcome};
 
@@ -27,7 +28,9 @@ pub fn options(global: &GlobalArgs, args: &BuildArgs) -> Result<(Project, BuildO
 
 pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<ExitCode, Error> {
     let (project, options) = options(global, &args)?;
-    let report = match site::build(&project, &options)? {
+    let corpus = Corpus::work_tree(&project)?;
+    super::verbose(global, &corpus);
+    let report = match site::build(&project, corpus, &options)? {
         Outcome::Built(report) => report,
         Outcome::Refused(diagnostics) => {
             eprint!("{}", site::refusal(&diagnostics));

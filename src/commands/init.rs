@@ -39,7 +39,7 @@ pub fn run(global: &GlobalArgs) -> Result<ExitCode, Error> {
     // An existing config decides where the postmortems and the site go.
     let config = if config_path.exists() {
         let text = std::fs::read_to_string(&config_path).map_err(|e| Error::io(&config_path, e))?;
-        let config = Config::from_toml(&text, &config_path)?;
+        let config = Config::from_toml(&text, &config_path, &crate::lint::registry::ids())?;
         say(format!("kept {}: it already exists", config::FILE_NAME));
         config
     } else {
@@ -132,7 +132,7 @@ mod tests {
 
     #[test]
     fn the_written_config_is_the_default_config() {
-        let parsed = Config::from_toml(CONFIG, Path::new("schema/pmbook.toml")).unwrap();
+        let parsed = Config::from_toml(CONFIG, Path::new("schema/pmbook.toml"), &[]).unwrap();
         assert_eq!(parsed, Config::default());
     }
 

@@ -8,70 +8,45 @@ use jiff::civil::Date;
 use super::{CLEAN, FINDINGS, project, today};
 use crate::cli::{GlobalArgs, LintArgs};
 use crate::config::Project;
+use crate::corpus::{Corpus, Selection};
 use crate::diagnostics::{self, Format, Report, Severity};
 use crate::discover;
 use crate::error::Error;
-use crate::lint::{self, Targets};
-use crate::repo::Git;
+use crate::lint;
 
 pub fn run(global: &GlobalArgs, args: LintArgs) -> Result<ExitCode, Error> {
     let (project, dir) = project(global)?;
     let today = today(global);
-    let report = if args.staged || args.pre_commit {
-        let git = Git::open(&project)?;
-        let snapshot = match pre_commit_push_refs() {
-            Some((from, to)) if args.pre_commit => git.at_commit(&project, &to, Some(&from))?,
+    let corpus = if args.staged || args.pre_commit {
+        let corpus = match pre_commit_push_refs() {
+            Some((from, to)) if args.pre_commit => Corpus::at_commit(&project, &to, Some(&from))?,
             _ if args.pre_commit => {
                 let files = discover::named_files(&project, &dir, &args.paths)?;
-                git.pre_commit(&project, &files)?
+                Corpus::pre_commit(&project, &files)?
             }
-            _ => git.staged(&project)?,
+            _ => Corpus::staged(&project)?,
         };
-        print_notes(&snapshot.notes);
-        if snapshot.targets.is_empty() {
+        if corpus.files.is_empty() {
+            print_notes(global, &corpus);
             // Nothing to check: a commit without postmortems pays nothing.
             return Ok(ExitCode::from(CLEAN));
         }
-        let disk = Some(crate::links::Disk::of(&project));
-        lint::lint_inputs(
-            &project.config,
-            snapshot.targets,
-            snapshot.other_ids,
-            today,
-            disk,
-        )?
+        corpus
     } else if let Some(rev) = &args.commit {
-        let snapshot =
-            Git::open(&project)?.at_commit(&project, rev, args.changed_since.as_deref())?;
-        print_notes(&snapshot.notes);
-        // An old commit's attachments are not on disk: only links that
-        // leave the project are checked.
-        lint::lint_inputs(
-            &project.config,
-            snapshot.targets,
-            snapshot.other_ids,
-            today,
-            None,
-        )?
+        Corpus::at_commit(&project, rev, args.changed_since.as_deref())?
     } else if let Some(since) = &args.changed_since {
-        let changes = Git::open(&project)?.changed_in_worktree(&project, since)?;
-        print_notes(&changes.notes);
-        let targets = Targets::Changed {
-            files: changes.files,
-            old_ids: changes.old_ids,
-        };
-        lint::run(&project, targets, today)?
+        Corpus::changed_since(&project, since)?
+    } else if args.paths.is_empty() {
+        Corpus::work_tree(&project)?
     } else {
-        let targets = if args.paths.is_empty() {
-            Targets::All
-        } else {
-            Targets::Files(discover::named_files(&project, &dir, &args.paths)?)
-        };
-        if args.fix {
-            fix(&project, targets, today)?
-        } else {
-            lint::run(&project, targets, today)?
-        }
+        let files = discover::named_files(&project, &dir, &args.paths)?;
+        Corpus::of_work_tree(&project, Selection::Files(files))?
+    };
+    print_notes(global, &corpus);
+    let report = if args.fix {
+        fix(&project, corpus, today)?
+    } else {
+        lint::run(&project.config, corpus, today)?
     };
     // Machine formats go straight to a buffer: the colour-stripping stream
     // is for the human format only, and scanning megabytes of JSON for
@@ -114,18 +89,19 @@ fn pre_commit_push_refs() -> Option<(String, String)> {
     (!from.is_empty() && !to.is_empty()).then_some((from, to))
 }
 
-/// Notes on how git was read go to standard error, so that standard output
-/// stays the report, in any format.
-fn print_notes(notes: &[String]) {
-    for note in notes {
+/// Notes on how the postmortems were read go to standard error, so that
+/// standard output stays the report, in any format.
+fn print_notes(global: &GlobalArgs, corpus: &Corpus) {
+    for note in &corpus.notes {
         anstream::eprintln!("pmbook: note: {note}");
     }
+    super::verbose(global, corpus);
 }
 
 /// `--fix`: names each fixed file on standard error, so that standard output
 /// stays the report of what is left, in any format.
-fn fix(project: &Project, targets: Targets, today: Date) -> Result<Report, Error> {
-    lint::fix::run(project, targets, today, |file| {
+fn fix(project: &Project, corpus: Corpus, today: Date) -> Result<Report, Error> {
+    lint::fix::run(project, corpus, today, |file| {
         anstream::eprintln!("fixed {}: {}", file.display, file.summary);
     })
 }

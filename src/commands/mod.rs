@@ -33,7 +33,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         ColorChoice::Always => anstream::ColorChoice::Always.write_global(),
         ColorChoice::Never => anstream::ColorChoice::Never.write_global(),
     }
-    match cli.command {
+    let verbose = cli.global.verbose;
+    let code = match cli.command {
         Command::Lint(args) => lint::run(&cli.global, args),
         Command::Rules(args) => rules::run(args),
         Command::Actions(args) => actions::run(&cli.global, args),
@@ -48,6 +49,21 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Schema(args) => schema::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man => man::run(),
+    }?;
+    if verbose {
+        let loads = crate::corpus::loads();
+        anstream::eprintln!(
+            "pmbook: read the postmortems {loads} time{}",
+            if loads == 1 { "" } else { "s" }
+        );
+    }
+    Ok(code)
+}
+
+/// With `--verbose`, says what `corpus` holds and where it was read from.
+fn verbose(global: &GlobalArgs, corpus: &crate::corpus::Corpus) {
+    if global.verbose {
+        anstream::eprintln!("pmbook: {}", corpus.describe());
     }
 }
 
@@ -76,7 +92,8 @@ fn working_dir(global: &GlobalArgs) -> Result<PathBuf, Error> {
 fn project(global: &GlobalArgs) -> Result<(Project, PathBuf), Error> {
     let dir = working_dir(global)?;
     let config = global.config.as_ref().map(|c| dir.join(c));
-    Ok((Project::discover(&dir, config.as_deref())?, dir))
+    let rules = crate::lint::registry::ids();
+    Ok((Project::discover(&dir, config.as_deref(), &rules)?, dir))
 }
 
 fn today(global: &GlobalArgs) -> jiff::civil::Date {

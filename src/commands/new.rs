@@ -11,7 +11,7 @@ use toml::value::Datetime;
 use super::{CLEAN, project};
 use crate::cli::{GlobalArgs, NewArgs};
 use crate::config::{Config, Project, did_you_mean};
-use crate::discover;
+use crate::corpus::{Corpus, Selection};
 use crate::error::Error;
 use crate::lint::rules::id_format::slugify;
 use crate::parse::front_matter;
@@ -153,10 +153,11 @@ fn with_seconds(mut dt: Datetime) -> Datetime {
 /// The ids of the postmortems already in the repository, so that the new
 /// one does not duplicate one whose file is named differently.
 fn existing_ids(project: &Project) -> Result<HashSet<String>, Error> {
-    Ok(discover::postmortem_files(project)?
-        .iter()
-        .filter_map(|path| std::fs::read_to_string(path).ok())
-        .filter_map(|text| front_matter::scan_id(&text))
+    let corpus = Corpus::of_work_tree(project, Selection::Files(Vec::new()))?;
+    Ok(corpus
+        .others
+        .into_iter()
+        .filter_map(|file| file.id)
         .collect())
 }
 

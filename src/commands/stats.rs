@@ -13,7 +13,9 @@ use crate::metrics::{
 
 pub fn run(global: &GlobalArgs, args: StatsArgs) -> Result<ExitCode, Error> {
     let (project, _) = project(global)?;
-    let loaded = metrics::load(&project)?;
+    let corpus = crate::corpus::Corpus::work_tree(&project)?;
+    super::verbose(global, &corpus);
+    let loaded = metrics::load(corpus, &project.config);
     let filter = filter(&project.config, &loaded.incidents, args.to_filter())?;
     let deployments = Deployments::load(&project)?;
     for (path, skip) in &loaded.skipped {

@@ -12,12 +12,14 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use super::rules::required_field;
-use super::{Context, Input, Loaded, Patterns, RepoIndex, Targets, check_with_fixes};
+use super::{Context, Patterns, check_with_fixes};
 use crate::config::{Config, Project};
+use crate::corpus::{Corpus, IdIndex};
 use crate::diagnostics::Report;
 use crate::error::Error;
-use crate::model::Span;
+use crate::model::{PostmortemFile, Span};
 use crate::parse;
+use crate::parse::ids::FileIds;
 use crate::parse::source::BOM;
 
 /// One change of a postmortem's text. Offsets are those of
@@ -74,76 +76,103 @@ pub struct Fixed {
     text: String,
 }
 
-/// Fixes `targets` and writes each file that changed, calling `written`
-/// after each; then lints them again from disk and returns what is left.
+/// Fixes the files of `corpus` and writes each file that changed, calling
+/// `written` after each; then lints the texts as written and returns what
+/// is left.
 ///
 /// A file reached through a symbolic link is not fixed: its target is, when
 /// it is a postmortem too, and a fix made through the link could give the
 /// target the link's name as its id.
 pub fn run(
     project: &Project,
-    targets: Targets,
+    corpus: Corpus,
     today: Date,
     mut written: impl FnMut(&Fixed),
 ) -> Result<Report, Error> {
     let config = &project.config;
-    let Loaded {
-        paths,
-        inputs,
-        other_ids,
-    } = super::load(project, targets)?;
     let patterns = Patterns::new(config)?;
-    let mut index = RepoIndex::new(config, &inputs, other_ids);
-    index.disk = Some(crate::links::Disk::of(project));
-    claim_shared_names(&mut index, &inputs);
+    let parsed: Vec<FileIds> = corpus
+        .files
+        .par_iter()
+        .filter_map(|file| {
+            let text = file.text.as_ref().ok()?;
+            Some(FileIds::of(&parse::parse(
+                file.path.clone(),
+                text.clone(),
+                config,
+            )))
+        })
+        .collect();
+    let mut index = IdIndex::of_files(parsed.into_iter().chain(corpus.others.iter().cloned()));
+    index.disk = corpus.disk.clone();
+    claim_shared_names(&mut index, &corpus.files);
     let fixer = Fixer {
         config,
         today,
         index: &index,
         patterns: &patterns,
     };
-    let mut fixed: Vec<Fixed> = paths
+    let mut fixed: Vec<(usize, Fixed)> = corpus
+        .files
         .par_iter()
-        .zip(&inputs)
-        .filter_map(|(path, input)| {
-            let original = input.text.as_ref().ok()?;
+        .enumerate()
+        .filter_map(|(n, file)| {
+            let original = file.text.as_ref().ok()?;
+            let path = file.on_disk.as_ref()?;
             if std::fs::symlink_metadata(path).ok()?.is_symlink() {
                 return None;
             }
-            let (text, done) = fixer.fix(&input.path, original);
+            let (text, done) = fixer.fix(&file.path, original);
             let text = if original.starts_with(BOM) {
                 format!("{BOM}{text}")
             } else {
                 text
             };
-            (!done.is_empty() && text != *original).then(|| Fixed {
-                path: path.clone(),
-                display: input.path.clone(),
-                summary: summary(&done),
-                original: original.clone(),
-                text,
+            (!done.is_empty() && text != *original).then(|| {
+                (
+                    n,
+                    Fixed {
+                        path: path.clone(),
+                        display: file.path.clone(),
+                        summary: summary(&done),
+                        original: original.clone(),
+                        text,
+                    },
+                )
             })
         })
         .collect();
-    fixed.sort_by(|a, b| a.display.cmp(&b.display));
-    for file in &fixed {
+    fixed.sort_by(|(_, a), (_, b)| a.display.cmp(&b.display));
+    let mut files = corpus.files;
+    for (n, file) in fixed {
         file.write()?;
-        written(file);
+        written(&file);
+        files[n].text = Ok(file.text);
     }
-    super::run(project, Targets::Files(paths), today)
+    // A link's target may have been fixed under its own name.
+    for file in &mut files {
+        if let Some(path) = &file.on_disk
+            && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink())
+        {
+            file.text = crate::discover::read(project, path);
+        }
+    }
+    let mut after = Corpus::of_texts(files, corpus.others);
+    after.disk = corpus.disk;
+    super::run(config, after, today)
 }
 
 /// Files without an id are given their file name as id; two of them with
 /// the same name (in different directories) would get the same one. Their
 /// name is claimed in the index for both, so neither gets it.
-fn claim_shared_names(index: &mut RepoIndex, inputs: &[Input]) {
+fn claim_shared_names(index: &mut IdIndex, files: &[PostmortemFile]) {
     let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
-    for input in inputs {
-        let Ok(text) = &input.text else { continue };
+    for file in files {
+        let Ok(text) = &file.text else { continue };
         if parse::front_matter::scan_id(text).is_none()
-            && let Some(id) = required_field::id_from_file_name(&input.path)
+            && let Some(id) = required_field::id_from_file_name(&file.path)
         {
-            by_name.entry(id).or_default().push(&input.path);
+            by_name.entry(id).or_default().push(&file.path);
         }
     }
     for (id, paths) in by_name {
@@ -159,7 +188,7 @@ fn claim_shared_names(index: &mut RepoIndex, inputs: &[Input]) {
 struct Fixer<'a> {
     config: &'a Config,
     today: Date,
-    index: &'a RepoIndex,
+    index: &'a IdIndex,
     patterns: &'a Patterns,
 }
 

@@ -5,20 +5,15 @@ pub mod fix;
 pub mod registry;
 pub mod rules;
 
-use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
-
 use jiff::civil::Date;
 use rayon::prelude::*;
 use regex::Regex;
 
-use crate::config::{Config, Level, Project};
+use crate::config::{Config, Level};
+use crate::corpus::{Corpus, IdIndex};
 use crate::diagnostics::{Diagnostic, FileReport, Report, Severity};
-use crate::discover;
 use crate::error::Error;
-use crate::model::{FileProblem, Postmortem, Span};
-use crate::parse;
-use crate::parse::action_ids::{ActionId, Scanner};
+use crate::model::{Postmortem, Span};
 pub use fix::Fix;
 
 /// A lint rule. Its doc comment (collected by [`rule!`]) is its user
@@ -88,7 +83,7 @@ pub struct Context<'a> {
     pub pm: &'a Postmortem,
     pub config: &'a Config,
     pub today: Date,
-    pub index: &'a RepoIndex,
+    pub index: &'a IdIndex,
     pub patterns: &'a Patterns,
 }
 
@@ -224,283 +219,18 @@ impl Violation {
     }
 }
 
-/// Postmortem and action-item ids across the repository, for cross-file
-/// rules.
-#[derive(Debug, Default)]
-pub struct RepoIndex {
-    /// id → paths of the files that declare it, sorted.
-    pub ids: HashMap<String, Vec<String>>,
-    /// Explicit action-item id → where it is used, sorted by path.
-    pub action_ids: HashMap<String, Vec<ActionIdUse>>,
-    /// Where linked files are looked up; without it, only links that
-    /// leave the project are reported.
-    pub disk: Option<crate::links::Disk>,
-}
-
-/// One use of an explicit action-item id.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ActionIdUse {
-    pub path: String,
-    /// The item's text.
-    pub text: String,
-}
-
-impl RepoIndex {
-    /// The ids of `inputs` (scanned here, in parallel) and of the `others`
-    /// already scanned.
-    fn new(config: &Config, inputs: &[Input], others: Vec<OtherFile>) -> RepoIndex {
-        let scanner = Scanner::new(config);
-        let scanned: Vec<OtherFile> = inputs
-            .par_iter()
-            .filter_map(|input| {
-                let text = input.text.as_ref().ok()?;
-                Some(OtherFile::scan(input.path.clone(), text, &scanner))
-            })
-            .collect();
-        RepoIndex::of_files(scanned.into_iter().chain(others))
-    }
-
-    fn add(&mut self, id: String, path: String) {
-        let paths = self.ids.entry(id).or_default();
-        paths.push(path);
-        paths.sort();
-    }
-
-    /// Adds the ids of one file.
-    pub fn add_file(&mut self, file: OtherFile) {
-        if let Some(id) = file.id {
-            self.add(id, file.path.clone());
-        }
-        for action in file.action_ids {
-            let uses = self.action_ids.entry(action.id).or_default();
-            uses.push(ActionIdUse {
-                path: file.path.clone(),
-                text: action.text,
-            });
-            uses.sort();
-        }
-    }
-
-    /// The index of the ids of `files`.
-    pub fn of_files(files: impl IntoIterator<Item = OtherFile>) -> RepoIndex {
-        let mut index = RepoIndex::default();
-        for file in files {
-            index.add_file(file);
-        }
-        index
-    }
-
-    /// Removes what [`RepoIndex::add_file`] added for `file`, before the
-    /// file changes or goes away.
-    pub fn remove_file(&mut self, file: &OtherFile) {
-        if let Some(id) = &file.id
-            && let Some(paths) = self.ids.get_mut(id)
-        {
-            paths.retain(|p| *p != file.path);
-            if paths.is_empty() {
-                self.ids.remove(id);
-            }
-        }
-        for action in &file.action_ids {
-            if let Some(uses) = self.action_ids.get_mut(&action.id) {
-                uses.retain(|u| u.path != file.path);
-                if uses.is_empty() {
-                    self.action_ids.remove(&action.id);
-                }
-            }
-        }
-    }
-}
-
-/// What the cross-file rules need from a postmortem: its id, explicit
-/// action ids and, where a change may remove ids, the ids it names in
-/// `related`; read by a cheap scan rather than a parse, so that linting one
-/// file does not parse the repository.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct OtherFile {
-    pub path: String,
-    pub id: Option<String>,
-    pub action_ids: Vec<ActionId>,
-    pub related: Vec<String>,
-}
-
-impl OtherFile {
-    /// The id and action ids of `text`; `related` is left empty.
-    pub fn scan(path: String, text: &str, scanner: &Scanner) -> OtherFile {
-        OtherFile {
-            path,
-            id: parse::front_matter::scan_id(text),
-            action_ids: scanner.scan(text),
-            related: Vec::new(),
-        }
-    }
-
-    /// Also reads `related` from `text` (a front-matter parse), which only
-    /// the checks of removed ids need.
-    pub fn with_related(mut self, text: &str) -> OtherFile {
-        self.related = parse::front_matter::scan_related(text);
-        self
-    }
-
-    /// Whether `related` names one of `ids`.
-    pub fn names_any(&self, ids: &HashSet<String>) -> bool {
-        self.related.iter().any(|id| ids.contains(id))
-    }
-}
-
-/// What to lint.
-pub enum Targets {
-    /// Every postmortem of the project.
-    All,
-    /// These files (absolute paths), checked against the whole repository.
-    Files(Vec<PathBuf>),
-    /// The files a change added or modified (absolute paths), and the ids
-    /// of the postmortems it deleted, renamed or edited: the postmortems
-    /// left naming one of those ids in `related` are linted too.
-    Changed {
-        files: Vec<PathBuf>,
-        old_ids: Vec<String>,
-    },
-}
-
-/// A file to lint: its path relative to the repository root, and its text
-/// or why it has none (with what could be decoded, to locate the problem).
-pub struct Input {
-    pub path: String,
-    pub text: Result<String, (FileProblem, String)>,
-}
-
-/// Lints `targets` of `project` from the files on disk.
-pub fn run(project: &Project, targets: Targets, today: Date) -> Result<Report, Error> {
-    let loaded = load(project, targets)?;
-    let disk = Some(crate::links::Disk::of(project));
-    lint_inputs(
-        &project.config,
-        loaded.inputs,
-        loaded.other_ids,
-        today,
-        disk,
-    )
-}
-
-/// What [`lint_inputs`] needs, read from disk, and where each input is, for
-/// `lint --fix` to write it back.
-pub struct Loaded {
-    /// The absolute path of each input, in the same order.
-    pub paths: Vec<PathBuf>,
-    pub inputs: Vec<Input>,
-    pub other_ids: Vec<OtherFile>,
-}
-
-/// Reads `targets`, and the ids of the project's other postmortems.
-pub fn load(project: &Project, targets: Targets) -> Result<Loaded, Error> {
-    let (named, old_ids) = match targets {
-        Targets::All => (None, Vec::new()),
-        Targets::Files(files) => (Some(files), Vec::new()),
-        Targets::Changed { files, old_ids } => (Some(files), old_ids),
-    };
-    let (mut targets, others) = match named {
-        None => (discover::postmortem_files(project)?, Vec::new()),
-        Some(files) => {
-            let all = if project.src_dir().is_dir() {
-                discover::postmortem_files(project)?
-            } else {
-                Vec::new()
-            };
-            let named: HashSet<&PathBuf> = files.iter().collect();
-            let others = all.into_iter().filter(|p| !named.contains(p)).collect();
-            (files, others)
-        }
-    };
-    let read = |path: &PathBuf| Input {
-        path: project.display_path(path),
-        text: discover::read(project, path),
-    };
-    let mut inputs: Vec<Input> = targets.par_iter().map(read).collect();
-    let scanner = Scanner::new(&project.config);
-    let mut other_ids: Vec<(PathBuf, OtherFile)> = others
-        .into_par_iter()
-        .filter_map(|path| {
-            let text = discover::read(project, &path).ok()?;
-            let file = OtherFile::scan(project.display_path(&path), &text, &scanner);
-            let file = if old_ids.is_empty() {
-                file
-            } else {
-                file.with_related(&text)
-            };
-            Some((path, file))
-        })
-        .collect();
-    let removed = removed_ids(old_ids, &inputs, other_ids.iter().map(|(_, f)| f));
-    if !removed.is_empty() {
-        let (citing, rest): (Vec<_>, Vec<_>) = other_ids
-            .into_iter()
-            .partition(|(_, file)| file.names_any(&removed));
-        for (path, _) in citing {
-            inputs.push(read(&path));
-            targets.push(path);
-        }
-        other_ids = rest;
-    }
-    let other_ids = other_ids.into_iter().map(|(_, file)| file).collect();
-    Ok(Loaded {
-        paths: targets,
-        inputs,
-        other_ids,
-    })
-}
-
-/// The ids of `old_ids` that neither `inputs` nor `others` declare: the
-/// ones a change removed.
-pub fn removed_ids<'a>(
-    old_ids: Vec<String>,
-    inputs: &[Input],
-    others: impl Iterator<Item = &'a OtherFile>,
-) -> HashSet<String> {
-    let mut removed: HashSet<String> = old_ids.into_iter().collect();
-    if removed.is_empty() {
-        return removed;
-    }
-    for input in inputs {
-        if let Some(id) = input
-            .text
-            .as_ref()
-            .ok()
-            .and_then(|t| parse::front_matter::scan_id(t))
-        {
-            removed.remove(&id);
-        }
-    }
-    for file in others {
-        if let Some(id) = &file.id {
-            removed.remove(id);
-        }
-    }
-    removed
-}
-
-/// Lints `inputs`; `other_ids` are the ids of the repository's other
-/// postmortems, for cross-file checks, and `disk` where linked files are
-/// (none when the inputs are not the files on disk). Each text is parsed
-/// once, checked, and its model dropped, so memory holds texts, not models.
-pub fn lint_inputs(
-    config: &Config,
-    inputs: Vec<Input>,
-    other_ids: Vec<OtherFile>,
-    today: Date,
-    disk: Option<crate::links::Disk>,
-) -> Result<Report, Error> {
+/// Lints the postmortems of `corpus` read in full, against the ids of all
+/// of them. Each file is parsed once; the id index is built from those
+/// parses (and, for the others, from their ids).
+pub fn run(config: &Config, corpus: Corpus, today: Date) -> Result<Report, Error> {
     let patterns = Patterns::new(config)?;
-    let mut index = RepoIndex::new(config, &inputs, other_ids);
-    index.disk = disk;
-    let files_checked = inputs.len();
-    let mut files: Vec<FileReport> = inputs
+    let mut parsed = corpus.parse(config);
+    let index = parsed.index();
+    let files_checked = parsed.postmortems.len();
+    let mut files: Vec<FileReport> = parsed
+        .postmortems
         .into_par_iter()
-        .filter_map(|input| {
-            let pm = match input.text {
-                Ok(text) => parse::parse(input.path, text, config),
-                Err((problem, text)) => parse::unreadable(input.path, text, problem),
-            };
+        .filter_map(|pm| {
             let context = Context {
                 pm: &pm,
                 config,

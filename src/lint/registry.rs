@@ -32,6 +32,11 @@ pub static RULES: &[&Rule] = &[
     &blameful_language::BLAMEFUL_LANGUAGE,
 ];
 
+/// The id of every rule, for the configuration to check `[lint.rules]`.
+pub fn ids() -> Vec<&'static str> {
+    RULES.iter().map(|r| r.id).collect()
+}
+
 /// The rule with this id.
 pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.id == id)

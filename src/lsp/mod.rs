@@ -150,7 +150,7 @@ fn open_workspace(start: &Start, params: &InitializeParams) -> Result<Workspace,
         (None, Some(folder)) => folder,
         (None, None) => std::env::current_dir().map_err(|e| Error::io(Path::new("."), e))?,
     };
-    let project = Project::discover(&dir, start.config.as_deref())?;
+    let project = Project::discover(&dir, start.config.as_deref(), &crate::lint::registry::ids())?;
     Workspace::load(project, start.today)
 }
 

@@ -12,13 +12,14 @@ use rayon::prelude::*;
 
 use super::text::{Lines, path_of};
 use crate::config::Project;
+use crate::corpus::{Corpus, IdIndex};
 use crate::diagnostics::Diagnostic;
 use crate::discover::{self, PostmortemFilter};
 use crate::error::Error;
-use crate::lint::{self, Context, Fix, OtherFile, Patterns, RepoIndex};
+use crate::lint::{self, Context, Fix, Patterns};
 use crate::model::{FileProblem, Postmortem};
 use crate::parse;
-use crate::parse::action_ids::Scanner;
+use crate::parse::ids::FileIds;
 
 /// What navigation and completion need from one postmortem.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -76,7 +77,7 @@ impl Facts {
 
 /// One postmortem of the project.
 struct Entry {
-    ids: OtherFile,
+    ids: FileIds,
     facts: Facts,
 }
 
@@ -91,10 +92,9 @@ pub struct Workspace {
     pub project: Project,
     filter: PostmortemFilter,
     patterns: Patterns,
-    scanner: Scanner,
     /// `--today`, else the date of each check.
     today: Option<Date>,
-    index: RepoIndex,
+    index: IdIndex,
     entries: HashMap<PathBuf, Entry>,
     /// The editor's text of each open postmortem, which wins over the disk.
     open: HashMap<PathBuf, String>,
@@ -105,28 +105,28 @@ impl Workspace {
     pub fn load(project: Project, today: Option<Date>) -> Result<Workspace, Error> {
         let filter = PostmortemFilter::new(&project)?;
         let patterns = Patterns::new(&project.config)?;
-        let scanner = Scanner::new(&project.config);
         // A project without its postmortem directory yet has no postmortems.
-        let paths = discover::postmortem_files(&project).unwrap_or_default();
+        let files = Corpus::work_tree(&project)
+            .map(|corpus| corpus.files)
+            .unwrap_or_default();
         let mut workspace = Workspace {
             project,
             filter,
             patterns,
-            scanner,
             today,
-            index: RepoIndex::default(),
+            index: IdIndex::default(),
             entries: HashMap::new(),
             open: HashMap::new(),
         };
-        let entries: Vec<(PathBuf, Entry)> = paths
+        let entries: Vec<(PathBuf, Entry)> = files
             .into_par_iter()
-            .map(|path| {
-                let text = discover::read(&workspace.project, &path);
-                let entry = workspace.entry(&path, text).0;
-                (path, entry)
+            .filter_map(|file| {
+                let path = file.on_disk?;
+                let entry = workspace.entry(&path, file.text).0;
+                Some((path, entry))
             })
             .collect();
-        workspace.index = RepoIndex::of_files(entries.iter().map(|(_, e)| e.ids.clone()));
+        workspace.index = IdIndex::of_files(entries.iter().map(|(_, e)| e.ids.clone()));
         // Linked files are looked for on disk, as `pmbook lint` does.
         workspace.index.disk = Some(crate::links::Disk::of(&workspace.project));
         workspace.entries = entries.into_iter().collect();
@@ -158,17 +158,11 @@ impl Workspace {
     ) -> (Entry, Postmortem) {
         let display = self.project.display_path(path);
         let config = &self.project.config;
-        let ids = match &text {
-            Ok(text) => OtherFile::scan(display.clone(), text, &self.scanner),
-            Err(_) => OtherFile {
-                path: display.clone(),
-                ..OtherFile::default()
-            },
-        };
         let pm = match text {
             Ok(text) => parse::parse(display, text, config),
             Err((problem, text)) => parse::unreadable(display, text, problem),
         };
+        let ids = FileIds::of(&pm);
         let facts = Facts::of(&pm);
         (Entry { ids, facts }, pm)
     }

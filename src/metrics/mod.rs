@@ -17,7 +17,6 @@ use std::fmt;
 
 use jiff::SignedDuration;
 use jiff::civil::Date;
-use rayon::prelude::*;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
@@ -26,10 +25,9 @@ pub use deployments::Deployments;
 pub use recurrence::Pair;
 pub use summary::{DurationStats, quantile};
 
-use crate::config::{Config, Project};
-use crate::error::Error;
+use crate::config::Config;
+use crate::corpus::Corpus;
 use crate::model::{DateTime, Durations, Postmortem};
-use crate::{discover, parse};
 
 /// What metrics read from one postmortem. Small and owned, so that a command
 /// can parse thousands of files in parallel and keep only these.
@@ -352,24 +350,17 @@ pub struct Loaded {
     pub skipped: Vec<(String, Skip)>,
 }
 
-/// Reads and parses every postmortem of `project` in parallel. Each parsed
-/// model is dropped as soon as its [`Incident`] is taken from it, so memory
-/// holds incidents, not whole documents.
-pub fn load(project: &Project) -> Result<Loaded, Error> {
-    let files = discover::postmortem_files(project)?;
-    let results: Vec<(String, Result<Incident, Skip>)> = files
-        .par_iter()
-        .map(|path| {
-            let display = project.display_path(path);
-            let incident = match discover::read(project, path) {
-                Ok(text) => {
-                    Incident::from_postmortem(&parse::parse(display.clone(), text, &project.config))
-                }
-                Err(_) => Err(Skip::Unreadable),
-            };
-            (display, incident)
-        })
-        .collect();
+/// The incidents of the postmortems of `corpus`. Each parsed model is
+/// dropped as soon as its [`Incident`] is taken from it, so memory holds
+/// incidents, not whole documents.
+pub fn load(corpus: Corpus, config: &Config) -> Loaded {
+    let results = corpus.map(config, |pm| {
+        let incident = match pm.file_problem {
+            Some(_) => Err(Skip::Unreadable),
+            None => Incident::from_postmortem(&pm),
+        };
+        (pm.path, incident)
+    });
     let mut loaded = Loaded::default();
     for (path, result) in results {
         match result {
@@ -377,7 +368,7 @@ pub fn load(project: &Project) -> Result<Loaded, Error> {
             Err(skip) => loaded.skipped.push((path, skip)),
         }
     }
-    Ok(loaded)
+    loaded
 }
 
 /// The metrics of the postmortems that `filter` selects. Postmortems that

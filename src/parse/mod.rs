@@ -4,6 +4,7 @@
 pub mod action;
 pub mod action_ids;
 pub mod front_matter;
+pub mod ids;
 pub mod markdown;
 pub mod source;
 pub mod timeline;

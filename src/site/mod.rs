@@ -19,15 +19,13 @@ use std::collections::hash_map::Entry;
 use std::path::PathBuf;
 
 use jiff::civil::Date;
-use rayon::prelude::*;
 
 use crate::config::Project;
+use crate::corpus::{Corpus, IdIndex};
 use crate::diagnostics::{FileReport, Report};
-use crate::discover;
 use crate::error::Error;
-use crate::lint::{Context, Patterns, RepoIndex};
+use crate::lint::{Context, Patterns};
 use crate::model::Postmortem;
-use crate::parse;
 
 /// How to build.
 pub struct BuildOptions {
@@ -82,19 +80,9 @@ pub enum Outcome {
     Refused(Report),
 }
 
-/// Builds the site of `project`.
-pub fn build(project: &Project, options: &BuildOptions) -> Result<Outcome, Error> {
-    let files = discover::postmortem_files(project)?;
-    let mut postmortems: Vec<Postmortem> = files
-        .par_iter()
-        .map(|path| {
-            let display = project.display_path(path);
-            match discover::read(project, path) {
-                Ok(text) => parse::parse(display, text, &project.config),
-                Err((problem, text)) => parse::unreadable(display, text, problem),
-            }
-        })
-        .collect();
+/// Builds the site of the postmortems of `corpus`.
+pub fn build(project: &Project, corpus: Corpus, options: &BuildOptions) -> Result<Outcome, Error> {
+    let mut postmortems = corpus.parse(&project.config).postmortems;
     let duplicates = duplicate_ids(project, &postmortems, options.today)?;
     if !duplicates.files.is_empty() {
         return Ok(Outcome::Refused(duplicates));
@@ -157,7 +145,7 @@ fn duplicate_ids(
     postmortems: &[Postmortem],
     today: Date,
 ) -> Result<Report, Error> {
-    let mut index = RepoIndex::default();
+    let mut index = IdIndex::default();
     for pm in postmortems {
         if let Some(id) = pm.id() {
             index
