@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::diagnostics::Format;
+use crate::report::Format;
 
 /// Lint, track and publish incident postmortems kept as Markdown in git.
 #[derive(Debug, Parser)]

@@ -95,7 +95,6 @@ pub struct LintConfig {
     /// rule id. Used by the SARIF output and `pmbook lsp`.
     pub rules_url: Option<String>,
     /// Per-rule level: "error", "warn" or "off".
-    #[schemars(schema_with = "crate::schema::rule_levels")]
     pub rules: BTreeMap<String, Level>,
 }
 

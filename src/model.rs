@@ -5,7 +5,9 @@ use jiff::civil::Date;
 use jiff::tz::Offset;
 use jiff::{SignedDuration, Timestamp};
 
-pub use crate::parse::source::{Source, Span};
+pub mod source;
+
+pub use source::{Source, Span};
 
 /// A value and the span of the source it was read from.
 #[derive(Debug, Clone, PartialEq)]

@@ -25,9 +25,34 @@ pub fn postmortem() -> Schema {
     generate::<FrontMatterSchema>()
 }
 
-/// The schema of `pmbook.toml`.
+/// The schema of `pmbook.toml`. `[lint.rules]` is a map to levels for
+/// serde; the schema lists each rule id with the rule's summary instead,
+/// so that editors complete the ids.
 pub fn config() -> Schema {
-    generate::<Config>()
+    let mut schema = generate::<Config>();
+    let rules = schema
+        .as_object_mut()
+        .and_then(|root| root.get_mut("$defs"))
+        .and_then(|defs| defs.pointer_mut("/LintConfig/properties/rules"))
+        .and_then(Value::as_object_mut)
+        .expect("the config schema describes [lint.rules]");
+    let level = rules
+        .remove("additionalProperties")
+        .expect("[lint.rules] maps rule ids to levels");
+    let properties: serde_json::Map<String, Value> = RULES
+        .iter()
+        .map(|rule| {
+            let mut schema = serde_json::Map::new();
+            schema.insert("description".into(), rule.summary().into());
+            if let Value::Object(level) = &level {
+                schema.extend(level.clone());
+            }
+            (rule.id.to_owned(), Value::Object(schema))
+        })
+        .collect();
+    rules.insert("properties".into(), Value::Object(properties));
+    rules.insert("additionalProperties".into(), Value::Bool(false));
+    schema
 }
 
 fn generate<T: JsonSchema>() -> Schema {
@@ -162,26 +187,6 @@ impl JsonSchema for OffsetDateTime {
             "format": "date-time",
         })
     }
-}
-
-/// `[lint.rules]`: a level for each rule id, described by the rule's
-/// summary, so that editors complete the ids.
-pub fn rule_levels(generator: &mut SchemaGenerator) -> Schema {
-    let level = generator.subschema_for::<crate::config::Level>();
-    let properties: serde_json::Map<String, Value> = RULES
-        .iter()
-        .map(|rule| {
-            let mut schema = level.clone();
-            schema.insert("description".into(), rule.summary().into());
-            (rule.id.to_owned(), schema.into())
-        })
-        .collect();
-    json_schema!({
-        "description": "Per-rule level: \"error\", \"warn\" or \"off\"; rules not listed keep their default level.",
-        "type": "object",
-        "properties": properties,
-        "additionalProperties": false,
-    })
 }
 
 /// Adapts schemars' output to TOML files: TOML has no null (an optional

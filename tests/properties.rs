@@ -4,7 +4,7 @@
 use jiff::civil::date;
 use pmbook::config::Config;
 use pmbook::corpus::Corpus;
-use pmbook::diagnostics::{github, human, json, sarif};
+use pmbook::report::{github, human, json, sarif};
 use pmbook::model::PostmortemFile;
 use pmbook::parse::action_ids::Scanner;
 use pmbook::parse::ids::FileIds;

@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use pmbook::config::Config;
-use pmbook::diagnostics::{github, human, json, sarif};
+use pmbook::report::{github, human, json, sarif};
 use pmbook::discover::decode;
 use pmbook::corpus::Corpus;
 use pmbook::model::PostmortemFile;

@@ -9,7 +9,8 @@ use super::{CLEAN, FINDINGS, project, today};
 use crate::cli::{GlobalArgs, LintArgs};
 use crate::config::Project;
 use crate::corpus::{Corpus, Selection};
-use crate::diagnostics::{self, Format, Report, Severity};
+use crate::diagnostics::{Report, Severity};
+use crate::report::Format;
 use crate::discover;
 use crate::error::Error;
 use crate::lint;
@@ -113,14 +114,6 @@ fn render(
     styled: bool,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    match format {
-        Format::Human => diagnostics::human::render(report, styled, out),
-        Format::Json => diagnostics::json::render(report, out),
-        Format::Sarif => {
-            diagnostics::sarif::render(report, project.config.lint.rules_url.as_deref(), out)
-        }
-        Format::Github => diagnostics::github::render(report, out),
-        Format::Gitlab => diagnostics::gitlab::render(report, out),
-    }?;
-    out.flush()
+    let rules_url = project.config.lint.rules_url.as_deref();
+    crate::report::render(format, report, rules_url, styled, out)
 }

@@ -278,7 +278,7 @@ fn toml_string(s: &str) -> String {
 /// so that a typo in a template does not end up in a postmortem.
 fn render(template: &str, values: &[(&str, Value)], name: &str) -> Result<String, Error> {
     let text = template
-        .strip_prefix(crate::parse::source::BOM)
+        .strip_prefix(crate::model::source::BOM)
         .unwrap_or(template);
     let block = front_matter::locate(text).map_err(|_| {
         Error::Config(format!(

@@ -1,16 +1,9 @@
-//! Diagnostics and their renderers: human (rustc-style), JSON, SARIF and
-//! GitHub workflow commands, GitLab Code Quality.
-
-pub mod github;
-pub mod gitlab;
-pub mod human;
-pub mod json;
-pub mod sarif;
+//! Diagnostics: what a rule found, where; [`crate::report`] renders them.
 
 use serde::Serialize;
 
 use crate::model::{Source, Span};
-use crate::parse::source::Position;
+use crate::model::source::Position;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -63,19 +56,4 @@ impl Report {
             .iter()
             .flat_map(|f| f.diagnostics.iter().map(move |d| (f, d)))
     }
-}
-
-/// The output formats of `pmbook lint`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// rustc-style diagnostics with source snippets.
-    Human,
-    /// One JSON document (see the book for its shape).
-    Json,
-    /// SARIF 2.1.0, for code-scanning upload.
-    Sarif,
-    /// GitHub Actions workflow commands (annotations).
-    Github,
-    /// A GitLab Code Quality report (`artifacts:reports:codequality`).
-    Gitlab,
 }

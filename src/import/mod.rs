@@ -97,7 +97,7 @@ struct Heading {
 /// extension. An error is `line:col: message`.
 pub fn convert(text: &str, stem: &str, config: &Config) -> Result<Imported, String> {
     let text = text
-        .strip_prefix(crate::parse::source::BOM)
+        .strip_prefix(crate::model::source::BOM)
         .unwrap_or(text)
         .replace("\r\n", "\n");
     let original = front_matter::split(&text)?;

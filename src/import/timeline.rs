@@ -490,7 +490,7 @@ fn inexact(out: &mut Vec<String>, notes: &mut Vec<Note>, body: &str, why: &str) 
         "timeline entry `{}` states no exact instant: {why}",
         clip(body)
     )));
-    if crate::lint::rules::timeline_format::is_inexact(body) {
+    if crate::parse::timeline::is_inexact(body) {
         out.push(format!("- {body}"));
         return;
     }

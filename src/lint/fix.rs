@@ -20,7 +20,7 @@ use crate::error::Error;
 use crate::model::{PostmortemFile, Span};
 use crate::parse;
 use crate::parse::ids::FileIds;
-use crate::parse::source::BOM;
+use crate::model::source::BOM;
 
 /// One change of a postmortem's text. Offsets are those of
 /// [`crate::model::Source::text`], which excludes the BOM.

@@ -57,7 +57,7 @@ impl Scanner {
     /// The explicit ids of the task items of the Action items section, in
     /// source order.
     pub fn scan(&self, text: &str) -> Vec<ActionId> {
-        let text = text.strip_prefix(super::source::BOM).unwrap_or(text);
+        let text = text.strip_prefix(crate::model::source::BOM).unwrap_or(text);
         let body = match locate(text) {
             Ok(block) => &text[block.body_start..],
             Err(FrontMatterProblem::Missing { .. }) => text,

@@ -104,7 +104,7 @@ pub fn parse(text: &str, block: Block) -> Result<FrontMatter, FrontMatterProblem
 /// The `id` of a postmortem, read cheaply (no full TOML parse): enough for
 /// cross-file checks of the files that are not being linted.
 pub fn scan_id(text: &str) -> Option<String> {
-    let text = text.strip_prefix(crate::parse::source::BOM).unwrap_or(text);
+    let text = text.strip_prefix(crate::model::source::BOM).unwrap_or(text);
     let block = locate(text).ok()?;
     for line in text[block.inner.range()].lines() {
         let line = line.trim();
@@ -132,7 +132,7 @@ pub fn scan_id(text: &str) -> Option<String> {
 /// front-matter is missing or is not valid TOML (the file's own lint says
 /// why).
 pub fn scan_related(text: &str) -> Vec<String> {
-    let text = text.strip_prefix(crate::parse::source::BOM).unwrap_or(text);
+    let text = text.strip_prefix(crate::model::source::BOM).unwrap_or(text);
     let Ok(block) = locate(text) else {
         return Vec::new();
     };

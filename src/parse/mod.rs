@@ -6,7 +6,6 @@ pub mod action_ids;
 pub mod front_matter;
 pub mod ids;
 pub mod markdown;
-pub mod source;
 pub mod timeline;
 
 use std::sync::LazyLock;

@@ -208,6 +208,17 @@ fn parse_zone(zone: &str) -> Option<TimeZone> {
     }
 }
 
+static INEXACT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[*_`\[(]*(?:[~≈][0-9]{1,2}:[0-9]{2}|[0-9]{1,2}:\?\?|[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[^0-9T:]|$))")
+        .expect("valid pattern")
+});
+
+/// An approximate time or a day without a time at the start of an entry,
+/// which a draft may hold.
+pub fn is_inexact(text: &str) -> bool {
+    INEXACT.is_match(text.trim_start())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

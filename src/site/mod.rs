@@ -130,7 +130,7 @@ pub fn build(project: &Project, corpus: Corpus, options: &BuildOptions) -> Resul
 /// diagnostics as `pmbook lint` shows them, and what happened.
 pub fn refusal(report: &Report) -> String {
     let mut out = Vec::new();
-    let _ = crate::diagnostics::human::render(report, false, &mut out);
+    let _ = crate::report::human::render(report, false, &mut out);
     let mut text = String::from_utf8_lossy(&out).into_owned();
     text.push_str(
         "pmbook: the site was not built: two postmortems with one id would write the same page\n",

@@ -45,7 +45,7 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
         let Err(problem) = &entry.at else {
             continue;
         };
-        if is_draft && *problem == TimelineProblem::NoTimestamp && is_inexact(&entry.text) {
+        if is_draft && *problem == TimelineProblem::NoTimestamp && crate::parse::timeline::is_inexact(&entry.text) {
             continue;
         }
         let span = ctx.first_line(entry.span);
@@ -86,15 +86,4 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
                 .help("list the events as `- YYYY-MM-DD HH:MM UTC — what happened`"),
         );
     }
-}
-
-static INEXACT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"^[*_`\[(]*(?:[~≈][0-9]{1,2}:[0-9]{2}|[0-9]{1,2}:\?\?|[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[^0-9T:]|$))")
-        .expect("valid pattern")
-});
-
-/// An approximate time or a day without a time at the start of an entry,
-/// which a draft may hold.
-pub fn is_inexact(text: &str) -> bool {
-    INEXACT.is_match(text.trim_start())
 }

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::{Report, Severity};
+use crate::diagnostics::{Report, Severity};
 
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     for (file, d) in report.diagnostics() {

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{Report, Severity};
+use crate::diagnostics::{Report, Severity};
 
 #[derive(Serialize)]
 struct Output<'a> {

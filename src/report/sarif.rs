@@ -5,7 +5,7 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
-use super::{Diagnostic, FileReport, Report, Severity};
+use crate::diagnostics::{Diagnostic, FileReport, Report, Severity};
 use crate::config::Level;
 use crate::lint::registry::RULES;
 use crate::model::{Source, Span};

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
-use super::{Diagnostic, FileReport, Report, Severity};
+use crate::diagnostics::{Diagnostic, FileReport, Report, Severity};
 
 pub fn render(report: &Report, styled: bool, out: &mut dyn Write) -> std::io::Result<()> {
     let renderer = if styled {
