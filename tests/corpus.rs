@@ -27,20 +27,32 @@ fn every_command_reads_the_postmortems_once() {
     let project = example_repository();
     let out = project.path().join("out");
     let runs: Vec<(Vec<&str>, &str)> = vec![
-        (vec!["lint"], "read 14 postmortems from the work tree, and the ids of 0 others"),
+        (
+            vec!["lint"],
+            "read 14 postmortems from the work tree, and the ids of 0 others",
+        ),
         (
             vec!["lint", "postmortems/2026-09-14-cache-eviction.md"],
             "read 1 postmortem from the work tree, and the ids of 13 others",
         ),
-        (vec!["lint", "--staged"], "read 1 postmortem from the index, and the ids of 13 others"),
+        (
+            vec!["lint", "--staged"],
+            "read 1 postmortem from the index, and the ids of 13 others",
+        ),
         (
             vec!["lint", "--commit", "HEAD"],
             "read 14 postmortems from commit `HEAD`, and the ids of 0 others",
         ),
-        (vec!["lint", "--fix"], "read 14 postmortems from the work tree"),
+        (
+            vec!["lint", "--fix"],
+            "read 14 postmortems from the work tree",
+        ),
         (vec!["stats"], "read 14 postmortems from the work tree"),
         (vec!["actions"], "read 14 postmortems from the work tree"),
-        (vec!["build", "--out", out.to_str().unwrap()], "read 14 postmortems from the work tree"),
+        (
+            vec!["build", "--out", out.to_str().unwrap()],
+            "read 14 postmortems from the work tree",
+        ),
     ];
     for (args, read) in runs {
         let output = project
@@ -56,6 +68,9 @@ fn every_command_reads_the_postmortems_once() {
             2,
             "{args:?} reads once and says so once: {err}"
         );
-        assert!(err.contains("pmbook: read the postmortems 1 time\n"), "{args:?}: {err}");
+        assert!(
+            err.contains("pmbook: read the postmortems 1 time\n"),
+            "{args:?}: {err}"
+        );
     }
 }

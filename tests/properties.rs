@@ -4,10 +4,10 @@
 use jiff::civil::date;
 use pmbook::config::Config;
 use pmbook::corpus::Corpus;
-use pmbook::report::{github, human, json, sarif};
 use pmbook::model::PostmortemFile;
 use pmbook::parse::action_ids::Scanner;
 use pmbook::parse::ids::FileIds;
+use pmbook::report::{github, human, json, sarif};
 use proptest::prelude::*;
 
 /// Pieces of postmortems, valid and broken, to assemble into documents.

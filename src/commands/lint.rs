@@ -10,10 +10,10 @@ use crate::cli::{GlobalArgs, LintArgs};
 use crate::config::Project;
 use crate::corpus::{Corpus, Selection};
 use crate::diagnostics::{Report, Severity};
-use crate::report::Format;
 use crate::discover;
 use crate::error::Error;
 use crate::lint;
+use crate::report::Format;
 
 pub fn run(global: &GlobalArgs, args: LintArgs) -> Result<ExitCode, Error> {
     let (project, dir) = project(global)?;

@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use crate::model::{Source, Span};
 use crate::model::source::Position;
+use crate::model::{Source, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

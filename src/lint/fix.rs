@@ -17,10 +17,10 @@ use crate::config::{Config, Project};
 use crate::corpus::{Corpus, IdIndex};
 use crate::diagnostics::Report;
 use crate::error::Error;
+use crate::model::source::BOM;
 use crate::model::{PostmortemFile, Span};
 use crate::parse;
 use crate::parse::ids::FileIds;
-use crate::model::source::BOM;
 
 /// One change of a postmortem's text. Offsets are those of
 /// [`crate::model::Source::text`], which excludes the BOM.

@@ -16,6 +16,7 @@ use regex::Regex;
 
 use super::action;
 use super::front_matter::locate;
+use super::sections::SectionNames;
 use crate::config::Config;
 use crate::model::{FrontMatterProblem, Source, Span};
 
@@ -29,6 +30,7 @@ pub struct ActionId {
 
 /// Finds explicit action ids; built once per run from the configuration.
 pub struct Scanner {
+    sections: SectionNames,
     /// The lowercase headings that open the Action items section.
     headings: Vec<String>,
 }
@@ -38,13 +40,10 @@ const ACTION_ITEMS: &str = "Action items";
 
 impl Scanner {
     pub fn new(config: &Config) -> Scanner {
+        let sections = SectionNames::new(config);
         Scanner {
-            headings: config
-                .section_names()
-                .into_iter()
-                .filter(|(_, canonical)| canonical == ACTION_ITEMS)
-                .map(|(name, _)| name)
-                .collect(),
+            headings: sections.names_of(ACTION_ITEMS),
+            sections,
         }
     }
 
@@ -215,8 +214,7 @@ impl Scanner {
     }
 
     fn is_action_items(&self, title: &str) -> bool {
-        let key = title.trim().trim_end_matches(':').trim().to_lowercase();
-        self.headings.contains(&key)
+        self.sections.canonical(title) == Some(ACTION_ITEMS)
     }
 }
 

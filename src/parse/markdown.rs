@@ -4,6 +4,7 @@
 use comrak::nodes::{AstNode, NodeValue, Sourcepos};
 use comrak::{Arena, Options};
 
+use super::sections::SectionNames;
 use super::{action, timeline};
 use crate::config::Config;
 use crate::model::{
@@ -56,7 +57,7 @@ pub fn parse(
     let reader = Reader {
         source,
         first_line: source.line_of(body_start),
-        section_names: config.section_names(),
+        section_names: SectionNames::new(config),
     };
     let mut body = Body::default();
     let mut clock = timeline::Clock::new(incident_start);
@@ -160,7 +161,7 @@ struct Reader<'s> {
     source: &'s Source,
     /// The file line of the body's first line.
     first_line: usize,
-    section_names: Vec<(String, String)>,
+    section_names: SectionNames,
 }
 
 impl Reader<'_> {
@@ -183,11 +184,7 @@ impl Reader<'_> {
     }
 
     fn canonical(&self, title: &str) -> Option<String> {
-        let key = title.trim().trim_end_matches(':').trim().to_lowercase();
-        self.section_names
-            .iter()
-            .find(|(name, _)| *name == key)
-            .map(|(_, canonical)| canonical.clone())
+        self.section_names.canonical(title).map(str::to_owned)
     }
 }
 

@@ -6,6 +6,7 @@ pub mod action_ids;
 pub mod front_matter;
 pub mod ids;
 pub mod markdown;
+pub mod sections;
 pub mod timeline;
 
 use std::sync::LazyLock;

@@ -5,8 +5,8 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
-use crate::diagnostics::{Diagnostic, FileReport, Report, Severity};
 use crate::config::Level;
+use crate::diagnostics::{Diagnostic, FileReport, Report, Severity};
 use crate::lint::registry::RULES;
 use crate::model::{Source, Span};
 

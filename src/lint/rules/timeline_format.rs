@@ -45,7 +45,10 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
         let Err(problem) = &entry.at else {
             continue;
         };
-        if is_draft && *problem == TimelineProblem::NoTimestamp && crate::parse::timeline::is_inexact(&entry.text) {
+        if is_draft
+            && *problem == TimelineProblem::NoTimestamp
+            && crate::parse::timeline::is_inexact(&entry.text)
+        {
             continue;
         }
         let span = ctx.first_line(entry.span);
