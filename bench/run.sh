@@ -18,6 +18,8 @@
 #   BENCH_HISTORY="2000 500"   commits and postmortems of the repository that
 #                              `actions --history` is timed on ("": skip it)
 #   BENCH_LSP_CHANGES=50       edits sent to `pmbook lsp` (bench/lsp_latency.py)
+#   BENCH_BASELINE=PATH        an older pmbook binary, timed on the same commands
+#                              in the same run (rows marked "(baseline)")
 #   CARGO_TARGET_DIR           where target/ is (corpora and results go there)
 set -euo pipefail
 export LC_ALL=C
@@ -37,6 +39,7 @@ BROKEN_EVERY=${BENCH_BROKEN_EVERY:-50}
 COMPARE_SIZE=${BENCH_COMPARE_SIZE:-10000}
 HISTORY=${BENCH_HISTORY-"2000 500"}
 LSP_CHANGES=${BENCH_LSP_CHANGES:-50}
+BASELINE=${BENCH_BASELINE:-}
 
 CACHE=$TARGET_DIR/bench-corpus
 RESULTS=$TARGET_DIR/bench-results.md
@@ -56,6 +59,10 @@ else
     BIN=$(command -v "$BIN") || die "pmbook binary '${1}' not found on PATH"
 fi
 [[ -x $BIN ]] || die "no pmbook binary at $BIN — build it first: cargo build --release"
+if [[ -n $BASELINE ]]; then
+    [[ $BASELINE == /* ]] || BASELINE=$PWD/$BASELINE
+    [[ -x $BASELINE ]] || die "no pmbook binary at BENCH_BASELINE=$BASELINE"
+fi
 command -v python3 >/dev/null || die "python3 is needed to generate the corpus"
 command -v git >/dev/null || die "git is needed (the corpus is a git repository)"
 
@@ -224,11 +231,11 @@ bench_lint() {
     local size=$1 corpus=$2 file
     file=$(one_file "$corpus" "$size")
     # Whole-repository lint; exits 1 because the corpus holds broken files.
-    bench "pmbook lint --format json" "$size" "$corpus" -- \
-        "$BIN" -C "$corpus" lint --format json
+    bench "pmbook lint --format json$TAG" "$size" "$corpus" -- \
+        "$PM" -C "$corpus" lint --format json
     # One file, checked against the repository (the pre-commit case).
-    bench "pmbook lint <one file>" "$size" "$corpus" -- \
-        "$BIN" -C "$corpus" lint "$file"
+    bench "pmbook lint <one file>$TAG" "$size" "$corpus" -- \
+        "$PM" -C "$corpus" lint "$file"
 }
 
 # --- EXTEND HERE ------------------------------------------------------------
@@ -237,25 +244,26 @@ bench_lint_staged() {   # the pre-commit hook: one staged, modified file
     file=$(one_file "$corpus" "$size")
     echo "<!-- bench edit -->" >>"$corpus/$file"; git -C "$corpus" add "$file"
     # Warm: the id cache in .git/pmbook is filled by the warm-up run.
-    bench "pmbook lint --staged" "$size" "$corpus" -- "$BIN" -C "$corpus" lint --staged
+    bench "pmbook lint --staged$TAG" "$size" "$corpus" -- "$PM" -C "$corpus" lint --staged
     # Cold: the first commit after cloning reads every other staged blob once.
     rm -rf "$corpus/.git/pmbook"
-    bench_once "pmbook lint --staged (cold id cache)" "$size" "$corpus" -- "$BIN" -C "$corpus" lint --staged
+    bench_once "pmbook lint --staged (cold id cache)$TAG" "$size" "$corpus" -- "$PM" -C "$corpus" lint --staged
     git -C "$corpus" reset -q --hard   # leave the cached corpus as it was
 }
 bench_actions() {   # every postmortem read and parsed once, items merged and sorted
-    bench "pmbook actions --all --format json" "$1" "$2" -- "$BIN" -C "$2" actions --all --format json
-    bench "pmbook actions" "$1" "$2" -- "$BIN" -C "$2" actions
+    bench "pmbook actions --all --format json$TAG" "$1" "$2" -- "$PM" -C "$2" actions --all --format json
+    bench "pmbook actions$TAG" "$1" "$2" -- "$PM" -C "$2" actions
 }
 bench_stats() {   # every postmortem parsed once, metrics computed, JSON printed
-    bench "pmbook stats --format json" "$1" "$2" -- "$BIN" -C "$2" stats --format json
+    bench "pmbook stats --format json$TAG" "$1" "$2" -- "$PM" -C "$2" stats --format json
 }
 bench_build() {   # the site goes to $WORK, never into the cached corpus
     local size=$1 corpus=$2
-    bench "pmbook build" "$size" "$corpus" -- "$BIN" -C "$corpus" build --out "$WORK/site-$size"
+    rm -rf "$WORK/site-$size"
+    bench "pmbook build$TAG" "$size" "$corpus" -- "$PM" -C "$corpus" build --out "$WORK/site-$size"
     note "[$size files] site size: $(du -sh "$WORK/site-$size" | cut -f1)"
-    ROWS+=("| site size (\`du -sh\`) | $size | $(du -sh "$WORK/site-$size" | cut -f1) | | | |")
-    if [[ " $MDBOOK_SIZES " == *" $size "* ]]; then
+    ROWS+=("| site size (\`du -sh\`)$TAG | $size | $(du -sh "$WORK/site-$size" | cut -f1) | | | |")
+    if [[ -z $TAG && " $MDBOOK_SIZES " == *" $size "* ]]; then
         compare_mdbook "$size" "$corpus"
     fi
 }
@@ -294,15 +302,27 @@ bench_lsp() {   # the language server: the project loaded once, then one file re
         ROWS+=("| \`pmbook lsp\` (failed!) | $size | | | | |")
     fi
 }
-BENCH_LISTS=(bench_lint bench_lint_staged bench_stats bench_build bench_actions bench_lsp)
+BENCH_LISTS=(bench_lint bench_lint_staged bench_stats bench_build bench_actions)
+# Timed for the binary measured only.
+ONCE_LISTS=(bench_lsp)
+
+# each_pmbook FN ARGS...: runs FN with PM set to the binary measured (TAG
+# empty), then, with BENCH_BASELINE, to the baseline (TAG " (baseline)").
+PM=$BIN TAG=""
+each_pmbook() {
+    local fn=$1; shift
+    PM=$BIN TAG=""; "$fn" "$@"
+    if [[ -n $BASELINE ]]; then PM=$BASELINE TAG=" (baseline)"; "$fn" "$@"; fi
+    PM=$BIN TAG=""
+}
 
 # `actions --history` depends on the length of the history, not the size of
 # the corpus: it is timed once, on its own repository (BENCH_HISTORY).
 bench_actions_history() {
     local commits=$1 postmortems=$2
     history_repo_for "$commits" "$postmortems"
-    bench "pmbook actions --all --history --format json ($commits commits)" "$postmortems" "$HISTORY_REPO" -- \
-        "$BIN" -C "$HISTORY_REPO" actions --all --history --format json
+    bench "pmbook actions --all --history --format json ($commits commits)$TAG" "$postmortems" "$HISTORY_REPO" -- \
+        "$PM" -C "$HISTORY_REPO" actions --all --history --format json
 }
 
 # Other Markdown linters over the same corpus, for scale (only when installed,
@@ -339,14 +359,15 @@ SKIPPED=()
 prune_stale_corpora
 for size in $SIZES; do
     corpus_for "$size"
-    for fn in "${BENCH_LISTS[@]}"; do "$fn" "$size" "$CORPUS"; done
+    for fn in "${BENCH_LISTS[@]}"; do each_pmbook "$fn" "$size" "$CORPUS"; done
+    for fn in "${ONCE_LISTS[@]}"; do "$fn" "$size" "$CORPUS"; done
     if [[ $size == "$COMPARE_SIZE" ]]; then
         for fn in "${COMPARE_LISTS[@]}"; do "$fn" "$size" "$CORPUS"; done
     fi
 done
 if [[ -n $HISTORY ]]; then
     # shellcheck disable=SC2086 # "COMMITS POSTMORTEMS", split on purpose
-    bench_actions_history $HISTORY
+    each_pmbook bench_actions_history $HISTORY
 fi
 [[ " $SIZES " == *" $COMPARE_SIZE "* ]] || SKIPPED+=("other linters (BENCH_COMPARE_SIZE=$COMPARE_SIZE is not among BENCH_SIZES)")
 
@@ -361,6 +382,7 @@ if ((BROKEN_EVERY > 0)); then DEFECTS="one lint defect every $BROKEN_EVERY files
     echo "# pmbook benchmark"
     echo
     echo "- pmbook: $PMBOOK_VERSION"
+    [[ -z $BASELINE ]] || echo "- baseline: $BASELINE ($("$BASELINE" --version 2>/dev/null | head -n1)), rows marked (baseline)"
     echo "- machine: $CPU_MODEL, nproc $NPROC"
     echo "- corpus: bench/gen_corpus.py ($GEN_HASH), seed $SEED, ~4 KB per file, $DEFECTS, git repository"
     if [[ -n $HISTORY ]]; then
