@@ -10,12 +10,12 @@ use toml::value::Datetime;
 
 use super::{CLEAN, project};
 use crate::cli::{GlobalArgs, NewArgs};
-use crate::config::{Config, Project, did_you_mean};
+use crate::config::{Config, Project};
 use crate::discover;
 use crate::error::Error;
-use crate::lint::rules::id_format::slugify;
 use crate::parse::front_matter;
 use crate::schema::TEMPLATE;
+use crate::text::{did_you_mean, slugify};
 
 /// Ids are at most this long (`id-format`).
 const MAX_ID: usize = 100;

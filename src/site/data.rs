@@ -12,8 +12,8 @@ use super::fishbone;
 use super::markdown;
 use crate::config::Project;
 use crate::links::Disk;
-use crate::lint::rules::id_format::slugify;
 use crate::model::{DateTime, Field, Postmortem};
+use crate::text::slugify;
 use crate::text::{url_component, url_path};
 
 /// A term of an index (a service, a tag, …) with its page.

@@ -17,10 +17,10 @@ use super::markdown;
 use super::metrics_view::{self, MetricsInput};
 use super::output::Staging;
 use super::search;
-use crate::charts::escape;
 use crate::config::Project;
 use crate::error::Error;
 use crate::metrics::{Deployments, Filter};
+use crate::text::escape_html;
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("theme/templates/base.html")),
@@ -73,9 +73,10 @@ fn environment(theme: PathBuf) -> Environment<'static> {
     env.set_formatter(|out, state, value| {
         let plain = !value.is_safe() && !value.is_undefined() && !value.is_none();
         if matches!(state.auto_escape(), AutoEscape::Html) && plain {
-            out.write_str(&escape(&value.to_string())).map_err(|e| {
-                minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
-            })
+            out.write_str(&escape_html(&value.to_string()))
+                .map_err(|e| {
+                    minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
+                })
         } else {
             minijinja::escape_formatter(out, state, value)
         }
