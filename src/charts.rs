@@ -33,8 +33,8 @@
 
 use std::fmt::Write as _;
 
-use crate::metrics::human_minutes;
 use crate::text::escape_html;
+use crate::time::format_approx_minutes;
 
 /// What every chart needs besides its data.
 #[derive(Debug, Clone, Copy)]
@@ -51,7 +51,7 @@ pub struct Chart<'a> {
 pub enum Unit {
     /// Whole numbers.
     Count,
-    /// Minutes, written `45m`, `1h 05m`.
+    /// Minutes, written `45 min`, `1 h 05 min`.
     Minutes,
     /// A fraction written as a percentage (0.25 → `25%`).
     Share,
@@ -62,7 +62,7 @@ impl Unit {
         match self {
             Unit::Count if value.fract() == 0.0 => format!("{value:.0}"),
             Unit::Count => format!("{value:.1}"),
-            Unit::Minutes => human_minutes(value),
+            Unit::Minutes => format_approx_minutes(value),
             Unit::Share => format!("{:.1}%", value * 100.0),
         }
     }
@@ -623,11 +623,11 @@ mod tests {
         assert_well_formed(&svg);
         // The median's first point stands alone; its last two are a line.
         assert_eq!(svg.matches("<polyline").count(), 2);
-        assert!(svg.contains("<title>2026-Q3: median 1h 05m</title>"));
+        assert!(svg.contains("<title>2026-Q3: median 1 h 05 min</title>"));
         assert!(svg.contains("stroke-dasharray"));
         assert!(svg.contains("var(--pm-series-2, "));
         // 200 minutes in steps of 60: the axis ends at 4 h.
-        assert!(svg.contains(">4h 00m</text>"));
+        assert!(svg.contains(">4 h 00 min</text>"));
     }
 
     #[test]

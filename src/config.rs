@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use toml::de::{DeTable, DeValue};
 
 use crate::error::{Error, SourceError};
-use crate::metrics::Month;
 use crate::model::Span;
 use crate::text::did_you_mean;
+use crate::time::Month;
 
 pub const FILE_NAME: &str = "pmbook.toml";
 

@@ -25,5 +25,6 @@ pub mod schema;
 pub mod serve;
 pub mod site;
 pub mod text;
+pub mod time;
 
 pub use error::Error;

@@ -8,8 +8,9 @@ use anstyle::{AnsiColor, Style};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::Row;
-use super::stats::{HistorySummary, utc_date};
+use super::stats::HistorySummary;
 use crate::metrics::{ActionStats, format_share};
+use crate::time::utc_date;
 
 /// The columns of JSON and CSV, in order.
 pub const COLUMNS: [&str; 11] = [

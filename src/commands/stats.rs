@@ -351,7 +351,7 @@ mod tests {
 
     #[test]
     fn unknown_minutes_are_a_dash() {
-        assert_eq!(format_minutes(Some(65.0)), "1h 05m");
+        assert_eq!(format_minutes(Some(65.0)), "1 h 05 min");
         assert_eq!(format_minutes(None), "–");
     }
 

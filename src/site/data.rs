@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -15,6 +15,7 @@ use crate::links::Disk;
 use crate::model::{DateTime, Field, Postmortem};
 use crate::text::slugify;
 use crate::text::{url_component, url_path};
+use crate::time::{format_duration, utc_date};
 
 /// A term of an index (a service, a tag, …) with its page.
 #[derive(Debug, Clone, Serialize)]
@@ -451,20 +452,6 @@ pub fn format_time(at: &DateTime) -> String {
         format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
     };
     format!("{} {zone}", civil.strftime("%Y-%m-%d %H:%M"))
-}
-
-/// `8 min`, `1 h 18 min`, `2 d 3 h`.
-pub fn format_duration(duration: SignedDuration) -> String {
-    let minutes = duration.as_mins();
-    if minutes < 0 {
-        return "negative (check the times)".to_owned();
-    }
-    let (days, hours, mins) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
-    match (days, hours) {
-        (0, 0) => format!("{mins} min"),
-        (0, _) => format!("{hours} h {mins:02} min"),
-        _ => format!("{days} d {hours} h"),
-    }
 }
 
 fn incident(
@@ -1211,7 +1198,7 @@ pub fn last_updated(project: &Project, postmortems: &[Postmortem]) -> HashMap<St
             continue;
         };
         let date = Timestamp::from_second(commit.time().seconds())
-            .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date().to_string())
+            .map(|t| utc_date(t).to_string())
             .unwrap_or_default();
         for delta in diff.deltas() {
             let Some(path) = delta.new_file().path() else {
