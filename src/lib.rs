@@ -4,7 +4,6 @@
 //! Data flows one way: discover → parse → model → lint → report.
 
 pub mod actions;
-pub mod charts;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -60,6 +60,15 @@ pub fn slugify(text: &str) -> String {
         .to_owned()
 }
 
+/// `text` with its first letter in upper case.
+pub fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// The candidate closest to `word`, if it is close enough to be a typo.
 pub fn did_you_mean<'a>(
     word: &str,
@@ -88,6 +97,12 @@ mod tests {
             super::escape_html(r#"<b>"t" & 'u'</b>"#),
             "&lt;b&gt;&quot;t&quot; &amp; &#39;u&#39;&lt;/b&gt;"
         );
+    }
+
+    #[test]
+    fn capitalize_uppercases_the_first_letter() {
+        assert_eq!(super::capitalize("été 2026"), "Été 2026");
+        assert_eq!(super::capitalize(""), "");
     }
 
     #[test]

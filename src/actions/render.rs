@@ -10,6 +10,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use super::Row;
 use super::stats::HistorySummary;
 use crate::metrics::{ActionStats, format_share};
+use crate::text::capitalize;
 use crate::time::utc_date;
 
 /// The columns of JSON and CSV, in order.
@@ -347,14 +348,6 @@ fn late_line(history: &HistorySummary) -> String {
 
 fn days(value: Option<f64>) -> String {
     value.map_or("-".into(), |d| format!("{d:.1}"))
-}
-
-fn capitalize(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 fn escape(cell: &str) -> String {

@@ -6,6 +6,7 @@
 //! `file://` and from any sub-path, and two builds of the same input are
 //! byte-identical.
 
+pub mod charts;
 pub mod data;
 pub mod fishbone;
 pub mod markdown;

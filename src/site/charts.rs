@@ -12,7 +12,7 @@
 //! rebuilt from the same repository is byte-identical.
 //!
 //! ```
-//! use pmbook::charts::{self, Chart, Series, Unit};
+//! use pmbook::site::charts::{self, Chart, Series, Unit};
 //! use pmbook::config::Config;
 //! use pmbook::metrics::{self, Deployments, Filter};
 //!
