@@ -2,6 +2,8 @@
 //! the pre-commit hook), a commit's tree (for the pre-push hook), and the
 //! files changed since a revision (for pull-request CI).
 
+pub mod site;
+
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 

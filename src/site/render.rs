@@ -13,11 +13,11 @@ use minijinja::{AutoEscape, Environment, Value, context};
 use rayon::prelude::*;
 
 use super::BuildOptions;
-use super::data::{Index, Site, TermPage};
 use super::markdown;
 use super::metrics_view::{self, MetricsInput};
 use super::output::Staging;
 use super::search;
+use super::view::{Index, Site, TermPage};
 use crate::config::Project;
 use crate::error::Error;
 use crate::metrics::{Deployments, Filter};
@@ -340,7 +340,7 @@ impl Pages<'_> {
             context! {
                 entries => self.summaries.iter().take(50).cloned().collect::<Vec<_>>(),
                 updated => site.incidents.first().map(|i| &i.date),
-                feed_id => super::data::feed_id(self.project, &site.title),
+                feed_id => super::view::feed_id(self.project, &site.title),
             },
         )
     }
