@@ -1,13 +1,61 @@
-//! The action-item board of the site.
+//! Action-item rows, for the site's board and for each incident page: one
+//! builder, from the items `pmbook actions` lists.
 
 use std::collections::HashMap;
 
 use super::{ActionRow, Incident};
+use crate::actions::Action;
 use crate::config::Project;
 use crate::links::Disk;
 use crate::model::Postmortem;
 use crate::site::{BuildOptions, markdown};
-use crate::text::url_component;
+
+/// The incident a row is shown under.
+pub(super) struct ShownUnder<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub url: &'a str,
+}
+
+/// The row of `action`, its text rendered with `links`.
+pub(super) fn action_row(
+    project: &Project,
+    options: &BuildOptions,
+    action: &Action,
+    under: &ShownUnder,
+    links: &markdown::Links,
+) -> ActionRow {
+    let mut services: Vec<String> = Vec::new();
+    for service in action.listings.iter().flat_map(|l| &l.services) {
+        if !services.contains(service) {
+            services.push(service.clone());
+        }
+    }
+    ActionRow {
+        status: if action.done() { "done" } else { "open" },
+        overdue: action.overdue(options.today),
+        html: markdown::inline_html(&action.text, links),
+        owner: if options.public {
+            None
+        } else {
+            action.owner.clone()
+        },
+        due: action.due.map(|d| d.to_string()),
+        kind: action.kind.clone(),
+        ticket_url: project
+            .config
+            .actions
+            .ticket_url
+            .as_deref()
+            .zip(action.ticket.as_deref())
+            .map(|(pattern, ticket)| crate::actions::render::ticket_link(pattern, ticket)),
+        ticket: action.ticket.clone(),
+        incident_id: under.id.to_owned(),
+        incident_title: under.title.to_owned(),
+        incident_url: under.url.to_owned(),
+        services,
+    }
+}
 
 /// The action-item board: every item of the site's incidents, merged by
 /// identity as `pmbook actions` merges them, so that a follow-up shared by
@@ -30,39 +78,13 @@ pub(super) fn board(
         .into_iter()
         .filter_map(|action| {
             let incident = by_id.get(action.first().postmortem.as_deref()?)?;
-            let mut services: Vec<String> = Vec::new();
-            for service in action.listings.iter().flat_map(|l| &l.services) {
-                if !services.contains(service) {
-                    services.push(service.clone());
-                }
-            }
-            let done = action.done();
-            Some(ActionRow {
-                status: if done { "done" } else { "open" },
-                overdue: action.overdue(options.today),
-                html: markdown::inline_html(
-                    &action.text,
-                    &markdown::Links::new(&disk, &incident.path, pages, ""),
-                ),
-                owner: if options.public {
-                    None
-                } else {
-                    action.owner.clone()
-                },
-                due: action.due.map(|d| d.to_string()),
-                kind: action.kind.clone(),
-                ticket_url: ticket_url(project, action.ticket.as_deref()),
-                ticket: action.ticket.clone(),
-                incident_id: incident.id.clone(),
-                incident_title: incident.title.clone(),
-                incident_url: incident.url.clone(),
-                services,
-            })
+            let under = ShownUnder {
+                id: &incident.id,
+                title: &incident.title,
+                url: &incident.url,
+            };
+            let links = markdown::Links::new(&disk, &incident.path, pages, "");
+            Some(action_row(project, options, &action, &under, &links))
         })
         .collect()
-}
-
-pub(super) fn ticket_url(project: &Project, ticket: Option<&str>) -> Option<String> {
-    let pattern = project.config.actions.ticket_url.as_ref()?;
-    Some(pattern.replace("{ticket}", &url_component(ticket?)))
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::board::ticket_url;
+use super::board::{ShownUnder, action_row};
 use super::body::{Views, contents, segments};
 use super::{ActionRow, Fact, Incident, SloView, TimelineItem};
 use crate::config::Project;
@@ -116,32 +116,21 @@ pub(super) fn incident(
         .collect();
     let fishbone = fishbone::svg(&title, &pm.ishikawa);
     let url = format!("incidents/{id}.html");
-    let actions: HashMap<usize, ActionRow> = pm
-        .actions
+    let under = ShownUnder {
+        id: &id,
+        title: &title,
+        url: &url,
+    };
+    let items = pm.actions.iter().filter(|a| a.is_task);
+    let actions: HashMap<usize, ActionRow> = crate::actions::actions_of(pm)
         .iter()
-        .filter(|a| a.is_task)
-        .map(|a| {
-            let due_date = a.due_date();
-            let ticket = a.ticket.as_ref().map(|t| t.value.clone());
-            let row = ActionRow {
-                status: if a.done { "done" } else { "open" },
-                overdue: !a.done && due_date.is_some_and(|d| d < options.today),
-                html: markdown::inline_html(&a.text, &links),
-                owner: if options.public {
-                    None
-                } else {
-                    a.owner.as_ref().map(|o| o.value.clone())
-                },
-                due: a.due.as_ref().map(|d| d.value.clone()),
-                kind: a.kind.as_ref().map(|k| k.value.clone()),
-                ticket_url: ticket_url(project, ticket.as_deref()),
-                ticket,
-                incident_id: id.clone(),
-                incident_title: title.clone(),
-                incident_url: url.clone(),
-                services: service_names.clone(),
-            };
-            (pm.source.line_of(a.span.start), row)
+        .zip(items)
+        .map(|(action, item)| {
+            let mut row = action_row(project, options, action, &under, &links);
+            // The page shows the due date as written, even one `lint`
+            // cannot read as a date.
+            row.due = item.due.as_ref().map(|d| d.value.clone());
+            (pm.source.line_of(item.span.start), row)
         })
         .collect();
     let mut drawn: Vec<(&str, &'static str)> = Vec::new();
