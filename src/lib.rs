@@ -23,6 +23,7 @@ pub mod repo;
 pub mod schema;
 pub mod serve;
 pub mod site;
+pub mod template;
 pub mod text;
 pub mod time;
 
