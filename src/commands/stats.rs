@@ -217,17 +217,7 @@ fn slo(out: &mut String, m: &Metrics) {
         return;
     }
     out.push_str("\nSLO error budget consumed\n");
-    let rows: Vec<Vec<String>> = m
-        .slo
-        .iter()
-        .map(|s| {
-            vec![
-                s.name.clone(),
-                s.quarter.to_string(),
-                format_share(Some(s.budget_consumed)),
-            ]
-        })
-        .collect();
+    let rows: Vec<Vec<String>> = m.slo.iter().map(metrics::SloBudget::cells).collect();
     grid(out, &rows);
 }
 

@@ -259,6 +259,18 @@ pub struct SloBudget {
     pub budget_consumed: f64,
 }
 
+impl SloBudget {
+    /// The row `stats` and the site's table show: the SLO, the quarter and
+    /// the share of the budget consumed.
+    pub fn cells(&self) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            self.quarter.to_string(),
+            format_share(Some(self.budget_consumed)),
+        ]
+    }
+}
+
 /// The action-item figures of `pmbook stats`, `pmbook actions` and the
 /// site: items merged by identity as [`crate::actions::merge`] does (a
 /// follow-up shared by two postmortems is one item, done when every copy

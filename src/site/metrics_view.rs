@@ -281,17 +281,7 @@ fn slo(m: &Metrics) -> ChartView {
         chart,
         svg: charts::bars(&chart, &labels, &values),
         head: head(&["SLO", "Quarter", "Budget consumed"]),
-        rows: m
-            .slo
-            .iter()
-            .map(|s| {
-                vec![
-                    s.name.clone(),
-                    s.quarter.to_string(),
-                    format_share(Some(s.budget_consumed)),
-                ]
-            })
-            .collect(),
+        rows: m.slo.iter().map(metrics::SloBudget::cells).collect(),
     }
 }
 
