@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 use toml::de::{DeTable, DeValue};
 
 use crate::error::{Error, SourceError};
-use crate::metrics::Month;
 use crate::model::Span;
+use crate::text::did_you_mean;
+use crate::time::Month;
 
 pub const FILE_NAME: &str = "pmbook.toml";
 
@@ -498,19 +499,6 @@ fn improve_serde_message(message: &str) -> String {
     }
 }
 
-/// The candidate closest to `word`, if it is close enough to be a typo.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(word, c), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -521,10 +509,5 @@ mod tests {
             "unknown field `severites`, expected one of `severities`, `statuses`",
         );
         assert_eq!(m, "unknown key `severites`; did you mean `severities`?");
-    }
-
-    #[test]
-    fn no_suggestion_for_unrelated_words() {
-        assert_eq!(did_you_mean("zzz", ["severities", "statuses"]), None);
     }
 }

@@ -4,7 +4,6 @@
 //! Data flows one way: discover → parse → model → lint → report.
 
 pub mod actions;
-pub mod charts;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -26,6 +25,8 @@ pub mod report;
 pub mod schema;
 pub mod serve;
 pub mod site;
+pub mod template;
 pub mod text;
+pub mod time;
 
 pub use error::Error;

@@ -3,6 +3,7 @@
 //! files changed since a revision (for pull-request CI).
 
 pub mod history;
+pub mod site;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};

@@ -16,10 +16,6 @@ use crate::config::Config;
 use crate::lint::registry::RULES;
 use crate::lint::rules::id_format;
 
-/// The built-in postmortem template, `schema/template.md`: what `pmbook new`
-/// writes, and where `lint --fix` takes the guidance of a section it adds.
-pub const TEMPLATE: &str = include_str!("../schema/template.md");
-
 /// The schema of a postmortem's front-matter.
 pub fn postmortem() -> Schema {
     generate::<FrontMatterSchema>()

@@ -1,4 +1,5 @@
-//! Text helpers every layer may use: percent-encoding for URLs.
+//! Text helpers every layer may use: percent-encoding for URLs, HTML
+//! escaping, slugs and did-you-mean suggestions.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -23,6 +24,64 @@ pub fn url_path(path: &str) -> String {
     utf8_percent_encode(path, PATH).to_string()
 }
 
+/// Escapes text for XML (and so HTML) text and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Lowercase ASCII letters and digits, every other run of characters one
+/// dash, at most 100 characters: `"Checkout Latency (EU)"` →
+/// `"checkout-latency-eu"`. Empty when `text` has no letter or digit.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-')
+        .chars()
+        .take(100)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_owned()
+}
+
+/// `text` with its first letter in upper case.
+pub fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The candidate closest to `word`, if it is close enough to be a typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -30,5 +89,37 @@ mod tests {
         assert_eq!(super::url_component("a b/c#d"), "a%20b%2Fc%23d");
         assert_eq!(super::url_path("dir/a b#c.md"), "dir/a%20b%23c.md");
         assert_eq!(super::url_path("é~_-."), "%C3%A9~_-.");
+    }
+
+    #[test]
+    fn escape_html_escapes_markup_and_quotes() {
+        assert_eq!(
+            super::escape_html(r#"<b>"t" & 'u'</b>"#),
+            "&lt;b&gt;&quot;t&quot; &amp; &#39;u&#39;&lt;/b&gt;"
+        );
+    }
+
+    #[test]
+    fn capitalize_uppercases_the_first_letter() {
+        assert_eq!(super::capitalize("été 2026"), "Été 2026");
+        assert_eq!(super::capitalize(""), "");
+    }
+
+    #[test]
+    fn slugify() {
+        assert_eq!(
+            super::slugify("Checkout Latency (EU)"),
+            "checkout-latency-eu"
+        );
+        assert_eq!(super::slugify("../../etc"), "etc");
+    }
+
+    #[test]
+    fn no_suggestion_for_unrelated_words() {
+        assert_eq!(super::did_you_mean("zzz", ["severities", "statuses"]), None);
+        assert_eq!(
+            super::did_you_mean("severites", ["severities", "statuses"]),
+            Some("severities")
+        );
     }
 }

@@ -302,6 +302,31 @@ fn markdown_escapes_pipes_and_links_tickets() {
     );
 }
 
+/// The Markdown table links a ticket as the site does: percent-encoded, so
+/// that a `#` or a space in a ticket stays part of the link.
+#[test]
+fn markdown_ticket_links_are_percent_encoded() {
+    let project = Project::new();
+    project.file(
+        "pmbook.toml",
+        "[actions]\nticket_url = \"https://tracker.example.com/browse/{ticket}\"\n",
+    );
+    project.postmortem(
+        "a.md",
+        postmortem(
+            "a",
+            "SEV3",
+            r#"["api"]"#,
+            "- [ ] Add a canary (owner: @eve, due: 2026-12-01, kind: fix, ticket: web#12 a)\n",
+        ),
+    );
+    let table = actions(&project, &["--format", "markdown"]);
+    assert!(
+        table.contains("[web#12 a](https://tracker.example.com/browse/web%2312%20a)"),
+        "{table}"
+    );
+}
+
 #[test]
 fn a_follow_up_shared_by_two_postmortems_is_one_item() {
     let project = Project::new();

@@ -339,6 +339,40 @@ fn new_uses_a_template_file() {
     );
 }
 
+/// Templates are MiniJinja, as the site's themes are: `{# … #}` is a
+/// comment left out of the postmortem, and an unclosed placeholder is an
+/// error that names the file, with nothing written.
+#[test]
+fn a_template_is_read_as_minijinja() {
+    let project = Project::new();
+    project.file(
+        "tpl.md",
+        "+++\nid = {{id}}\ntitle = {{title}}\n+++\n{# for the team: keep it short #}\n# {{ title | upper }}\n",
+    );
+    new(&project, None)
+        .args(["Disk full", "--template", "tpl.md"])
+        .args(["--started", "2026-11-03T09:12:00Z"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        read(project.path().join("postmortems/2026-11-03-disk-full.md")),
+        "+++\nid = \"2026-11-03-disk-full\"\ntitle = \"Disk full\"\n+++\n\n# DISK FULL\n"
+    );
+
+    project.file("broken.md", "+++\ntitle = {{title}}\n+++\n# {{ title\n");
+    new(&project, None)
+        .args(["Other", "--template", "broken.md"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot fill broken.md: "));
+    assert_eq!(
+        std::fs::read_dir(project.path().join("postmortems"))
+            .unwrap()
+            .count(),
+        1
+    );
+}
+
 #[test]
 fn new_rejects_what_it_cannot_write() {
     let project = Project::new();

@@ -358,11 +358,11 @@ fn the_site_shows_the_numbers_of_stats() {
     // [last 90 days, all time]
     assert_eq!(row("Incidents"), ["5", "10"]);
     // Detect: 2, 8, 20, 30, 45 → 20; all: 2 … 45 (n = 9) → 20.
-    assert_eq!(row("Time to detect, median"), ["20m", "20m"]);
+    assert_eq!(row("Time to detect, median"), ["20 min", "20 min"]);
     // Resolve: 30, 50, 120, 240, 480 → 120; all → 105.
-    assert_eq!(row("Time to resolve, median"), ["2h 00m", "1h 45m"]);
+    assert_eq!(row("Time to resolve, median"), ["2 h 00 min", "1 h 45 min"]);
     // p90: 240 + 0.6 · 240 = 384; all: 240 + 0.1 · 240 = 264.
-    assert_eq!(row("Time to resolve, p90"), ["6h 24m", "4h 24m"]);
+    assert_eq!(row("Time to resolve, p90"), ["6 h 24 min", "4 h 24 min"]);
     // F and I of five; A, C, D, F and I of ten.
     assert_eq!(row("Caused by a change"), ["40.0%", "50.0%"]);
     // F recurs C (before the window); C and F of ten.

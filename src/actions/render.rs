@@ -8,8 +8,10 @@ use anstyle::{AnsiColor, Style};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::Row;
-use super::stats::{HistorySummary, utc_date};
+use super::stats::HistorySummary;
 use crate::metrics::{ActionStats, format_share};
+use crate::text::{capitalize, url_component};
+use crate::time::utc_date;
 
 /// The columns of JSON and CSV, in order.
 pub const COLUMNS: [&str; 11] = [
@@ -272,6 +274,12 @@ pub fn table(rows: &[Row], summary: &Summary, out: &mut dyn Write) -> io::Result
     Ok(())
 }
 
+/// The link of `ticket`: `pattern` (`[actions] ticket_url`) with
+/// `{ticket}` replaced by the ticket, percent-encoded.
+pub fn ticket_link(pattern: &str, ticket: &str) -> String {
+    pattern.replace("{ticket}", &url_component(ticket))
+}
+
 /// A Markdown table; `|` in a cell is escaped, tickets link to
 /// `[actions] ticket_url` when it is set. Owners are written without `@`,
 /// so that pasting the table does not notify everyone.
@@ -289,7 +297,7 @@ pub fn markdown(
     for row in rows {
         let mut cells: Vec<String> = cells(row).iter().map(|c| escape(c)).collect();
         if let (Some(url), Some(ticket)) = (ticket_url, &row.action.ticket) {
-            let link = url.replace("{ticket}", ticket);
+            let link = ticket_link(url, ticket);
             cells[4] = format!("[{}]({})", escape(ticket), escape(&link));
         }
         writeln!(out, "| {} |", cells.join(" | "))?;
@@ -346,14 +354,6 @@ fn late_line(history: &HistorySummary) -> String {
 
 fn days(value: Option<f64>) -> String {
     value.map_or("-".into(), |d| format!("{d:.1}"))
-}
-
-fn capitalize(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 fn escape(cell: &str) -> String {

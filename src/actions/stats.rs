@@ -5,17 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use jiff::Timestamp;
-use jiff::civil::Date;
-use jiff::tz::TimeZone;
-
 use super::Row;
 use crate::metrics::quantile;
-
-/// The UTC date of a commit time.
-pub fn utc_date(at: Timestamp) -> Date {
-    at.to_zoned(TimeZone::UTC).date()
-}
+use crate::time::utc_date;
 
 /// Days to close of one group of done items.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,10 +6,11 @@ use serde_json::json;
 
 use super::CLEAN;
 use crate::cli::{RulesArgs, RulesFormat};
-use crate::config::{Level, did_you_mean};
+use crate::config::Level;
 use crate::error::Error;
 use crate::lint::rules::invalid_file::INVALID_FILE;
 use crate::lint::{Rule, registry};
+use crate::text::did_you_mean;
 
 pub fn run(args: RulesArgs) -> Result<ExitCode, Error> {
     let rules: Vec<&Rule> = match &args.rule {

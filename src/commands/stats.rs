@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::metrics::{
     self, Deployments, DurationStats, Filter, Metrics, format_minutes, format_share,
 };
+use crate::repo::Git;
 
 pub fn run(global: &GlobalArgs, args: StatsArgs) -> Result<ExitCode, Error> {
     let (project, _) = project(global)?;
@@ -33,7 +34,7 @@ pub fn run(global: &GlobalArgs, args: StatsArgs) -> Result<ExitCode, Error> {
         }
     }
     // Days to close come from the git history, when there is one.
-    let history = match git2::Repository::discover(&project.root) {
+    let history = match Git::open_for(&project, "days to close need one") {
         Ok(_) => Some(crate::actions::history::read(&project)?),
         Err(_) => None,
     };
@@ -124,7 +125,26 @@ fn filter(
 
 /// The metrics as aligned text for a terminal.
 fn table(m: &Metrics, filter: &Filter) -> String {
-    let mut out = String::new();
+    let mut out = heading(m, filter);
+    let severities: Vec<Vec<String>> = m
+        .by_severity
+        .0
+        .iter()
+        .map(|(name, count)| vec![name.clone(), count.to_string()])
+        .collect();
+    grid(&mut out, &severities);
+    durations(&mut out, m);
+    change_failure(&mut out, m);
+    slo(&mut out, m);
+    actions(&mut out, m);
+    reviews(&mut out, m);
+    recurrence(&mut out, m);
+    quarters(&mut out, m);
+    out
+}
+
+/// `Incidents: N (criteria)`, the first line.
+fn heading(m: &Metrics, filter: &Filter) -> String {
     let mut heading = format!("Incidents: {}", m.incidents);
     let mut criteria = Vec::new();
     if let Some(since) = filter.since {
@@ -148,15 +168,10 @@ fn table(m: &Metrics, filter: &Filter) -> String {
         "drafts left out".to_owned()
     });
     let _ = writeln!(heading, " ({})", criteria.join(", "));
-    out.push_str(&heading);
-    let severities: Vec<Vec<String>> = m
-        .by_severity
-        .0
-        .iter()
-        .map(|(name, count)| vec![name.clone(), count.to_string()])
-        .collect();
-    grid(&mut out, &severities);
+    heading
+}
 
+fn durations(out: &mut String, m: &Metrics) {
     out.push_str("\nDurations\n");
     let mut rows = vec![cells(&["", "count", "mean", "median", "p90"])];
     let mut negative = 0;
@@ -169,7 +184,7 @@ fn table(m: &Metrics, filter: &Filter) -> String {
         negative += stats.negative_skipped;
         rows.push(duration_row(name, stats));
     }
-    grid(&mut out, &rows);
+    grid(out, &rows);
     if negative > 0 {
         let _ = writeln!(
             out,
@@ -177,7 +192,9 @@ fn table(m: &Metrics, filter: &Filter) -> String {
             plural(negative, "duration", "durations")
         );
     }
+}
 
+fn change_failure(out: &mut String, m: &Metrics) {
     let cf = &m.change_failure;
     out.push_str("\nChange failure\n");
     let mut rows = vec![vec![
@@ -189,29 +206,24 @@ fn table(m: &Metrics, filter: &Filter) -> String {
         rows.push(cells(&["deployments", &deployments.to_string(), ""]));
         rows.push(cells(&["change failure rate", "", &format_share(cf.rate)]));
     }
-    grid(&mut out, &rows);
+    grid(out, &rows);
     if cf.deployments.is_none() {
         out.push_str(
             "  change failure rate unknown: no deployment counts ([metrics] in pmbook.toml)\n",
         );
     }
+}
 
-    if !m.slo.is_empty() {
-        out.push_str("\nSLO error budget consumed\n");
-        let rows: Vec<Vec<String>> = m
-            .slo
-            .iter()
-            .map(|s| {
-                vec![
-                    s.name.clone(),
-                    s.quarter.to_string(),
-                    format_share(Some(s.budget_consumed)),
-                ]
-            })
-            .collect();
-        grid(&mut out, &rows);
+fn slo(out: &mut String, m: &Metrics) {
+    if m.slo.is_empty() {
+        return;
     }
+    out.push_str("\nSLO error budget consumed\n");
+    let rows: Vec<Vec<String>> = m.slo.iter().map(metrics::SloBudget::cells).collect();
+    grid(out, &rows);
+}
 
+fn actions(out: &mut String, m: &Metrics) {
     let a = &m.actions;
     out.push_str("\nAction items\n");
     let mut rows = vec![
@@ -223,13 +235,15 @@ fn table(m: &Metrics, filter: &Filter) -> String {
     if let Some(days) = a.days_to_close_median {
         rows.push(cells(&["median days to close", &format!("{days:.1}")]));
     }
-    grid(&mut out, &rows);
+    grid(out, &rows);
+}
 
+fn reviews(out: &mut String, m: &Metrics) {
     let r = &m.reviews;
     let [low, high] = r.window_hours;
     out.push_str("\nReviews\n");
     grid(
-        &mut out,
+        out,
         &[
             cells(&["held", &r.held.to_string()]),
             vec![
@@ -238,7 +252,9 @@ fn table(m: &Metrics, filter: &Filter) -> String {
             ],
         ],
     );
+}
 
+fn recurrence(out: &mut String, m: &Metrics) {
     let rec = &m.recurrence;
     let _ = writeln!(
         out,
@@ -246,7 +262,7 @@ fn table(m: &Metrics, filter: &Filter) -> String {
         rec.window_days
     );
     grid(
-        &mut out,
+        out,
         &[vec![
             "recurring incidents".to_owned(),
             rec.incidents.to_string(),
@@ -266,32 +282,34 @@ fn table(m: &Metrics, filter: &Filter) -> String {
                 ]
             })
             .collect();
-        grid(&mut out, &rows);
+        grid(out, &rows);
     }
+}
 
-    if !m.quarters.is_empty() {
-        out.push_str("\nBy quarter\n");
-        let mut rows = vec![cells(&[
-            "",
-            "incidents",
-            "detect p50",
-            "resolve p50",
-            "resolve p90",
-            "change-caused",
-        ])];
-        for q in &m.quarters {
-            rows.push(vec![
-                q.quarter.to_string(),
-                q.incidents.to_string(),
-                format_minutes(q.time_to_detect.median_minutes),
-                format_minutes(q.time_to_resolve.median_minutes),
-                format_minutes(q.time_to_resolve.p90_minutes),
-                format_share(q.change_failure.share),
-            ]);
-        }
-        grid(&mut out, &rows);
+fn quarters(out: &mut String, m: &Metrics) {
+    if m.quarters.is_empty() {
+        return;
     }
-    out
+    out.push_str("\nBy quarter\n");
+    let mut rows = vec![cells(&[
+        "",
+        "incidents",
+        "detect p50",
+        "resolve p50",
+        "resolve p90",
+        "change-caused",
+    ])];
+    for q in &m.quarters {
+        rows.push(vec![
+            q.quarter.to_string(),
+            q.incidents.to_string(),
+            format_minutes(q.time_to_detect.median_minutes),
+            format_minutes(q.time_to_resolve.median_minutes),
+            format_minutes(q.time_to_resolve.p90_minutes),
+            format_share(q.change_failure.share),
+        ]);
+    }
+    grid(out, &rows);
 }
 
 fn cells(items: &[&str]) -> Vec<String> {
@@ -353,7 +371,7 @@ mod tests {
 
     #[test]
     fn unknown_minutes_are_a_dash() {
-        assert_eq!(format_minutes(Some(65.0)), "1h 05m");
+        assert_eq!(format_minutes(Some(65.0)), "1 h 05 min");
         assert_eq!(format_minutes(None), "–");
     }
 

@@ -290,7 +290,7 @@ pub fn convert(text: &str, stem: &str, config: &Config) -> Result<Imported, Stri
     let id = mapped
         .id
         .filter(|id| id_format::is_valid(id))
-        .unwrap_or_else(|| match id_format::slugify(stem) {
+        .unwrap_or_else(|| match crate::text::slugify(stem) {
             slug if slug.is_empty() => "incident".to_owned(),
             slug => slug,
         });

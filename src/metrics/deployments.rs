@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-use super::calendar::Month;
 use crate::config::Project;
 use crate::error::Error;
+use crate::time::Month;
 
 /// Deployments in each month where the number is known. A month that is not
 /// listed is unknown, not zero: it is left out of the rate.

@@ -7,7 +7,6 @@
 //! definitions, and the sources they come from, are in the book's "Metrics"
 //! chapter.
 
-mod calendar;
 mod deployments;
 mod recurrence;
 mod summary;
@@ -20,7 +19,6 @@ use jiff::civil::Date;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
-pub use calendar::{Month, Quarter};
 pub use deployments::Deployments;
 pub use recurrence::Pair;
 pub use summary::{DurationStats, quantile};
@@ -28,6 +26,7 @@ pub use summary::{DurationStats, quantile};
 use crate::config::Config;
 use crate::corpus::Corpus;
 use crate::model::{DateTime, Durations, Postmortem};
+use crate::time::{Month, Quarter};
 
 /// What metrics read from one postmortem. Small and owned, so that a command
 /// can parse thousands of files in parallel and keep only these.
@@ -256,6 +255,18 @@ pub struct SloBudget {
     /// The sum of `budget_consumed`, rounded to 6 decimals so that binary
     /// floating-point noise (0.1 + 0.2) does not show.
     pub budget_consumed: f64,
+}
+
+impl SloBudget {
+    /// The row `stats` and the site's table show: the SLO, the quarter and
+    /// the share of the budget consumed.
+    pub fn cells(&self) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            self.quarter.to_string(),
+            format_share(Some(self.budget_consumed)),
+        ]
+    }
 }
 
 /// The action-item figures of `pmbook stats`, `pmbook actions` and the
@@ -593,28 +604,16 @@ fn review_stats(incidents: &[&Incident], window_hours: [u32; 2]) -> ReviewStats 
     }
 }
 
-/// Minutes in human units, rounded to the minute: `45m`, `1h 05m`,
-/// `2d 03h 10m`. Shared by the stats table and the charts, so both write a
-/// duration the same way.
 /// A share as a percentage (`12.5%`), `–` when unknown: how `stats` and the
 /// site write shares.
 pub fn format_share(share: Option<f64>) -> String {
     share.map_or_else(|| "–".to_owned(), |s| format!("{:.1}%", s * 100.0))
 }
 
-/// Minutes in human units (`1h 05m`), `–` when unknown.
+/// Minutes as [`crate::time::format_approx_minutes`] writes them
+/// (`1 h 05 min`), `–` when unknown: how `stats` and the site write them.
 pub fn format_minutes(minutes: Option<f64>) -> String {
-    minutes.map_or_else(|| "–".to_owned(), human_minutes)
-}
-
-pub fn human_minutes(minutes: f64) -> String {
-    let total = minutes.max(0.0).round() as u64;
-    let (days, hours, mins) = (total / 1440, total % 1440 / 60, total % 60);
-    match (days, hours) {
-        (0, 0) => format!("{mins}m"),
-        (0, _) => format!("{hours}h {mins:02}m"),
-        _ => format!("{days}d {hours:02}h {mins:02}m"),
-    }
+    minutes.map_or_else(|| "–".to_owned(), crate::time::format_approx_minutes)
 }
 
 #[cfg(test)]
@@ -762,12 +761,5 @@ mod tests {
             Skip::Missing("id")
         );
         assert_eq!(Skip::Missing("id").to_string(), "it has no valid `id`");
-    }
-
-    #[test]
-    fn human_minutes_rounds_to_the_minute() {
-        assert_eq!(human_minutes(0.4), "0m");
-        assert_eq!(human_minutes(59.6), "1h 00m");
-        assert_eq!(human_minutes(1440.0 * 2.0 + 61.0), "2d 01h 01m");
     }
 }

@@ -3,8 +3,8 @@
 
 use std::fmt::Write;
 
-use crate::charts::escape;
 use crate::model::IshikawaBone;
+use crate::text::escape_html;
 
 const WIDTH: usize = 960;
 const BONE_GAP: usize = 250;
@@ -37,7 +37,7 @@ pub fn svg(effect: &str, bones: &[IshikawaBone]) -> Option<String> {
     let _ = write!(
         svg,
         r#"<svg class="pm-fishbone" viewBox="0 0 {width} {height}" role="img" aria-labelledby="fishbone-title" xmlns="http://www.w3.org/2000/svg"><title id="fishbone-title">Ishikawa diagram: causes of {}</title>"#,
-        escape(effect)
+        escape_html(effect)
     );
     let _ = write!(
         svg,
@@ -45,7 +45,7 @@ pub fn svg(effect: &str, bones: &[IshikawaBone]) -> Option<String> {
         spine_y - 28,
         head_x + 5,
         spine_y - 24,
-        escape(effect)
+        escape_html(effect)
     );
     for (i, (category, causes)) in categories.iter().enumerate() {
         let top = i % 2 == 0;
@@ -57,7 +57,7 @@ pub fn svg(effect: &str, bones: &[IshikawaBone]) -> Option<String> {
             svg,
             r#"<line class="pm-bone" x1="{x_end}" y1="{y_end}" x2="{x_spine}" y2="{spine_y}"/><text class="pm-category" x="{x_end}" y="{}" text-anchor="middle">{}</text>"#,
             if top { y_end - 6 } else { y_end + 14 },
-            escape(category)
+            escape_html(category)
         );
         for (j, cause) in causes.iter().enumerate() {
             let y = if top {
@@ -69,7 +69,7 @@ pub fn svg(effect: &str, bones: &[IshikawaBone]) -> Option<String> {
                 svg,
                 r#"<text class="pm-cause" x="{}" y="{y}">{}</text>"#,
                 x_end + 6,
-                escape(&truncate(cause, 30))
+                escape_html(&truncate(cause, 30))
             );
         }
     }

@@ -7,11 +7,12 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::charts::{self, Chart, Series, Unit};
+use super::charts::{self, Chart, Series, Unit};
 use crate::config::Config;
 use crate::metrics::{
     self, Deployments, DurationStats, Filter, Incident, Metrics, format_minutes, format_share,
 };
+use crate::text::capitalize;
 
 /// One headline number over two periods.
 #[derive(Debug, Clone, Serialize)]
@@ -103,9 +104,32 @@ fn duration_cells(stats: &DurationStats) -> [String; 3] {
 
 /// The charts of the metrics page, each with its table.
 pub fn charts(m: &Metrics, config: &Config) -> Vec<ChartView> {
-    let mut out = Vec::new();
+    let quarters: Vec<String> = m.quarters.iter().map(|q| q.quarter.to_string()).collect();
+    vec![
+        by_month(m, config),
+        per_quarter(m, &quarters, "detect", "Time to detect per quarter", |q| {
+            &q.time_to_detect
+        }),
+        per_quarter(
+            m,
+            &quarters,
+            "resolve",
+            "Time to resolve per quarter",
+            |q| &q.time_to_resolve,
+        ),
+        change_failure(m, &quarters),
+        slo(m),
+        follow_up(m),
+    ]
+}
 
-    // Incidents per month, stacked by severity.
+/// The column headings of a chart's table.
+fn head(columns: &[&str]) -> Vec<String> {
+    columns.iter().map(|c| (*c).to_owned()).collect()
+}
+
+/// Incidents per month, stacked by severity (the configured ones first).
+fn by_month(m: &Metrics, config: &Config) -> ChartView {
     let months: Vec<String> = m.months.iter().map(|r| r.month.to_string()).collect();
     let mut severities: Vec<String> = config.lint.severities.clone();
     for row in &m.months {
@@ -134,7 +158,7 @@ pub fn charts(m: &Metrics, config: &Config) -> Vec<ChartView> {
         title: "Incidents per month, by severity",
         unit: Unit::Count,
     };
-    out.push(ChartView {
+    ChartView {
         chart,
         svg: charts::stacked_bars(&chart, &months, &series),
         head: std::iter::once("Month".to_owned())
@@ -149,58 +173,52 @@ pub fn charts(m: &Metrics, config: &Config) -> Vec<ChartView> {
                     .collect()
             })
             .collect(),
-    });
-
-    // Time to detect and to resolve per quarter.
-    let quarters: Vec<String> = m.quarters.iter().map(|q| q.quarter.to_string()).collect();
-    for (id, title, pick) in [
-        (
-            "detect",
-            "Time to detect per quarter",
-            (|q: &metrics::QuarterRow| &q.time_to_detect)
-                as fn(&metrics::QuarterRow) -> &DurationStats,
-        ),
-        (
-            "resolve",
-            "Time to resolve per quarter",
-            |q: &metrics::QuarterRow| &q.time_to_resolve,
-        ),
-    ] {
-        let median: Vec<Option<f64>> = m.quarters.iter().map(|q| pick(q).median_minutes).collect();
-        let p90: Vec<Option<f64>> = m.quarters.iter().map(|q| pick(q).p90_minutes).collect();
-        let series = [
-            Series {
-                name: "median",
-                values: &median,
-            },
-            Series {
-                name: "p90",
-                values: &p90,
-            },
-        ];
-        let chart = Chart {
-            id,
-            title,
-            unit: Unit::Minutes,
-        };
-        out.push(ChartView {
-            chart,
-            svg: charts::lines(&chart, &quarters, &series),
-            head: ["Quarter", "Incidents", "Median", "p90"]
-                .map(String::from)
-                .to_vec(),
-            rows: m
-                .quarters
-                .iter()
-                .map(|q| {
-                    let [count, median, p90] = duration_cells(pick(q));
-                    vec![q.quarter.to_string(), count, median, p90]
-                })
-                .collect(),
-        });
     }
+}
 
-    // Change failure per quarter.
+/// The median and p90 of one duration (`pick`) per quarter.
+fn per_quarter(
+    m: &Metrics,
+    quarters: &[String],
+    id: &'static str,
+    title: &'static str,
+    pick: fn(&metrics::QuarterRow) -> &DurationStats,
+) -> ChartView {
+    let median: Vec<Option<f64>> = m.quarters.iter().map(|q| pick(q).median_minutes).collect();
+    let p90: Vec<Option<f64>> = m.quarters.iter().map(|q| pick(q).p90_minutes).collect();
+    let series = [
+        Series {
+            name: "median",
+            values: &median,
+        },
+        Series {
+            name: "p90",
+            values: &p90,
+        },
+    ];
+    let chart = Chart {
+        id,
+        title,
+        unit: Unit::Minutes,
+    };
+    ChartView {
+        chart,
+        svg: charts::lines(&chart, quarters, &series),
+        head: head(&["Quarter", "Incidents", "Median", "p90"]),
+        rows: m
+            .quarters
+            .iter()
+            .map(|q| {
+                let [count, median, p90] = duration_cells(pick(q));
+                vec![q.quarter.to_string(), count, median, p90]
+            })
+            .collect(),
+    }
+}
+
+/// The share of incidents caused by a change, and the change failure rate
+/// where deployments are known, per quarter.
+fn change_failure(m: &Metrics, quarters: &[String]) -> ChartView {
     let shares: Vec<Option<f64>> = m.quarters.iter().map(|q| q.change_failure.share).collect();
     let rates: Vec<Option<f64>> = m.quarters.iter().map(|q| q.change_failure.rate).collect();
     let mut series = vec![Series {
@@ -218,18 +236,16 @@ pub fn charts(m: &Metrics, config: &Config) -> Vec<ChartView> {
         title: "Change failure per quarter",
         unit: Unit::Share,
     };
-    out.push(ChartView {
+    ChartView {
         chart,
-        svg: charts::lines(&chart, &quarters, &series),
-        head: [
+        svg: charts::lines(&chart, quarters, &series),
+        head: head(&[
             "Quarter",
             "Caused by a change",
             "Share",
             "Deployments",
             "Rate",
-        ]
-        .map(String::from)
-        .to_vec(),
+        ]),
         rows: m
             .quarters
             .iter()
@@ -245,9 +261,11 @@ pub fn charts(m: &Metrics, config: &Config) -> Vec<ChartView> {
                 ]
             })
             .collect(),
-    });
+    }
+}
 
-    // SLO budget per SLO and quarter.
+/// The error budget consumed, per SLO and quarter.
+fn slo(m: &Metrics) -> ChartView {
     let labels: Vec<String> = m
         .slo
         .iter()
@@ -259,72 +277,44 @@ pub fn charts(m: &Metrics, config: &Config) -> Vec<ChartView> {
         title: "Error budget consumed by incidents, per SLO and quarter",
         unit: Unit::Share,
     };
-    out.push(ChartView {
+    ChartView {
         chart,
         svg: charts::bars(&chart, &labels, &values),
-        head: ["SLO", "Quarter", "Budget consumed"]
-            .map(String::from)
-            .to_vec(),
-        rows: m
-            .slo
-            .iter()
-            .map(|s| {
-                vec![
-                    s.name.clone(),
-                    s.quarter.to_string(),
-                    format_share(Some(s.budget_consumed)),
-                ]
-            })
-            .collect(),
-    });
+        head: head(&["SLO", "Quarter", "Budget consumed"]),
+        rows: m.slo.iter().map(metrics::SloBudget::cells).collect(),
+    }
+}
 
-    // Review timeliness and action closure.
-    let incidents = m.incidents.max(1) as f64;
-    let items = (m.actions.open + m.actions.done).max(1) as f64;
+/// Review timeliness and action closure, as shares.
+fn follow_up(m: &Metrics) -> ChartView {
+    let items = m.actions.open + m.actions.done;
     let [low, high] = m.reviews.window_hours;
-    let labels = vec![
-        "reviews held".to_owned(),
-        format!("reviews {low}–{high} h after resolution"),
-        "action items done".to_owned(),
-        "action items overdue".to_owned(),
+    let window = format!("reviews {low}–{high} h after resolution");
+    let measures = [
+        ("reviews held", m.reviews.held, m.incidents),
+        (window.as_str(), m.reviews.within_window, m.incidents),
+        ("action items done", m.actions.done, items),
+        ("action items overdue", m.actions.overdue, items),
     ];
-    let values = vec![
-        m.reviews.held as f64 / incidents,
-        m.reviews.within_window as f64 / incidents,
-        m.actions.done as f64 / items,
-        m.actions.overdue as f64 / items,
-    ];
+    let labels: Vec<String> = measures.iter().map(|(l, _, _)| (*l).to_owned()).collect();
+    let values: Vec<f64> = measures
+        .iter()
+        .map(|(_, count, total)| *count as f64 / (*total).max(1) as f64)
+        .collect();
     let chart = Chart {
         id: "follow-up",
         title: "Reviews and action items",
         unit: Unit::Share,
     };
-    out.push(ChartView {
+    ChartView {
         chart,
         svg: charts::bars(&chart, &labels, &values),
-        head: ["Measure", "Count", "Of", "Share"]
-            .map(String::from)
-            .to_vec(),
-        rows: vec![
-            row_of("Reviews held", m.reviews.held, m.incidents),
-            row_of(
-                &format!("Reviews {low}–{high} h after resolution"),
-                m.reviews.within_window,
-                m.incidents,
-            ),
-            row_of(
-                "Action items done",
-                m.actions.done,
-                m.actions.open + m.actions.done,
-            ),
-            row_of(
-                "Action items overdue",
-                m.actions.overdue,
-                m.actions.open + m.actions.done,
-            ),
-        ],
-    });
-    out
+        head: head(&["Measure", "Count", "Of", "Share"]),
+        rows: measures
+            .iter()
+            .map(|(label, count, total)| row_of(&capitalize(label), *count, *total))
+            .collect(),
+    }
 }
 
 fn row_of(label: &str, count: usize, total: usize) -> Vec<String> {

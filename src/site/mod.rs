@@ -1,18 +1,21 @@
 //! `pmbook build`: the static knowledge base.
 //!
-//! postmortems → [`data`] (one view per incident, indexes) → [`render`]
+//! postmortems → [`view`] (one view per incident, indexes) → [`render`]
 //! (templates from `theme/`) → [`output`] (a temporary directory swapped in
 //! when complete). Every page links relatively, so the site works from
 //! `file://` and from any sub-path, and two builds of the same input are
 //! byte-identical.
 
-pub mod data;
+pub mod charts;
 pub mod fishbone;
 pub mod markdown;
 pub mod metrics_view;
 pub mod output;
+mod related;
 pub mod render;
 pub mod search;
+mod slugs;
+pub mod view;
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -110,8 +113,8 @@ pub fn build(project: &Project, corpus: Corpus, options: &BuildOptions) -> Resul
         None => true,
     });
     let deployments = crate::metrics::Deployments::load(project)?;
-    let last_updated = data::last_updated(project, &postmortems);
-    let site = data::Site::new(project, postmortems, options, &last_updated);
+    let last_updated = crate::repo::site::last_updated(project, &postmortems);
+    let site = view::Site::new(project, postmortems, options, &last_updated);
     let staging = output::Staging::new(&options.out)?;
     let pages = render::render_all(project, &site, &deployments, &staging, options)?;
     let out = staging.finish()?;

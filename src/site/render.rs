@@ -5,6 +5,7 @@
 //! from a postmortem is escaped unless the builder rendered it safely itself
 //! (Markdown through comrak's safe mode, SVG with every text escaped).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -12,15 +13,15 @@ use minijinja::{AutoEscape, Environment, Value, context};
 use rayon::prelude::*;
 
 use super::BuildOptions;
-use super::data::Site;
 use super::markdown;
 use super::metrics_view::{self, MetricsInput};
 use super::output::Staging;
 use super::search;
-use crate::charts::escape;
+use super::view::{Index, Site, TermPage};
 use crate::config::Project;
 use crate::error::Error;
 use crate::metrics::{Deployments, Filter};
+use crate::text::escape_html;
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("theme/templates/base.html")),
@@ -73,9 +74,10 @@ fn environment(theme: PathBuf) -> Environment<'static> {
     env.set_formatter(|out, state, value| {
         let plain = !value.is_safe() && !value.is_undefined() && !value.is_none();
         if matches!(state.auto_escape(), AutoEscape::Html) && plain {
-            out.write_str(&escape(&value.to_string())).map_err(|e| {
-                minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
-            })
+            out.write_str(&escape_html(&value.to_string()))
+                .map_err(|e| {
+                    minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
+                })
         } else {
             minijinja::escape_formatter(out, state, value)
         }
@@ -100,213 +102,25 @@ pub fn render_all(
     options: &BuildOptions,
 ) -> Result<usize, Error> {
     let theme = project.root.join("theme");
-    let env = environment(theme.clone());
-    let render = |name: &str, root: &str, ctx: Value| -> Result<String, Error> {
-        let template = env
-            .get_template(name)
-            .map_err(|e| template_error(name, e))?;
-        let full = context! {
-            root => root,
-            site => context! { title => &site.title, public => site.public },
-            ..ctx
-        };
-        template.render(full).map_err(|e| template_error(name, e))
-    };
-    let progress = if options.progress {
-        let bar = ProgressBar::with_draw_target(
-            Some(site.incidents.len() as u64),
-            ProgressDrawTarget::stderr(),
-        );
-        bar.set_style(
-            ProgressStyle::with_template("{msg} {bar:40} {pos}/{len}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar.set_message("rendering incidents");
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
-
-    site.incidents
-        .par_iter()
-        .try_for_each(|incident| -> Result<(), Error> {
-            let html = render(
-                "incident.html",
-                "../",
-                context! { page => v(incident), title => &incident.title },
-            )?;
-            staging.write(&incident.url, html.as_bytes())?;
-            progress.inc(1);
-            Ok(())
-        })?;
-    progress.finish_and_clear();
-    copy_attachments(project, site, staging)?;
-    let mut pages = site.incidents.len();
-
-    // Each incident's list entry is converted once; lists share them.
-    let summaries: Vec<Value> = site.incidents.iter().map(|i| v(i.summary())).collect();
-    let list = |indices: &[usize]| -> Vec<Value> {
-        indices.iter().map(|&i| summaries[i].clone()).collect()
-    };
-    let figures = MetricsInput {
-        incidents: &site.metric_incidents,
-        config: &project.config,
-        deployments,
-        today: options.today,
-    };
-    for index in &site.indexes {
-        let overview: Vec<Value> = index
-            .terms
-            .iter()
-            .map(|t| context! { name => &t.name, url => format!("{}.html", t.slug), count => t.incidents.len() })
-            .collect();
-        let html = render(
-            "terms.html",
-            "../",
-            context! { title => index.title, kind => index.kind, terms => overview },
-        )?;
-        staging.write(&format!("{}/index.html", index.kind), html.as_bytes())?;
-        pages += 1;
-        index
-            .terms
-            .par_iter()
-            .try_for_each(|term| -> Result<(), Error> {
-                // Services and root causes get their own headline numbers.
-                let subset = match index.kind {
-                    "services" => Some(Filter {
-                        service: Some(term.name.clone()),
-                        ..Filter::default()
-                    }),
-                    "causes" => Some(Filter {
-                        root_cause_category: Some(term.name.clone()),
-                        ..Filter::default()
-                    }),
-                    _ => None,
-                };
-                let headline = subset.map(|f| v(figures.headline(&f)));
-                let html = render(
-                    "term.html",
-                    "../",
-                    context! {
-                        title => format!("{}: {}", index.title, term.name),
-                        index_title => index.title,
-                        name => &term.name,
-                        incidents => list(&term.incidents),
-                        headline => headline,
-                    },
-                )?;
-                staging.write(
-                    &format!("{}/{}.html", index.kind, term.slug),
-                    html.as_bytes(),
-                )
-            })?;
-        pages += index.terms.len();
-    }
-
-    let months = months(site, &summaries);
-    let all_time = figures.compute(&Filter::default());
-    let charts: Vec<Value> = metrics_view::charts(&all_time, &project.config)
-        .into_iter()
-        .map(|c| {
-            context! {
-                id => c.chart.id,
-                title => c.chart.title,
-                svg => Value::from_safe_string(c.svg),
-                head => c.head,
-                rows => c.rows,
-            }
-        })
-        .collect();
-    let known: std::collections::HashSet<&str> =
-        site.incidents.iter().map(|i| i.id.as_str()).collect();
-    let titles: std::collections::HashMap<&str, &str> = site
-        .incidents
-        .iter()
-        .map(|i| (i.id.as_str(), i.title.as_str()))
-        .collect();
-    let pairs: Vec<Value> = all_time
-        .recurrence
-        .pairs
-        .iter()
-        .filter(|p| known.contains(p.earlier.as_str()) && known.contains(p.later.as_str()))
-        .map(|p| {
-            context! {
-                earlier => titles.get(p.earlier.as_str()).copied(),
-                earlier_url => format!("incidents/{}.html", p.earlier),
-                later => titles.get(p.later.as_str()).copied(),
-                later_url => format!("incidents/{}.html", p.later),
-                service => &p.service,
-                category => &p.category,
-                days_apart => p.days_apart,
-            }
-        })
-        .collect();
-    let headline = v(figures.headline(&Filter::default()));
-    let open: Vec<_> = site.actions.iter().filter(|a| a.status == "open").collect();
-    let overdue: Vec<_> = open.iter().filter(|a| a.overdue).copied().collect();
-    let latest: Vec<Value> = summaries.iter().take(10).cloned().collect();
-    let top_level = [
-        (
-            "index.html",
-            "index.html",
-            context! {
-                title => &site.title,
-                latest => latest,
-                open_count => open.len(),
-                overdue_count => overdue.len(),
-                overdue => v(overdue.iter().take(10).collect::<Vec<_>>()),
-                incident_count => site.incidents.len(),
-                drafts_left_out => site.drafts.len(),
-                headline => headline.clone(),
-                recent_days => metrics_view::RECENT_DAYS,
-            },
-        ),
-        (
-            "timeline.html",
-            "timeline.html",
-            context! { title => "Timeline", years => months },
-        ),
-        (
-            "actions.html",
-            "actions.html",
-            context! { title => "Action items", actions => v(&site.actions) },
-        ),
-        (
-            "metrics.html",
-            "metrics.html",
-            context! {
-                title => "Metrics",
-                headline => headline,
-                recent_days => metrics_view::RECENT_DAYS,
-                charts => charts,
-                pairs => pairs,
-                recurrence_window => all_time.recurrence.window_days,
-                recurrence_share => crate::metrics::format_share(all_time.recurrence.share),
-                recurring => all_time.recurrence.incidents,
-            },
-        ),
-        ("search.html", "search.html", context! { title => "Search" }),
-        (
-            "404.html",
-            "404.html",
-            context! { title => "Page not found" },
-        ),
-    ];
-    for (template, path, ctx) in top_level {
-        let html = render(template, "", ctx)?;
-        staging.write(path, html.as_bytes())?;
-        pages += 1;
-    }
-    let feed = render(
-        "feed.xml",
-        "",
-        context! {
-            entries => summaries.iter().take(50).cloned().collect::<Vec<_>>(),
-            updated => site.incidents.first().map(|i| &i.date),
-            feed_id => super::data::feed_id(project, &site.title),
+    let pages = Pages {
+        project,
+        site,
+        staging,
+        env: environment(theme.clone()),
+        figures: MetricsInput {
+            incidents: &site.metric_incidents,
+            config: &project.config,
+            deployments,
+            today: options.today,
         },
-    )?;
-    staging.write("feed.xml", feed.as_bytes())?;
+        // Each incident's list entry is converted once; lists share them.
+        summaries: site.incidents.iter().map(|i| v(i.summary())).collect(),
+    };
+    let mut count = pages.incidents(options.progress)?;
+    copy_attachments(project, site, staging)?;
+    count += pages.indexes()?;
+    count += pages.top_level()?;
+    pages.feed()?;
     staging.write("search-index.js", search::index_script(site).as_bytes())?;
     for (name, builtin) in ASSETS {
         staging.write(
@@ -314,7 +128,236 @@ pub fn render_all(
             asset(&theme, name, builtin).as_bytes(),
         )?;
     }
-    Ok(pages)
+    Ok(count)
+}
+
+/// What every page is rendered with.
+struct Pages<'a> {
+    project: &'a Project,
+    site: &'a Site,
+    staging: &'a Staging,
+    env: Environment<'static>,
+    figures: MetricsInput<'a>,
+    /// The list entry of each incident, in [`Site::incidents`] order.
+    summaries: Vec<Value>,
+}
+
+impl Pages<'_> {
+    /// Renders template `name` for a page `root` away from the site's top
+    /// into `path`.
+    fn write(&self, path: &str, name: &str, root: &str, ctx: Value) -> Result<(), Error> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| template_error(name, e))?;
+        let full = context! {
+            root => root,
+            site => context! { title => &self.site.title, public => self.site.public },
+            ..ctx
+        };
+        let html = template.render(full).map_err(|e| template_error(name, e))?;
+        self.staging.write(path, html.as_bytes())
+    }
+
+    /// The list entries of the incidents at `indices`.
+    fn list(&self, indices: &[usize]) -> Vec<Value> {
+        indices.iter().map(|&i| self.summaries[i].clone()).collect()
+    }
+
+    /// One page per incident.
+    fn incidents(&self, show_progress: bool) -> Result<usize, Error> {
+        let incidents = &self.site.incidents;
+        let progress = progress_bar(incidents.len(), show_progress);
+        incidents
+            .par_iter()
+            .try_for_each(|incident| -> Result<(), Error> {
+                self.write(
+                    &incident.url,
+                    "incident.html",
+                    "../",
+                    context! { page => v(incident), title => &incident.title },
+                )?;
+                progress.inc(1);
+                Ok(())
+            })?;
+        progress.finish_and_clear();
+        Ok(incidents.len())
+    }
+
+    /// Each index's overview and one page per term.
+    fn indexes(&self) -> Result<usize, Error> {
+        let mut count = 0;
+        for index in &self.site.indexes {
+            let overview: Vec<Value> = index
+                .terms
+                .iter()
+                .map(|t| context! { name => &t.name, url => format!("{}.html", t.slug), count => t.incidents.len() })
+                .collect();
+            self.write(
+                &format!("{}/index.html", index.kind),
+                "terms.html",
+                "../",
+                context! { title => index.title, kind => index.kind, terms => overview },
+            )?;
+            index
+                .terms
+                .par_iter()
+                .try_for_each(|term| self.term(index, term))?;
+            count += 1 + index.terms.len();
+        }
+        Ok(count)
+    }
+
+    /// The page of one term of an index.
+    fn term(&self, index: &Index, term: &TermPage) -> Result<(), Error> {
+        // Services and root causes get their own headline numbers.
+        let subset = match index.kind {
+            "services" => Some(Filter {
+                service: Some(term.name.clone()),
+                ..Filter::default()
+            }),
+            "causes" => Some(Filter {
+                root_cause_category: Some(term.name.clone()),
+                ..Filter::default()
+            }),
+            _ => None,
+        };
+        let headline = subset.map(|f| v(self.figures.headline(&f)));
+        self.write(
+            &format!("{}/{}.html", index.kind, term.slug),
+            "term.html",
+            "../",
+            context! {
+                title => format!("{}: {}", index.title, term.name),
+                index_title => index.title,
+                name => &term.name,
+                incidents => self.list(&term.incidents),
+                headline => headline,
+            },
+        )
+    }
+
+    /// The dashboard, the timeline, the action board, the metrics page,
+    /// search and the 404 page.
+    fn top_level(&self) -> Result<usize, Error> {
+        let site = self.site;
+        let headline = v(self.figures.headline(&Filter::default()));
+        let open: Vec<_> = site.actions.iter().filter(|a| a.status == "open").collect();
+        let overdue: Vec<_> = open.iter().filter(|a| a.overdue).copied().collect();
+        let latest: Vec<Value> = self.summaries.iter().take(10).cloned().collect();
+        let top_level = [
+            (
+                "index.html",
+                context! {
+                    title => &site.title,
+                    latest => latest,
+                    open_count => open.len(),
+                    overdue_count => overdue.len(),
+                    overdue => v(overdue.iter().take(10).collect::<Vec<_>>()),
+                    incident_count => site.incidents.len(),
+                    drafts_left_out => site.drafts.len(),
+                    headline => headline.clone(),
+                    recent_days => metrics_view::RECENT_DAYS,
+                },
+            ),
+            (
+                "timeline.html",
+                context! { title => "Timeline", years => months(site, &self.summaries) },
+            ),
+            (
+                "actions.html",
+                context! { title => "Action items", actions => v(&site.actions) },
+            ),
+            ("metrics.html", self.metrics(headline)),
+            ("search.html", context! { title => "Search" }),
+            ("404.html", context! { title => "Page not found" }),
+        ];
+        for (template, ctx) in &top_level {
+            self.write(template, template, "", ctx.clone())?;
+        }
+        Ok(top_level.len())
+    }
+
+    /// What the metrics page shows: all-time charts and recurrence pairs.
+    fn metrics(&self, headline: Value) -> Value {
+        let all_time = self.figures.compute(&Filter::default());
+        let charts: Vec<Value> = metrics_view::charts(&all_time, &self.project.config)
+            .into_iter()
+            .map(|c| {
+                context! {
+                    id => c.chart.id,
+                    title => c.chart.title,
+                    svg => Value::from_safe_string(c.svg),
+                    head => c.head,
+                    rows => c.rows,
+                }
+            })
+            .collect();
+        let titles: HashMap<&str, &str> = self
+            .site
+            .incidents
+            .iter()
+            .map(|i| (i.id.as_str(), i.title.as_str()))
+            .collect();
+        let pairs: Vec<Value> = all_time
+            .recurrence
+            .pairs
+            .iter()
+            .filter(|p| {
+                titles.contains_key(p.earlier.as_str()) && titles.contains_key(p.later.as_str())
+            })
+            .map(|p| {
+                context! {
+                    earlier => titles.get(p.earlier.as_str()).copied(),
+                    earlier_url => format!("incidents/{}.html", p.earlier),
+                    later => titles.get(p.later.as_str()).copied(),
+                    later_url => format!("incidents/{}.html", p.later),
+                    service => &p.service,
+                    category => &p.category,
+                    days_apart => p.days_apart,
+                }
+            })
+            .collect();
+        context! {
+            title => "Metrics",
+            headline => headline,
+            recent_days => metrics_view::RECENT_DAYS,
+            charts => charts,
+            pairs => pairs,
+            recurrence_window => all_time.recurrence.window_days,
+            recurrence_share => crate::metrics::format_share(all_time.recurrence.share),
+            recurring => all_time.recurrence.incidents,
+        }
+    }
+
+    /// The Atom feed of the 50 newest incidents.
+    fn feed(&self) -> Result<(), Error> {
+        let site = self.site;
+        self.write(
+            "feed.xml",
+            "feed.xml",
+            "",
+            context! {
+                entries => self.summaries.iter().take(50).cloned().collect::<Vec<_>>(),
+                updated => site.incidents.first().map(|i| &i.date),
+                feed_id => super::view::feed_id(self.project, &site.title),
+            },
+        )
+    }
+}
+
+/// A progress bar of `len` steps on standard error, or a hidden one.
+fn progress_bar(len: usize, show: bool) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{msg} {bar:40} {pos}/{len}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message("rendering incidents");
+    bar
 }
 
 /// A serializable value for a template.

@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 
-use super::data::Site;
+use super::view::Site;
+use crate::model::Postmortem;
 
 #[derive(Serialize)]
 struct Doc<'a> {
@@ -45,4 +46,33 @@ pub fn index_script(site: &Site) -> String {
     // `</script>` or `<!--` inside a string must not end the script when the
     // file is inlined; escaping `<` keeps the JSON valid.
     format!("window.pmbookSearch = {};\n", json.replace('<', "\\u003c"))
+}
+
+/// Lowercase words of the title, fields, prose and code (without cut sections),
+/// deduplicated: what search matches against.
+pub fn search_words(
+    pm: &Postmortem,
+    cut: &[std::ops::Range<usize>],
+    title: &str,
+    services: &[String],
+    tags: &[String],
+) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut add = |text: &str| {
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            if word.chars().count() >= 2 {
+                words.push(word.to_lowercase());
+            }
+        }
+    };
+    add(title);
+    services.iter().chain(tags).for_each(|t| add(t));
+    for span in pm.prose.iter().chain(&pm.code) {
+        if !cut.iter().any(|r| r.contains(&span.start)) {
+            add(&pm.source.text[span.range()]);
+        }
+    }
+    words.sort();
+    words.dedup();
+    words.join(" ")
 }

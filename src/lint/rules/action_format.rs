@@ -1,6 +1,6 @@
-use crate::config::did_you_mean;
 use crate::lint::{Context, Violation, rule};
 use crate::parse::action::KEYS;
+use crate::text::did_you_mean;
 
 rule! {
     /// An action item is not a task-list item, or its metadata is malformed.

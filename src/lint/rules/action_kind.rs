@@ -1,5 +1,5 @@
-use crate::config::did_you_mean;
 use crate::lint::{Context, Violation, rule};
+use crate::text::did_you_mean;
 
 rule! {
     /// An action item's kind is missing (on an open item) or not configured.

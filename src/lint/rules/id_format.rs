@@ -3,6 +3,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::lint::{Context, Violation, rule};
+use crate::text::slugify;
 
 rule! {
     /// The `id` is not lowercase letters, digits and dashes.
@@ -53,37 +54,7 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
     });
 }
 
-/// `"Checkout Latency (EU)"` → `"checkout-latency-eu"`.
 /// Whether `id` is a well-formed postmortem id.
 pub fn is_valid(id: &str) -> bool {
     ID.is_match(id)
-}
-
-pub fn slugify(text: &str) -> String {
-    let mut slug = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    slug.trim_end_matches('-')
-        .chars()
-        .take(100)
-        .collect::<String>()
-        .trim_end_matches('-')
-        .to_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn slugify() {
-        assert_eq!(
-            super::slugify("Checkout Latency (EU)"),
-            "checkout-latency-eu"
-        );
-        assert_eq!(super::slugify("../../etc"), "etc");
-    }
 }

@@ -1,6 +1,6 @@
-use crate::config::did_you_mean;
 use crate::lint::{Context, Violation, rule};
 use crate::model::Field;
+use crate::text::did_you_mean;
 
 rule! {
     /// A field's value is not one the configuration allows.

@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::lint::fix::{Edit, Fix};
 use crate::lint::{Context, Violation, rule};
 use crate::model::Span;
-use crate::schema::TEMPLATE;
+use crate::template::{self, TEMPLATE};
 
 rule! {
     /// A required section is missing.
@@ -128,15 +128,15 @@ fn guidance(name: &str, config: &Config, day: Option<Date>) -> Option<String> {
         return None;
     }
     let day = day.map_or_else(|| "YYYY-MM-DD".to_owned(), |day| day.to_string());
-    Some(
-        comment
-            .replace("{{date}}", &day)
-            .replace("{{action_kinds}}", &config.actions.kinds.join(", "))
-            .replace(
-                "{{root_cause_categories}}",
-                &config.lint.root_cause_categories.join(", "),
-            ),
-    )
+    let values = [
+        ("date", day),
+        ("action_kinds", config.actions.kinds.join(", ")),
+        (
+            "root_cause_categories",
+            config.lint.root_cause_categories.join(", "),
+        ),
+    ];
+    template::fill(comment, &values, "the built-in template").ok()
 }
 
 #[cfg(test)]

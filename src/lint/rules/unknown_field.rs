@@ -1,6 +1,6 @@
-use crate::config::did_you_mean;
 use crate::lint::{Context, Violation, rule};
 use crate::parse::front_matter::{FIELDS, SLO_FIELDS};
+use crate::text::did_you_mean;
 
 rule! {
     /// The front-matter has a field pmbook does not know.

@@ -12,7 +12,7 @@
 //! rebuilt from the same repository is byte-identical.
 //!
 //! ```
-//! use pmbook::charts::{self, Chart, Series, Unit};
+//! use pmbook::site::charts::{self, Chart, Series, Unit};
 //! use pmbook::config::Config;
 //! use pmbook::metrics::{self, Deployments, Filter};
 //!
@@ -33,7 +33,8 @@
 
 use std::fmt::Write as _;
 
-use crate::metrics::human_minutes;
+use crate::text::escape_html;
+use crate::time::format_approx_minutes;
 
 /// What every chart needs besides its data.
 #[derive(Debug, Clone, Copy)]
@@ -50,7 +51,7 @@ pub struct Chart<'a> {
 pub enum Unit {
     /// Whole numbers.
     Count,
-    /// Minutes, written `45m`, `1h 05m`.
+    /// Minutes, written `45 min`, `1 h 05 min`.
     Minutes,
     /// A fraction written as a percentage (0.25 → `25%`).
     Share,
@@ -61,7 +62,7 @@ impl Unit {
         match self {
             Unit::Count if value.fract() == 0.0 => format!("{value:.0}"),
             Unit::Count => format!("{value:.1}"),
-            Unit::Minutes => human_minutes(value),
+            Unit::Minutes => format_approx_minutes(value),
             Unit::Share => format!("{:.1}%", value * 100.0),
         }
     }
@@ -97,22 +98,6 @@ impl Unit {
 pub struct Series<'a> {
     pub name: &'a str,
     pub values: &'a [Option<f64>],
-}
-
-/// Escapes text for XML (and so HTML) text and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 const WIDTH: f64 = 640.0;
@@ -183,9 +168,9 @@ pub fn stacked_bars(chart: &Chart, categories: &[String], series: &[Series]) -> 
                 n = i + 1,
                 h = bottom - top,
                 color = Palette::Severity.color(i),
-                label = escape(category),
-                name = escape(s.name),
-                value = escape(&chart.unit.format(v)),
+                label = escape_html(category),
+                name = escape_html(s.name),
+                value = escape_html(&chart.unit.format(v)),
             );
             base += v;
         }
@@ -242,9 +227,9 @@ pub fn lines(chart: &Chart, categories: &[String], series: &[Series]) -> String 
                     n = i + 1,
                     cx = x(c),
                     cy = axis.y(v),
-                    label = escape(category),
-                    name = escape(s.name),
-                    value = escape(&chart.unit.format(v)),
+                    label = escape_html(category),
+                    name = escape_html(s.name),
+                    value = escape_html(&chart.unit.format(v)),
                 );
             }
         }
@@ -283,7 +268,7 @@ pub fn bars(chart: &Chart, labels: &[String], values: &[f64]) -> String {
             r#"<line class="pm-grid" x1="{x:.1}" y1="{TOP:.1}" x2="{x:.1}" y2="{bottom:.1}" style="stroke:var(--pm-grid, rgba(128,128,128,0.25))"/><text class="pm-tick" x="{x:.1}" y="{ty:.1}" text-anchor="middle">{label}</text>"#,
             x = x(tick),
             ty = bottom + 16.0,
-            label = escape(&chart.unit.format(tick)),
+            label = escape_html(&chart.unit.format(tick)),
         );
         tick += step;
     }
@@ -295,14 +280,14 @@ pub fn bars(chart: &Chart, labels: &[String], values: &[f64]) -> String {
             r#"<text class="pm-label" x="{lx:.1}" y="{ty:.1}" text-anchor="end">{short}</text><rect class="pm-bar pm-series-1" x="{label_width:.1}" y="{by:.1}" width="{w:.1}" height="{h:.1}" style="fill:{color}"><title>{text}: {value}</title></rect><text class="pm-value" x="{vx:.1}" y="{ty:.1}">{value}</text>"#,
             lx = label_width - 8.0,
             ty = y + ROW / 2.0 + 4.0,
-            short = escape(&shorten(label, MAX_LABEL_CHARS)),
-            text = escape(label),
+            short = escape_html(&shorten(label, MAX_LABEL_CHARS)),
+            text = escape_html(label),
             by = y + 4.0,
             w = x(v) - label_width,
             h = ROW - 8.0,
             color = Palette::Series.color(0),
             vx = x(v) + 4.0,
-            value = escape(&chart.unit.format(v)),
+            value = escape_html(&chart.unit.format(v)),
         );
     }
     let _ = write!(
@@ -380,7 +365,7 @@ impl<'a> Svg<'a> {
                 x2 = WIDTH - RIGHT,
                 tx = LEFT - 6.0,
                 ty = axis.y(v) + 4.0,
-                label = escape(&unit.format(v)),
+                label = escape_html(&unit.format(v)),
             );
         }
         let bottom = TOP + PLOT_HEIGHT;
@@ -405,7 +390,7 @@ impl<'a> Svg<'a> {
                 r#"<text class="pm-tick" x="{x:.1}" y="{y:.1}" text-anchor="middle">{label}</text>"#,
                 x = LEFT + slot * (c as f64 + 0.5),
                 y = TOP + PLOT_HEIGHT + 16.0,
-                label = escape(category),
+                label = escape_html(category),
             );
         }
     }
@@ -436,7 +421,7 @@ impl<'a> Svg<'a> {
                 self.body,
                 r#"<text x="{tx:.1}" y="{y:.1}">{name}</text>"#,
                 tx = x + 24.0,
-                name = escape(s.name),
+                name = escape_html(s.name),
             );
         }
         self.body.push_str("</g>");
@@ -454,7 +439,7 @@ impl<'a> Svg<'a> {
     }
 
     fn finish(self) -> String {
-        let id = escape(self.chart.id);
+        let id = escape_html(self.chart.id);
         format!(
             concat!(
                 r#"<svg xmlns="http://www.w3.org/2000/svg" class="pm-chart pm-chart-{kind}" viewBox="0 0 {w:.0} {h:.0}" role="img" aria-labelledby="{id}-title" font-size="12" fill="currentColor">"#,
@@ -464,7 +449,7 @@ impl<'a> Svg<'a> {
             w = WIDTH,
             h = self.height,
             id = id,
-            title = escape(self.chart.title),
+            title = escape_html(self.chart.title),
             body = self.body,
         )
     }
@@ -638,11 +623,11 @@ mod tests {
         assert_well_formed(&svg);
         // The median's first point stands alone; its last two are a line.
         assert_eq!(svg.matches("<polyline").count(), 2);
-        assert!(svg.contains("<title>2026-Q3: median 1h 05m</title>"));
+        assert!(svg.contains("<title>2026-Q3: median 1 h 05 min</title>"));
         assert!(svg.contains("stroke-dasharray"));
         assert!(svg.contains("var(--pm-series-2, "));
         // 200 minutes in steps of 60: the axis ends at 4 h.
-        assert!(svg.contains(">4h 00m</text>"));
+        assert!(svg.contains(">4 h 00 min</text>"));
     }
 
     #[test]

@@ -1,0 +1,78 @@
+//! URL slugs of index terms.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::view::Term;
+use crate::model::{Field, Postmortem};
+use crate::text::slugify;
+
+/// URL-safe, collision-free slugs for every term, decided once so that
+/// every page links the same way.
+pub struct Slugs {
+    by_kind: HashMap<&'static str, BTreeMap<String, String>>,
+}
+
+impl Slugs {
+    pub fn new(postmortems: &[Postmortem]) -> Slugs {
+        let mut names: HashMap<&'static str, Vec<String>> = HashMap::new();
+        for pm in postmortems {
+            let Some(fm) = &pm.front_matter else { continue };
+            let list = |f: &Option<Field<Vec<Field<String>>>>| {
+                f.iter()
+                    .flat_map(|l| l.value.iter().map(|v| v.value.clone()))
+                    .collect::<Vec<_>>()
+            };
+            names
+                .entry("services")
+                .or_default()
+                .extend(list(&fm.services));
+            names.entry("tags").or_default().extend(list(&fm.tags));
+            names
+                .entry("severities")
+                .or_default()
+                .extend(fm.severity.iter().map(|f| f.value.clone()));
+            names
+                .entry("causes")
+                .or_default()
+                .extend(fm.root_cause_category.iter().map(|f| f.value.clone()));
+        }
+        let mut by_kind = HashMap::new();
+        for (kind, mut list) in names {
+            list.sort();
+            list.dedup();
+            let mut taken = HashSet::new();
+            let mut slugs = BTreeMap::new();
+            for name in list {
+                let base = match slugify(&name) {
+                    s if s.is_empty() => "term".to_owned(),
+                    s => s,
+                };
+                let mut slug = base.clone();
+                let mut n = 2;
+                while !taken.insert(slug.clone()) {
+                    slug = format!("{base}-{n}");
+                    n += 1;
+                }
+                slugs.insert(name, slug);
+            }
+            by_kind.insert(kind, slugs);
+        }
+        Slugs { by_kind }
+    }
+
+    pub fn term(&self, kind: &'static str, name: &str) -> Term {
+        let slug = self.slug(kind, name);
+        Term {
+            name: name.to_owned(),
+            url: format!("{kind}/{slug}.html"),
+        }
+    }
+
+    pub fn slug(&self, kind: &'static str, name: &str) -> String {
+        self.by_kind
+            .get(kind)
+            .and_then(|m| m.get(name))
+            .cloned()
+            .unwrap_or_else(|| "term".to_owned())
+    }
+}

@@ -1,0 +1,290 @@
+//! The view of one incident: its facts, times, durations and body.
+
+use std::collections::HashMap;
+
+use super::board::{ShownUnder, action_row};
+use super::body::{Views, contents, segments};
+use super::{ActionRow, Fact, Incident, SloView, TimelineItem};
+use crate::config::Project;
+use crate::links::Disk;
+use crate::model::{DateTime, Field, Postmortem};
+use crate::site::search::search_words;
+use crate::site::slugs::Slugs;
+use crate::site::{BuildOptions, fishbone, markdown};
+use crate::text::{slugify, url_path};
+use crate::time::format_duration;
+
+pub(super) fn incident(
+    project: &Project,
+    pm: &Postmortem,
+    options: &BuildOptions,
+    slugs: &Slugs,
+    last_updated: &HashMap<String, String>,
+    pages: &HashMap<String, Option<String>>,
+) -> Incident {
+    let config = &project.config;
+    let disk = Disk::of(project);
+    let links = markdown::Links::new(&disk, &pm.path, pages, "../");
+    let fm = pm
+        .front_matter
+        .as_ref()
+        .expect("usable postmortems have front-matter");
+    let id = pm.id().unwrap_or_default().to_owned();
+    let title = fm
+        .title
+        .as_ref()
+        .map_or_else(|| id.clone(), |t| t.value.clone());
+    let hidden = |field: &str| {
+        options.public && config.site.public_exclude_fields.iter().any(|f| f == field)
+    };
+    let list = |f: &Option<Field<Vec<Field<String>>>>| -> Vec<String> {
+        f.iter()
+            .flat_map(|l| l.value.iter().map(|v| v.value.clone()))
+            .collect()
+    };
+    let service_names = list(&fm.services);
+    let tag_names = list(&fm.tags);
+    let severity = fm
+        .severity
+        .as_ref()
+        .map_or_else(String::new, |f| f.value.clone());
+    let started = fm.started_at.as_ref().map(|f| f.value);
+    let (date, month) = match &started {
+        Some(at) => {
+            let d = at.date();
+            (d.to_string(), d.strftime("%Y-%m").to_string())
+        }
+        None => ("undated".to_owned(), "undated".to_owned()),
+    };
+    let mut times = Vec::new();
+    for (label, field) in [
+        ("Started", &fm.started_at),
+        ("Detected", &fm.detected_at),
+        ("Acknowledged", &fm.acknowledged_at),
+        ("Mitigated", &fm.mitigated_at),
+        ("Resolved", &fm.resolved_at),
+        ("Reviewed", &fm.review_at),
+    ] {
+        if let Some(f) = field {
+            times.push(Fact {
+                label,
+                value: format_time(&f.value),
+            });
+        }
+    }
+    let d = fm.durations();
+    let durations = [
+        ("Time to detect", d.to_detect),
+        ("Time to acknowledge", d.to_acknowledge),
+        ("Time to mitigate", d.to_mitigate),
+        ("Time to resolve", d.to_resolve),
+    ]
+    .into_iter()
+    .filter_map(|(label, value)| {
+        Some(Fact {
+            label,
+            value: format_duration(value?),
+        })
+    })
+    .collect();
+    // Every entry, by its line: one whose time cannot be read is still
+    // shown, without a time, as written.
+    let timeline: HashMap<usize, TimelineItem> = pm
+        .timeline
+        .iter()
+        .map(|entry| {
+            let line = pm.source.line_of(entry.span.start);
+            let item = match entry.at.as_ref() {
+                Ok(at) => TimelineItem {
+                    at: format_time(at),
+                    offset: started.map(|s| {
+                        format!(
+                            "T+{}",
+                            format_duration(s.timestamp.duration_until(at.timestamp))
+                        )
+                    }),
+                    html: markdown::inline_html(&entry.text, &links),
+                },
+                Err(_) => TimelineItem {
+                    at: String::new(),
+                    offset: None,
+                    html: markdown::inline_html(&entry.text, &links),
+                },
+            };
+            (line, item)
+        })
+        .collect();
+    let fishbone = fishbone::svg(&title, &pm.ishikawa);
+    let url = format!("incidents/{id}.html");
+    let under = ShownUnder {
+        id: &id,
+        title: &title,
+        url: &url,
+    };
+    let items = pm.actions.iter().filter(|a| a.is_task);
+    let actions: HashMap<usize, ActionRow> = crate::actions::actions_of(pm)
+        .iter()
+        .zip(items)
+        .map(|(action, item)| {
+            let mut row = action_row(project, options, action, &under, &links);
+            // The page shows the due date as written, even one `lint`
+            // cannot read as a date.
+            row.due = item.due.as_ref().map(|d| d.value.clone());
+            (pm.source.line_of(item.span.start), row)
+        })
+        .collect();
+    let mut drawn: Vec<(&str, &'static str)> = Vec::new();
+    if !timeline.is_empty() {
+        drawn.push(("Timeline", "timeline"));
+    }
+    if !actions.is_empty() {
+        drawn.push(("Action items", "actions"));
+    }
+    if fishbone.is_some() {
+        drawn.push(("Ishikawa", "ishikawa"));
+    }
+    if options.public {
+        drawn.extend(
+            config
+                .site
+                .public_exclude_sections
+                .iter()
+                .map(|s| (s.as_str(), "")),
+        );
+    }
+    let mut replaced: Vec<(std::ops::Range<usize>, &'static str)> = drawn
+        .iter()
+        .flat_map(|(name, kind)| {
+            markdown::section_ranges(pm, name)
+                .into_iter()
+                .map(move |r| (r, *kind))
+        })
+        .collect();
+    replaced.sort_by_key(|(r, _)| r.start);
+    let body_start = pm.source.line_start(pm.source.line_of(fm.span.end) + 1);
+    let views = Views {
+        pm,
+        timeline: &timeline,
+        actions: &actions,
+        bones: pm
+            .ishikawa
+            .iter()
+            .map(|b| pm.source.line_of(b.span.start))
+            .collect(),
+        links: &links,
+    };
+    let body = segments(&views, body_start, &replaced);
+    // Search covers what the page shows: all but the sections left out.
+    let cut: Vec<std::ops::Range<usize>> = replaced
+        .iter()
+        .filter(|(_, kind)| kind.is_empty())
+        .map(|(r, _)| r.clone())
+        .collect();
+    let summary = summary(pm);
+    let words = search_words(pm, &cut, &title, &service_names, &tag_names);
+    Incident {
+        id: id.clone(),
+        title,
+        url,
+        status: pm.status().unwrap_or_default().to_owned(),
+        severity_class: slugify(&severity),
+        severity,
+        services: service_names
+            .iter()
+            .map(|s| slugs.term("services", s))
+            .collect(),
+        tags: tag_names.iter().map(|t| slugs.term("tags", t)).collect(),
+        authors: if hidden("authors") {
+            Vec::new()
+        } else {
+            list(&fm.authors)
+        },
+        cause: fm
+            .root_cause_category
+            .as_ref()
+            .map(|c| slugs.term("causes", &c.value)),
+        trigger: fm
+            .trigger
+            .as_ref()
+            .filter(|_| !hidden("trigger"))
+            .map(|t| t.value.clone()),
+        caused_by_change: fm.caused_by_change.as_ref().map(|c| c.value),
+        date,
+        month,
+        summary,
+        times,
+        durations,
+        slo: fm
+            .slo
+            .iter()
+            .filter(|_| !hidden("slo"))
+            .map(|s| SloView {
+                name: s
+                    .value
+                    .name
+                    .as_ref()
+                    .map_or_else(|| "unnamed SLO".to_owned(), |n| n.value.clone()),
+                budget_percent: s.value.budget_consumed.as_ref().map_or_else(
+                    || "unknown".to_owned(),
+                    |b| format!("{:.1} %", b.value * 100.0),
+                ),
+            })
+            .collect(),
+        contents: contents(&body),
+        body,
+        fishbone,
+        related: Vec::new(),
+        edit_url: match &config.site.edit_url {
+            Some(pattern) if !options.public => {
+                Some(pattern.replace("{path}", &url_path(&pm.path)))
+            }
+            _ => None,
+        },
+        last_updated: last_updated.get(&pm.path).cloned(),
+        words,
+        path: pm.path.clone(),
+        attachments: links.attachments.take().into_iter().collect(),
+        started: started.map(|s| s.timestamp),
+        explicit_related: list(&fm.related),
+        tag_names,
+        service_names,
+    }
+}
+
+/// `2026-11-03 09:12 UTC` or `2026-11-03 22:12 -05:00`: at the offset it
+/// was written with, written as in the postmortem (`±HH:MM`).
+pub fn format_time(at: &DateTime) -> String {
+    let civil = at.offset.to_datetime(at.timestamp);
+    let seconds = at.offset.seconds();
+    let zone = if seconds == 0 {
+        "UTC".to_owned()
+    } else {
+        let sign = if seconds < 0 { '-' } else { '+' };
+        let minutes = seconds.unsigned_abs() / 60;
+        format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+    };
+    format!("{} {zone}", civil.strftime("%Y-%m-%d %H:%M"))
+}
+
+/// The first paragraph of the Summary section, as plain text; empty when
+/// the section has none.
+fn summary(pm: &Postmortem) -> String {
+    let Some(at) = pm
+        .sections
+        .iter()
+        .position(|s| s.canonical.as_deref() == Some("Summary"))
+    else {
+        return String::new();
+    };
+    let section = &pm.sections[at];
+    // An empty Summary has no summary: the next section's text is not one.
+    let end = pm
+        .sections
+        .get(at + 1)
+        .map_or(pm.source.text.len(), |next| next.heading.start);
+    pm.prose
+        .iter()
+        .find(|span| span.start > section.heading.end && span.start < end)
+        .map(|span| crate::parse::markdown::collapse_lines(&pm.source.text[span.range()]))
+        .unwrap_or_default()
+}

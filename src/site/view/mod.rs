@@ -1,0 +1,322 @@
+//! The site's view model: what the templates show, computed once per
+//! build from the postmortems: one view per incident, the cross-incident
+//! indexes and the action-item board. [`super::render`] only reads it.
+
+mod board;
+mod body;
+mod incident;
+mod indexes;
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::BuildOptions;
+use super::related::link_related;
+use super::slugs::Slugs;
+use crate::config::Project;
+use crate::model::Postmortem;
+use crate::text::{slugify, url_component};
+
+/// A term of an index (a service, a tag, …) with its page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Term {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Fact {
+    pub label: &'static str,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineItem {
+    pub at: String,
+    /// Time since the incident started (`T+8 min`).
+    pub offset: Option<String>,
+    pub html: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionRow {
+    pub status: &'static str,
+    pub overdue: bool,
+    pub html: String,
+    pub owner: Option<String>,
+    pub due: Option<String>,
+    pub kind: Option<String>,
+    pub ticket: Option<String>,
+    pub ticket_url: Option<String>,
+    pub incident_id: String,
+    pub incident_title: String,
+    pub incident_url: String,
+    pub services: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Related {
+    pub title: String,
+    pub url: String,
+    pub date: String,
+    pub reason: String,
+}
+
+/// A part of the incident page body, in reading order: rendered Markdown,
+/// or a section pmbook draws itself (`timeline`, `actions`, `ishikawa`)
+/// where the postmortem has it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Segment {
+    pub kind: &'static str,
+    pub html: String,
+    /// What a drawn Timeline or Action items section holds, in order: its
+    /// entries drawn as pmbook draws them, and everything else written
+    /// there rendered as Markdown.
+    pub parts: Vec<Part>,
+}
+
+/// A part of a drawn section: `html`, a run of `timeline` entries, a run
+/// of `actions` or the `ishikawa` diagram.
+#[derive(Debug, Clone, Serialize)]
+pub struct Part {
+    pub kind: &'static str,
+    pub html: String,
+    pub timeline: Vec<TimelineItem>,
+    pub actions: Vec<ActionRow>,
+}
+
+/// An entry of a page's "On this page" list: a section heading.
+#[derive(Debug, Clone, Serialize)]
+pub struct Heading {
+    pub id: String,
+    /// The heading's HTML (escaped, with its inline markup).
+    pub html: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SloView {
+    pub name: String,
+    pub budget_percent: String,
+}
+
+/// One incident, ready for its page and for every list it appears in.
+#[derive(Debug, Clone, Serialize)]
+pub struct Incident {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub status: String,
+    pub severity: String,
+    pub severity_class: String,
+    pub services: Vec<Term>,
+    pub tags: Vec<Term>,
+    pub authors: Vec<String>,
+    pub cause: Option<Term>,
+    pub trigger: Option<String>,
+    pub caused_by_change: Option<bool>,
+    pub date: String,
+    pub month: String,
+    pub summary: String,
+    pub times: Vec<Fact>,
+    pub durations: Vec<Fact>,
+    pub slo: Vec<SloView>,
+    pub body: Vec<Segment>,
+    /// The sections, for the "On this page" list of a long page (empty on a
+    /// short one).
+    pub contents: Vec<Heading>,
+    pub fishbone: Option<String>,
+    pub related: Vec<Related>,
+    pub edit_url: Option<String>,
+    pub last_updated: Option<String>,
+    /// The words of the incident, for the search index.
+    #[serde(skip)]
+    pub words: String,
+    /// The postmortem, relative to the repository root.
+    #[serde(skip)]
+    pub path: String,
+    /// The files its page links to, relative to the project directory,
+    /// to copy under [`markdown::ATTACHMENTS`].
+    #[serde(skip)]
+    pub attachments: Vec<String>,
+    #[serde(skip)]
+    pub started: Option<Timestamp>,
+    #[serde(skip)]
+    pub(super) explicit_related: Vec<String>,
+    #[serde(skip)]
+    pub(super) tag_names: Vec<String>,
+    #[serde(skip)]
+    pub(super) service_names: Vec<String>,
+}
+
+/// What lists, indexes and the feed show of an incident: small, so that a
+/// list of thousands of incidents does not copy their pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub url: &'a str,
+    pub status: &'a str,
+    pub severity: &'a str,
+    pub severity_class: &'a str,
+    pub services: &'a [Term],
+    pub date: &'a str,
+    pub summary: &'a str,
+    pub last_updated: Option<&'a str>,
+}
+
+impl Incident {
+    pub fn summary(&self) -> Summary<'_> {
+        Summary {
+            id: &self.id,
+            title: &self.title,
+            url: &self.url,
+            status: &self.status,
+            severity: &self.severity,
+            severity_class: &self.severity_class,
+            services: &self.services,
+            date: &self.date,
+            summary: &self.summary,
+            last_updated: self.last_updated.as_deref(),
+        }
+    }
+}
+
+/// A cross-incident index: services, severities, tags or causes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Index {
+    /// Directory and page name (`services`).
+    pub kind: &'static str,
+    pub title: &'static str,
+    pub terms: Vec<TermPage>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TermPage {
+    pub name: String,
+    pub slug: String,
+    /// Positions in [`Site::incidents`], newest first.
+    pub incidents: Vec<usize>,
+}
+
+/// Everything the site shows.
+pub struct Site {
+    pub title: String,
+    /// Newest first.
+    pub incidents: Vec<Incident>,
+    pub indexes: Vec<Index>,
+    pub actions: Vec<ActionRow>,
+    /// What the metrics read of each incident in the site.
+    pub metric_incidents: Vec<crate::metrics::Incident>,
+    pub skipped: Vec<(String, String)>,
+    /// Paths of the drafts left out (see [`crate::drafts`]).
+    pub drafts: Vec<String>,
+    pub public: bool,
+}
+
+impl Site {
+    pub fn new(
+        project: &Project,
+        postmortems: Vec<Postmortem>,
+        options: &BuildOptions,
+        last_updated: &HashMap<String, String>,
+    ) -> Site {
+        let config = &project.config;
+        let mut skipped = Vec::new();
+        let mut drafts = Vec::new();
+        let mut pages: HashMap<String, Option<String>> = postmortems
+            .iter()
+            .map(|pm| (pm.path.clone(), None))
+            .collect();
+        let included: Vec<Postmortem> = postmortems
+            .into_iter()
+            .filter(|pm| match usable(pm) {
+                Ok(()) => {
+                    let public = visibility(pm) == "public";
+                    if !options.public || public {
+                        let is_draft = crate::drafts::is_draft(config, pm.status());
+                        if is_draft {
+                            drafts.push(pm.path.clone());
+                        }
+                        !is_draft
+                    } else {
+                        false
+                    }
+                }
+                Err(reason) => {
+                    skipped.push((pm.path.clone(), reason));
+                    false
+                }
+            })
+            .collect();
+        let metric_incidents = included
+            .iter()
+            .filter_map(|pm| crate::metrics::Incident::from_postmortem(pm).ok())
+            .collect();
+        for pm in &included {
+            let id = pm.id().unwrap_or_default();
+            pages.insert(pm.path.clone(), Some(format!("incidents/{id}.html")));
+        }
+        let slugs = Slugs::new(&included);
+        let mut incidents: Vec<Incident> = included
+            .par_iter()
+            .map(|pm| incident::incident(project, pm, options, &slugs, last_updated, &pages))
+            .collect();
+        incidents.sort_by(|a, b| b.started.cmp(&a.started).then_with(|| a.id.cmp(&b.id)));
+        link_related(&mut incidents);
+        let indexes = indexes::indexes(project, &incidents, &slugs);
+        let mut actions = board::board(project, &included, &incidents, options, &pages);
+        actions.sort_by(|a, b| {
+            let rank = |r: &ActionRow| (r.status == "done", !r.overdue, r.due.is_none());
+            rank(a)
+                .cmp(&rank(b))
+                .then_with(|| a.due.cmp(&b.due))
+                .then_with(|| a.incident_id.cmp(&b.incident_id))
+        });
+        Site {
+            title: config.book.title.clone(),
+            incidents,
+            indexes,
+            actions,
+            metric_incidents,
+            skipped,
+            drafts,
+            public: options.public,
+        }
+    }
+}
+
+/// Why a postmortem cannot be in the site, if it cannot.
+fn usable(pm: &Postmortem) -> Result<(), String> {
+    if pm.file_problem.is_some() {
+        return Err("the file cannot be read as text (see the invalid-file rule)".to_owned());
+    }
+    let id = pm.id().ok_or("no readable front-matter with an `id`")?;
+    let valid_id = crate::lint::rules::id_format::is_valid(id);
+    if !valid_id {
+        return Err(format!(
+            "the id `{id}` is not valid (see the id-format rule)"
+        ));
+    }
+    Ok(())
+}
+
+fn visibility(pm: &Postmortem) -> &str {
+    pm.front_matter
+        .as_ref()
+        .and_then(|fm| fm.visibility.as_ref())
+        .map_or("internal", |v| v.value.as_str())
+}
+
+/// The Atom id of the site's feed, the same on every build and different
+/// for every site: from the first commit of the repository's main line
+/// (`urn:pmbook:git-<commit>`), or outside git from the site's title
+/// (`urn:pmbook:title-<slug>`). Entry ids add `:incident:<id>`.
+pub fn feed_id(project: &Project, title: &str) -> String {
+    match crate::repo::site::first_commit(project) {
+        Some(oid) => format!("urn:pmbook:git-{oid}"),
+        None => format!("urn:pmbook:title-{}", url_component(&slugify(title))),
+    }
+}
