@@ -22,6 +22,7 @@ pub mod model;
 pub mod parse;
 pub mod repo;
 pub mod report;
+pub mod sample;
 pub mod schema;
 pub mod serve;
 pub mod site;

@@ -8,9 +8,8 @@ use anstyle::{AnsiColor, Style};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::Row;
-use super::stats::HistorySummary;
-use crate::metrics::{ActionStats, format_share};
-use crate::text::{capitalize, url_component};
+use super::stats::{ActionStats, HistorySummary};
+use crate::text::{capitalize, format_share, url_component};
 use crate::time::utc_date;
 
 /// The columns of JSON and CSV, in order.

@@ -1,13 +1,61 @@
-//! The summary of `pmbook actions`: counts and closure rate (the
-//! [`crate::metrics::ActionStats`] that `pmbook stats` shows too), and with
-//! `--history` how long items took to close, with the percentiles of
-//! `pmbook stats` ([`crate::metrics::quantile`]).
+//! The summary of `pmbook actions`: counts and closure rate
+//! ([`ActionStats`], which `pmbook stats` and the site show too), and with
+//! `--history` how long items took to close.
 
 use std::collections::BTreeMap;
 
+use jiff::civil::Date;
+use serde::Serialize;
+
 use super::Row;
-use crate::metrics::quantile;
+use crate::sample::{quantile, ratio};
 use crate::time::utc_date;
+
+/// The action-item figures of `pmbook stats`, `pmbook actions` and the
+/// site: items merged by identity as [`super::merge`] does (a
+/// follow-up shared by two postmortems is one item, done when every copy
+/// is checked).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ActionStats {
+    pub open: usize,
+    pub done: usize,
+    /// Open items due before today.
+    pub overdue: usize,
+    /// `done / (open + done)`, a fraction; `None` without action items.
+    pub closure_rate: Option<f64>,
+    /// Median (interpolated, as [`quantile`]) days from the commit that
+    /// added an item to the commit that closed it, over the done items
+    /// whose closing is committed; `None` without the git history or
+    /// without such items.
+    pub days_to_close_median: Option<f64>,
+}
+
+impl ActionStats {
+    /// The figures of `items`, each with what the history says of it
+    /// (`None` when the history is not read).
+    pub fn of<'a>(
+        items: impl IntoIterator<Item = (&'a super::Action, Option<super::Times>)>,
+        today: Date,
+    ) -> ActionStats {
+        let mut stats = ActionStats::default();
+        let mut days = Vec::new();
+        for (action, times) in items {
+            if action.done() {
+                stats.done += 1;
+            } else {
+                stats.open += 1;
+            }
+            if action.overdue(today) {
+                stats.overdue += 1;
+            }
+            days.extend(times.and_then(|t| t.days_to_close()));
+        }
+        days.sort_by(f64::total_cmp);
+        stats.closure_rate = ratio(stats.done, stats.open + stats.done);
+        stats.days_to_close_median = quantile(&days, 1, 2);
+        stats
+    }
+}
 
 /// Days to close of one group of done items.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,12 +5,11 @@ use std::process::ExitCode;
 
 use super::{CLEAN, project, today};
 use crate::actions::render::{self, Summary};
-use crate::actions::stats::HistorySummary;
+use crate::actions::stats::{ActionStats, HistorySummary};
 use crate::actions::{self, Filter, Row, Status, Times, history};
 use crate::cli::{ActionsArgs, ActionsFormat, GlobalArgs};
 use crate::corpus::Corpus;
 use crate::error::Error;
-use crate::metrics::ActionStats;
 
 pub fn run(global: &GlobalArgs, args: ActionsArgs) -> Result<ExitCode, Error> {
     let (project, _) = project(global)?;

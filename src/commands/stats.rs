@@ -7,10 +7,9 @@ use super::{CLEAN, project, today, write_stdout};
 use crate::cli::{GlobalArgs, StatsArgs, StatsFormat};
 use crate::config::Config;
 use crate::error::Error;
-use crate::metrics::{
-    self, Deployments, DurationStats, Filter, Metrics, format_minutes, format_share,
-};
+use crate::metrics::{self, Deployments, DurationStats, Filter, Metrics, format_minutes};
 use crate::repo::Git;
+use crate::text::format_share;
 
 pub fn run(global: &GlobalArgs, args: StatsArgs) -> Result<ExitCode, Error> {
     let (project, _) = project(global)?;

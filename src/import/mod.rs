@@ -17,15 +17,6 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::lint::rules::id_format;
 
-/// The offset a zone abbreviation stands for in `pmbook import`
-/// (`PST` → `-08:00`).
-pub fn abbreviation_offset(zone: &str) -> Option<String> {
-    match timeline::zone_word(zone) {
-        timeline::ZoneWord::Known(known) if known.mapped.is_some() => Some(known.written),
-        _ => None,
-    }
-}
-
 /// The heading of the list of what a person must supply.
 pub const NOTES_HEADING: &str = "Import notes";
 /// What a required section the original lacks holds.

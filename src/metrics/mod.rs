@@ -21,11 +21,14 @@ use serde::ser::SerializeMap;
 
 pub use deployments::Deployments;
 pub use recurrence::Pair;
-pub use summary::{DurationStats, quantile};
+pub use summary::DurationStats;
 
+use crate::actions::stats::ActionStats;
 use crate::config::Config;
 use crate::corpus::Corpus;
 use crate::model::{DateTime, Durations, Postmortem};
+use crate::sample::ratio;
+use crate::text::format_share;
 use crate::time::{Month, Quarter};
 
 /// What metrics read from one postmortem. Small and owned, so that a command
@@ -269,52 +272,6 @@ impl SloBudget {
     }
 }
 
-/// The action-item figures of `pmbook stats`, `pmbook actions` and the
-/// site: items merged by identity as [`crate::actions::merge`] does (a
-/// follow-up shared by two postmortems is one item, done when every copy
-/// is checked).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct ActionStats {
-    pub open: usize,
-    pub done: usize,
-    /// Open items due before today.
-    pub overdue: usize,
-    /// `done / (open + done)`, a fraction; `None` without action items.
-    pub closure_rate: Option<f64>,
-    /// Median (interpolated, as [`quantile`]) days from the commit that
-    /// added an item to the commit that closed it, over the done items
-    /// whose closing is committed; `None` without the git history or
-    /// without such items.
-    pub days_to_close_median: Option<f64>,
-}
-
-impl ActionStats {
-    /// The figures of `items`, each with what the history says of it
-    /// (`None` when the history is not read).
-    pub fn of<'a>(
-        items: impl IntoIterator<Item = (&'a crate::actions::Action, Option<crate::actions::Times>)>,
-        today: Date,
-    ) -> ActionStats {
-        let mut stats = ActionStats::default();
-        let mut days = Vec::new();
-        for (action, times) in items {
-            if action.done() {
-                stats.done += 1;
-            } else {
-                stats.open += 1;
-            }
-            if action.overdue(today) {
-                stats.overdue += 1;
-            }
-            days.extend(times.and_then(|t| t.days_to_close()));
-        }
-        days.sort_by(f64::total_cmp);
-        stats.closure_rate = ratio(stats.done, stats.open + stats.done);
-        stats.days_to_close_median = quantile(&days, 1, 2);
-        stats
-    }
-}
-
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ReviewStats {
     /// Incidents with a `review_at`.
@@ -500,10 +457,6 @@ pub fn compute(
     }
 }
 
-fn ratio(part: usize, whole: usize) -> Option<f64> {
-    (whole > 0).then(|| part as f64 / whole as f64)
-}
-
 fn duration_stats(durations: impl Iterator<Item = SignedDuration>) -> DurationStats {
     let mut minutes = Vec::new();
     let mut negative = 0;
@@ -602,12 +555,6 @@ fn review_stats(incidents: &[&Incident], window_hours: [u32; 2]) -> ReviewStats 
             .count(),
         window_hours,
     }
-}
-
-/// A share as a percentage (`12.5%`), `–` when unknown: how `stats` and the
-/// site write shares.
-pub fn format_share(share: Option<f64>) -> String {
-    share.map_or_else(|| "–".to_owned(), |s| format!("{:.1}%", s * 100.0))
 }
 
 /// Minutes as [`crate::time::format_approx_minutes`] writes them

@@ -9,10 +9,8 @@ use serde::Serialize;
 
 use super::charts::{self, Chart, Series, Unit};
 use crate::config::Config;
-use crate::metrics::{
-    self, Deployments, DurationStats, Filter, Incident, Metrics, format_minutes, format_share,
-};
-use crate::text::capitalize;
+use crate::metrics::{self, Deployments, DurationStats, Filter, Incident, Metrics, format_minutes};
+use crate::text::{capitalize, format_share};
 
 /// One headline number over two periods.
 #[derive(Debug, Clone, Serialize)]

@@ -325,7 +325,7 @@ impl Pages<'_> {
             charts => charts,
             pairs => pairs,
             recurrence_window => all_time.recurrence.window_days,
-            recurrence_share => crate::metrics::format_share(all_time.recurrence.share),
+            recurrence_share => crate::text::format_share(all_time.recurrence.share),
             recurring => all_time.recurrence.incidents,
         }
     }

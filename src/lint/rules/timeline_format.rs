@@ -69,7 +69,7 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
                 span,
                 format!("`{zone}` is a zone abbreviation, which pmbook does not read"),
             )
-            .help(match crate::import::abbreviation_offset(zone) {
+            .help(match crate::time::zones::abbreviation_offset(zone) {
                 Some(offset) => format!("write the offset it stands for, `{offset}`, or an IANA name such as `Europe/Paris`"),
                 None => "write the offset, such as `-08:00`, or an IANA name such as `America/Los_Angeles`".to_owned(),
             }),
