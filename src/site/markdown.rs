@@ -18,6 +18,7 @@ use regex::{Captures, Regex};
 
 use crate::links::{Disk, Target};
 use crate::model::Postmortem;
+use crate::text::escape_html;
 
 fn options() -> Options<'static> {
     let mut options = crate::parse::markdown::options();
@@ -249,11 +250,7 @@ fn finish(html: &str, links: &Links) -> String {
             .replace("&amp;", "&");
         match links.rewrite(&dest) {
             Some(url) if url == dest => c[0].to_owned(),
-            Some(url) => format!(
-                r#" {}="{}""#,
-                &c[1],
-                url.replace('&', "&amp;").replace('"', "&quot;")
-            ),
+            Some(url) => format!(r#" {}="{}""#, &c[1], escape_html(&url)),
             None => String::new(),
         }
     });

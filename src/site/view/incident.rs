@@ -1,13 +1,14 @@
 //! The view of one incident: its facts, times, durations and body.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use super::board::{ShownUnder, action_row};
 use super::body::{Views, contents, segments};
 use super::{ActionRow, Fact, Incident, SloView, TimelineItem};
 use crate::config::Project;
 use crate::links::Disk;
-use crate::model::{DateTime, Field, Postmortem};
+use crate::model::{DateTime, Field, FrontMatter, Postmortem};
 use crate::site::search::search_words;
 use crate::site::slugs::Slugs;
 use crate::site::{BuildOptions, fishbone, markdown};
@@ -56,64 +57,9 @@ pub(super) fn incident(
         }
         None => ("undated".to_owned(), "undated".to_owned()),
     };
-    let mut times = Vec::new();
-    for (label, field) in [
-        ("Started", &fm.started_at),
-        ("Detected", &fm.detected_at),
-        ("Acknowledged", &fm.acknowledged_at),
-        ("Mitigated", &fm.mitigated_at),
-        ("Resolved", &fm.resolved_at),
-        ("Reviewed", &fm.review_at),
-    ] {
-        if let Some(f) = field {
-            times.push(Fact {
-                label,
-                value: format_time(&f.value),
-            });
-        }
-    }
-    let d = fm.durations();
-    let durations = [
-        ("Time to detect", d.to_detect),
-        ("Time to acknowledge", d.to_acknowledge),
-        ("Time to mitigate", d.to_mitigate),
-        ("Time to resolve", d.to_resolve),
-    ]
-    .into_iter()
-    .filter_map(|(label, value)| {
-        Some(Fact {
-            label,
-            value: format_duration(value?),
-        })
-    })
-    .collect();
-    // Every entry, by its line: one whose time cannot be read is still
-    // shown, without a time, as written.
-    let timeline: HashMap<usize, TimelineItem> = pm
-        .timeline
-        .iter()
-        .map(|entry| {
-            let line = pm.source.line_of(entry.span.start);
-            let item = match entry.at.as_ref() {
-                Ok(at) => TimelineItem {
-                    at: format_time(at),
-                    offset: started.map(|s| {
-                        format!(
-                            "T+{}",
-                            format_duration(s.timestamp.duration_until(at.timestamp))
-                        )
-                    }),
-                    html: markdown::inline_html(&entry.text, &links),
-                },
-                Err(_) => TimelineItem {
-                    at: String::new(),
-                    offset: None,
-                    html: markdown::inline_html(&entry.text, &links),
-                },
-            };
-            (line, item)
-        })
-        .collect();
+    let times = times(fm);
+    let durations = durations(fm);
+    let timeline = timeline_items(pm, started, &links);
     let fishbone = fishbone::svg(&title, &pm.ishikawa);
     let url = format!("incidents/{id}.html");
     let under = ShownUnder {
@@ -121,46 +67,17 @@ pub(super) fn incident(
         title: &title,
         url: &url,
     };
-    let items = pm.actions.iter().filter(|a| a.is_task);
-    let actions: HashMap<usize, ActionRow> = crate::actions::actions_of(pm)
-        .iter()
-        .zip(items)
-        .map(|(action, item)| {
-            let mut row = action_row(project, options, action, &under, &links);
-            // The page shows the due date as written, even one `lint`
-            // cannot read as a date.
-            row.due = item.due.as_ref().map(|d| d.value.clone());
-            (pm.source.line_of(item.span.start), row)
-        })
-        .collect();
-    let mut drawn: Vec<(&str, &'static str)> = Vec::new();
-    if !timeline.is_empty() {
-        drawn.push(("Timeline", "timeline"));
-    }
-    if !actions.is_empty() {
-        drawn.push(("Action items", "actions"));
-    }
-    if fishbone.is_some() {
-        drawn.push(("Ishikawa", "ishikawa"));
-    }
-    if options.public {
-        drawn.extend(
-            config
-                .site
-                .public_exclude_sections
-                .iter()
-                .map(|s| (s.as_str(), "")),
-        );
-    }
-    let mut replaced: Vec<(std::ops::Range<usize>, &'static str)> = drawn
-        .iter()
-        .flat_map(|(name, kind)| {
-            markdown::section_ranges(pm, name)
-                .into_iter()
-                .map(move |r| (r, *kind))
-        })
-        .collect();
-    replaced.sort_by_key(|(r, _)| r.start);
+    let actions = action_rows(project, options, pm, &under, &links);
+    let replaced = replaced_sections(
+        pm,
+        project,
+        options,
+        [
+            ("Timeline", "timeline", !timeline.is_empty()),
+            ("Action items", "actions", !actions.is_empty()),
+            ("Ishikawa", "ishikawa", fishbone.is_some()),
+        ],
+    );
     let body_start = pm.source.line_start(pm.source.line_of(fm.span.end) + 1);
     let views = Views {
         pm,
@@ -175,7 +92,7 @@ pub(super) fn incident(
     };
     let body = segments(&views, body_start, &replaced);
     // Search covers what the page shows: all but the sections left out.
-    let cut: Vec<std::ops::Range<usize>> = replaced
+    let cut: Vec<Range<usize>> = replaced
         .iter()
         .filter(|(_, kind)| kind.is_empty())
         .map(|(r, _)| r.clone())
@@ -214,22 +131,11 @@ pub(super) fn incident(
         summary,
         times,
         durations,
-        slo: fm
-            .slo
-            .iter()
-            .filter(|_| !hidden("slo"))
-            .map(|s| SloView {
-                name: s
-                    .value
-                    .name
-                    .as_ref()
-                    .map_or_else(|| "unnamed SLO".to_owned(), |n| n.value.clone()),
-                budget_percent: s.value.budget_consumed.as_ref().map_or_else(
-                    || "unknown".to_owned(),
-                    |b| format!("{:.1} %", b.value * 100.0),
-                ),
-            })
-            .collect(),
+        slo: if hidden("slo") {
+            Vec::new()
+        } else {
+            slo_views(fm)
+        },
         contents: contents(&body),
         body,
         fishbone,
@@ -249,6 +155,155 @@ pub(super) fn incident(
         tag_names,
         service_names,
     }
+}
+
+/// The times of the front-matter, as written.
+fn times(fm: &FrontMatter) -> Vec<Fact> {
+    let mut times = Vec::new();
+    for (label, field) in [
+        ("Started", &fm.started_at),
+        ("Detected", &fm.detected_at),
+        ("Acknowledged", &fm.acknowledged_at),
+        ("Mitigated", &fm.mitigated_at),
+        ("Resolved", &fm.resolved_at),
+        ("Reviewed", &fm.review_at),
+    ] {
+        if let Some(f) = field {
+            times.push(Fact {
+                label,
+                value: format_time(&f.value),
+            });
+        }
+    }
+    times
+}
+
+/// The durations the front-matter's times give.
+fn durations(fm: &FrontMatter) -> Vec<Fact> {
+    let d = fm.durations();
+    [
+        ("Time to detect", d.to_detect),
+        ("Time to acknowledge", d.to_acknowledge),
+        ("Time to mitigate", d.to_mitigate),
+        ("Time to resolve", d.to_resolve),
+    ]
+    .into_iter()
+    .filter_map(|(label, value)| {
+        Some(Fact {
+            label,
+            value: format_duration(value?),
+        })
+    })
+    .collect()
+}
+
+/// Every timeline entry, by its line: one whose time cannot be read is
+/// still shown, without a time, as written.
+fn timeline_items(
+    pm: &Postmortem,
+    started: Option<DateTime>,
+    links: &markdown::Links,
+) -> HashMap<usize, TimelineItem> {
+    pm.timeline
+        .iter()
+        .map(|entry| {
+            let line = pm.source.line_of(entry.span.start);
+            let item = match entry.at.as_ref() {
+                Ok(at) => TimelineItem {
+                    at: format_time(at),
+                    offset: started.map(|s| {
+                        format!(
+                            "T+{}",
+                            format_duration(s.timestamp.duration_until(at.timestamp))
+                        )
+                    }),
+                    html: markdown::inline_html(&entry.text, links),
+                },
+                Err(_) => TimelineItem {
+                    at: String::new(),
+                    offset: None,
+                    html: markdown::inline_html(&entry.text, links),
+                },
+            };
+            (line, item)
+        })
+        .collect()
+}
+
+/// The rows of the page's action items, by line.
+fn action_rows(
+    project: &Project,
+    options: &BuildOptions,
+    pm: &Postmortem,
+    under: &ShownUnder,
+    links: &markdown::Links,
+) -> HashMap<usize, ActionRow> {
+    let items = pm.actions.iter().filter(|a| a.is_task);
+    crate::actions::actions_of(pm)
+        .iter()
+        .zip(items)
+        .map(|(action, item)| {
+            let mut row = action_row(project, options, action, under, links);
+            // The page shows the due date as written, even one `lint`
+            // cannot read as a date.
+            row.due = item.due.as_ref().map(|d| d.value.clone());
+            (pm.source.line_of(item.span.start), row)
+        })
+        .collect()
+}
+
+/// The sections the page does not show as written, in order: those pmbook
+/// draws itself (`drawn`: heading, kind, whether the page has it) and, in
+/// a public build, those left out (kind `""`).
+fn replaced_sections(
+    pm: &Postmortem,
+    project: &Project,
+    options: &BuildOptions,
+    drawn: [(&'static str, &'static str, bool); 3],
+) -> Vec<(Range<usize>, &'static str)> {
+    let mut sections: Vec<(&str, &'static str)> = drawn
+        .into_iter()
+        .filter(|(_, _, present)| *present)
+        .map(|(name, kind, _)| (name, kind))
+        .collect();
+    if options.public {
+        sections.extend(
+            project
+                .config
+                .site
+                .public_exclude_sections
+                .iter()
+                .map(|s| (s.as_str(), "")),
+        );
+    }
+    let mut replaced: Vec<(Range<usize>, &'static str)> = sections
+        .iter()
+        .flat_map(|(name, kind)| {
+            markdown::section_ranges(pm, name)
+                .into_iter()
+                .map(move |r| (r, *kind))
+        })
+        .collect();
+    replaced.sort_by_key(|(r, _)| r.start);
+    replaced
+}
+
+/// The SLOs of the front-matter, with the share of budget consumed.
+fn slo_views(fm: &FrontMatter) -> Vec<SloView> {
+    fm.slo
+        .iter()
+        .map(|s| SloView {
+            name: s
+                .value
+                .name
+                .as_ref()
+                .map_or_else(|| "unnamed SLO".to_owned(), |n| n.value.clone()),
+            budget_percent: s.value.budget_consumed.as_ref().map_or_else(
+                || "unknown".to_owned(),
+                |b| format!("{:.1} %", b.value * 100.0),
+            ),
+        })
+        .collect()
 }
 
 /// `2026-11-03 09:12 UTC` or `2026-11-03 22:12 -05:00`: at the offset it

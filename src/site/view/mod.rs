@@ -138,7 +138,7 @@ pub struct Incident {
     #[serde(skip)]
     pub path: String,
     /// The files its page links to, relative to the project directory,
-    /// to copy under [`markdown::ATTACHMENTS`].
+    /// to copy under [`crate::site::markdown::ATTACHMENTS`].
     #[serde(skip)]
     pub attachments: Vec<String>,
     #[serde(skip)]
