@@ -101,13 +101,16 @@ pub fn render_all(
 ) -> Result<usize, Error> {
     let theme = project.root.join("theme");
     let env = environment(theme.clone());
-    let render = |name: &str, root: &str, ctx: Value| -> Result<String, Error> {
+    let url = project.config.site.url.as_deref();
+    // `path` is where the page is written, relative to the site's root.
+    let render = |name: &str, path: &str, ctx: Value| -> Result<String, Error> {
         let template = env
             .get_template(name)
             .map_err(|e| template_error(name, e))?;
         let full = context! {
-            root => root,
-            site => context! { title => &site.title, public => site.public },
+            root => page_root(path, url),
+            path => path,
+            site => context! { title => &site.title, public => site.public, url => url.unwrap_or_default() },
             ..ctx
         };
         template.render(full).map_err(|e| template_error(name, e))
@@ -132,7 +135,7 @@ pub fn render_all(
         .try_for_each(|incident| -> Result<(), Error> {
             let html = render(
                 "incident.html",
-                "../",
+                &incident.url,
                 context! { page => v(incident), title => &incident.title },
             )?;
             staging.write(&incident.url, html.as_bytes())?;
@@ -160,12 +163,13 @@ pub fn render_all(
             .iter()
             .map(|t| context! { name => &t.name, url => format!("{}.html", t.slug), count => t.incidents.len() })
             .collect();
+        let path = format!("{}/index.html", index.kind);
         let html = render(
             "terms.html",
-            "../",
+            &path,
             context! { title => index.title, kind => index.kind, terms => overview },
         )?;
-        staging.write(&format!("{}/index.html", index.kind), html.as_bytes())?;
+        staging.write(&path, html.as_bytes())?;
         pages += 1;
         index
             .terms
@@ -184,9 +188,10 @@ pub fn render_all(
                     _ => None,
                 };
                 let headline = subset.map(|f| v(figures.headline(&f)));
+                let path = format!("{}/{}.html", index.kind, term.slug);
                 let html = render(
                     "term.html",
-                    "../",
+                    &path,
                     context! {
                         title => format!("{}: {}", index.title, term.name),
                         index_title => index.title,
@@ -195,10 +200,7 @@ pub fn render_all(
                         headline => headline,
                     },
                 )?;
-                staging.write(
-                    &format!("{}/{}.html", index.kind, term.slug),
-                    html.as_bytes(),
-                )
+                staging.write(&path, html.as_bytes())
             })?;
         pages += index.terms.len();
     }
@@ -293,13 +295,13 @@ pub fn render_all(
         ),
     ];
     for (template, path, ctx) in top_level {
-        let html = render(template, "", ctx)?;
+        let html = render(template, path, ctx)?;
         staging.write(path, html.as_bytes())?;
         pages += 1;
     }
     let feed = render(
         "feed.xml",
-        "",
+        "feed.xml",
         context! {
             entries => summaries.iter().take(50).cloned().collect::<Vec<_>>(),
             updated => site.incidents.first().map(|i| &i.date),
@@ -315,6 +317,16 @@ pub fn render_all(
         )?;
     }
     Ok(pages)
+}
+
+/// What a page at `path` puts before a link to another page of the site:
+/// `../` for each directory it is in. The 404 page is served at whatever
+/// address was missing, so with `[site] url` set its links are absolute.
+fn page_root(path: &str, url: Option<&str>) -> String {
+    match url {
+        Some(url) if path == "404.html" => url.to_owned(),
+        _ => "../".repeat(path.matches('/').count()),
+    }
 }
 
 /// A serializable value for a template.
