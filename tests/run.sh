@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): installs what the tests drive when it
 # is missing (the pre-commit framework and pytest-lsp from PyPI, Debian's
-# Chromium, shells and man, the SARIF Multitool from npm), then runs the whole suite, including the tests a plain
+# Chromium, shells and man, the SARIF Multitool and axe-core from npm), then runs the whole suite, including the tests a plain
 # `cargo test` ignores because they need those tools (and fail without them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +43,12 @@ tools="$(pwd)/target/test-tools"
 if [ ! -x "$tools/node_modules/.bin/sarif-multitool" ]; then
     npm install --silent --no-audit --no-fund --prefix "$tools" @microsoft/sarif-multitool@5.7.0
 fi
+# axe-core (tests/browser.rs), whose script the browser test injects into
+# every kind of page.
+if [ ! -f "$tools/node_modules/axe-core/axe.min.js" ]; then
+    npm install --silent --no-audit --no-fund --prefix "$tools" axe-core@4.14.1
+fi
+export AXE_CORE="$tools/node_modules/axe-core/axe.min.js"
 # npm may leave the packaged binary without its execute bit.
 chmod u+x "$tools"/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool 2>/dev/null || true
 export SARIF_MULTITOOL="$tools/node_modules/.bin/sarif-multitool"
