@@ -16,12 +16,14 @@ fi
 if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi
 
 # Debian packages: Chromium (tests/browser.rs), the shells the completions
-# are loaded in and man (tests/packaging.rs), npm for the SARIF multitool.
+# are loaded in and man (tests/packaging.rs), jq (the guide's blocks,
+# tests/guide.rs), npm for the SARIF multitool and axe-core.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v zsh >/dev/null 2>&1 || missing+=(zsh)
 command -v fish >/dev/null 2>&1 || missing+=(fish)
 command -v man >/dev/null 2>&1 || missing+=(man-db)
+command -v jq >/dev/null 2>&1 || missing+=(jq)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" -eq 0 ]; then
