@@ -360,7 +360,7 @@ impl Config {
     /// The configuration written in `text` (the file at `path`); `rules`
     /// are the ids of the lint rules, which `[lint.rules]` may name.
     pub fn from_toml(text: &str, path: &Path, rules: &[&str]) -> Result<Config, Error> {
-        let config: Config = toml::from_str(text).map_err(|e| {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
             let span = e.span().map(|r| Span::new(r.start, r.end));
             let message = improve_serde_message(e.message());
             Error::Source(SourceError {
@@ -371,6 +371,11 @@ impl Config {
             })
         })?;
         config.validate(text, path, rules)?;
+        if let Some(url) = &mut config.site.url
+            && !url.ends_with('/')
+        {
+            url.push('/');
+        }
         Ok(config)
     }
 
@@ -419,6 +424,14 @@ impl Config {
                     message: format!("invalid pattern in `[book] exclude`: {}", e.kind()),
                 }));
             }
+        }
+        if let Some(problem) = self.site.url.as_deref().and_then(site_url_problem) {
+            return Err(Error::Source(SourceError {
+                path: path.to_path_buf(),
+                text: text.to_owned(),
+                span: located(text, &["site", "url"]).map(|at| at.value),
+                message: format!("invalid `[site] url`: {problem}"),
+            }));
         }
         let [low, high] = self.lint.review_window_hours;
         if low > high {
@@ -481,6 +494,35 @@ pub fn located(text: &str, path: &[&str]) -> Option<Located> {
         value: span(value.span()),
         items,
     })
+}
+
+/// What is wrong with `url` as the address a site is published at, which
+/// pages are appended to: it must be an absolute `http` or `https` URL with
+/// a host, and no query, fragment or spaces.
+fn site_url_problem(url: &str) -> Option<String> {
+    let lower = url.to_ascii_lowercase();
+    let Some(rest) = ["https://", "http://"]
+        .iter()
+        .find_map(|scheme| lower.strip_prefix(scheme))
+    else {
+        return Some(format!(
+            "`{url}` is not an absolute http(s) URL; write it in full, such as `https://postmortems.example.com/`"
+        ));
+    };
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() {
+        return Some(format!("`{url}` has no host"));
+    }
+    if let Some(c) = url
+        .chars()
+        .find(|c| c.is_whitespace() || matches!(c, '?' | '#'))
+    {
+        return Some(format!(
+            "`{url}` contains `{}`; pages are appended to it, so it must be a plain address",
+            c.escape_default()
+        ));
+    }
+    None
 }
 
 /// serde reports `unknown field `x`, expected one of `a`, `b``; turn the list

@@ -1,6 +1,7 @@
 //! The built site in a real headless Chromium: navigation, search, indexes,
-//! the theme toggle, console errors and script payloads. These tests need
-//! Chromium at `/usr/bin/chromium`, so they are ignored by a plain `cargo
+//! the theme toggle, console errors, script payloads and axe-core's
+//! accessibility checks. These tests need Chromium at `/usr/bin/chromium`
+//! (and axe-core, for its test), so they are ignored by a plain `cargo
 //! test` (which says so: "ignored, needs chromium") and run by
 //! `tests/run.sh`, the test command, which installs Debian's `chromium` and
 //! includes ignored tests. Run that way, a missing Chromium fails them: they
@@ -403,4 +404,98 @@ fn no_page_scrolls_sideways_on_a_phone_and_images_load() {
     );
     let body = eval(&tab, "getComputedStyle(document.body).backgroundColor");
     assert_ne!(code, body, "code blocks look like prose");
+}
+
+/// axe-core's script, installed by `tests/run.sh` from npm into
+/// `target/test-tools` (or the file `AXE_CORE` names).
+fn axe_core() -> String {
+    let path = std::env::var_os("AXE_CORE").map_or_else(
+        || {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("target/test-tools/node_modules/axe-core/axe.min.js")
+        },
+        PathBuf::from,
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "this test needs axe-core, and {} cannot be read ({e}): install it with \
+             `npm install --prefix target/test-tools axe-core@4.14.1` (tests/run.sh does) \
+             or set AXE_CORE to its axe.min.js",
+            path.display()
+        )
+    })
+}
+
+#[test]
+#[ignore = "needs chromium and axe-core: bash tests/run.sh installs them"]
+fn axe_finds_no_violation_on_any_kind_of_page_in_either_theme() {
+    let axe = axe_core();
+    let project = Project::example();
+    let site = build(&project);
+    let out = project.path().join("out");
+    let mut pages: Vec<String> = [
+        "index.html",
+        "timeline.html",
+        "actions.html",
+        "metrics.html",
+        "search.html",
+        "search.html?q=checkout",
+        "404.html",
+        "services/index.html",
+        "severities/index.html",
+        "causes/index.html",
+        "tags/index.html",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    // Every incident, and the first page of each index.
+    for entry in std::fs::read_dir(out.join("incidents")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        pages.push(format!("incidents/{name}"));
+    }
+    for dir in ["services", "severities", "causes", "tags"] {
+        let first = std::fs::read_dir(out.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name != "index.html")
+            .min()
+            .unwrap();
+        pages.push(format!("{dir}/{first}"));
+    }
+    pages.sort();
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    let run = "axe.run(document, { runOnly: { type: 'tag', values: \
+               ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })\
+               .then(r => JSON.stringify(r.violations.map(v => v.id + ': ' + v.help + ' at ' + \
+               v.nodes.map(n => n.target.join(' ')).join(', '))))";
+    let mut violations = Vec::new();
+    for theme in ["light", "dark"] {
+        open(&tab, &format!("{site}index.html"));
+        eval(
+            &tab,
+            &format!("localStorage.setItem('pmbook-theme', '{theme}')"),
+        );
+        for page in &pages {
+            open(&tab, &format!("{site}{page}"));
+            assert_eq!(
+                eval(&tab, "document.documentElement.dataset.theme"),
+                theme,
+                "{page}"
+            );
+            if page.contains("?q=") {
+                tab.wait_for_element("#search-results li").unwrap();
+            }
+            tab.evaluate(&axe, false).unwrap();
+            let found = tab.evaluate(run, true).unwrap().value.unwrap();
+            let found: Vec<String> = serde_json::from_str(found.as_str().unwrap()).unwrap();
+            violations.extend(found.into_iter().map(|v| format!("{page} ({theme}): {v}")));
+        }
+    }
+    assert!(
+        violations.is_empty(),
+        "{} violations:\n{}",
+        violations.len(),
+        violations.join("\n")
+    );
 }

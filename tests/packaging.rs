@@ -237,3 +237,102 @@ fn the_man_page_renders_without_warnings() {
         assert!(text.contains(part), "no {part} in:\n{text}");
     }
 }
+
+/// What a user gets from the registry: `cargo publish --dry-run` packages
+/// the crate and resolves its dependencies against crates.io, then the
+/// packaged `.crate`, unpacked as cargo unpacks a download, is installed
+/// with `cargo install --locked` and run on a small project. The install
+/// is the build that `publish` would verify the package with
+/// (`--no-verify` skips that second, debug build), in release mode as
+/// users build it, sharing the target directory of the other release
+/// builds so that only pmbook compiles.
+#[test]
+#[ignore = "needs the crates.io registry and builds pmbook in release mode (minutes)"]
+fn the_published_package_installs_and_runs() {
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pre-commit-cargo-target");
+    let package = target.join("package");
+    let crate_name = format!("pmbook-{}.crate", env!("CARGO_PKG_VERSION"));
+    let _ = std::fs::remove_dir_all(&package);
+    let published = cargo()
+        .args([
+            "publish",
+            "--dry-run",
+            "--locked",
+            "--allow-dirty",
+            "--no-verify",
+        ])
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .unwrap();
+    let log = stderr(&published);
+    succeeded(published, "cargo publish --dry-run");
+    assert!(
+        log.contains("aborting upload due to dry run"),
+        "cargo publish did not reach the upload:\n{log}"
+    );
+    // cargo writes the crate under `package/` (in a subdirectory for a dry
+    // run, depending on its version).
+    let packed = walkdir::WalkDir::new(&package)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .find(|p| p.file_name().is_some_and(|n| n == crate_name.as_str()))
+        .unwrap_or_else(|| panic!("no {crate_name} under {}", package.display()));
+
+    // Unpacked at a fixed place, so that a second run builds nothing new.
+    let unpacked = Path::new(env!("CARGO_TARGET_TMPDIR")).join("published");
+    let _ = std::fs::remove_dir_all(&unpacked);
+    std::fs::create_dir_all(&unpacked).unwrap();
+    succeeded(
+        Command::new("tar")
+            .arg("-xzf")
+            .arg(&packed)
+            .arg("-C")
+            .arg(&unpacked)
+            .output()
+            .unwrap(),
+        "tar -xzf",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let installed = dir.path().join("root");
+    succeeded(
+        cargo()
+            .args(["install", "--locked", "--path"])
+            .arg(unpacked.join(format!("pmbook-{}", env!("CARGO_PKG_VERSION"))))
+            .arg("--root")
+            .arg(&installed)
+            .env("CARGO_TARGET_DIR", &target)
+            .output()
+            .unwrap(),
+        "cargo install from the package",
+    );
+
+    let project = dir.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    let pmbook = |args: &[&str]| {
+        let output = Command::new(installed.join("bin/pmbook"))
+            .args(args)
+            .current_dir(&project)
+            .output()
+            .unwrap();
+        succeeded(output, &format!("the installed pmbook {args:?}"))
+    };
+    pmbook(&["init"]);
+    std::fs::write(
+        project.join("postmortems/2026-11-03-checkout-latency.md"),
+        common::VALID,
+    )
+    .unwrap();
+    assert_eq!(
+        pmbook(&["lint", "--today", common::TODAY]),
+        "pmbook: 1 file checked, no problems\n"
+    );
+    pmbook(&["build"]);
+    let page =
+        std::fs::read_to_string(project.join("site/incidents/2026-11-03-checkout-latency.html"))
+            .unwrap();
+    assert!(
+        page.contains("Checkout latency after cache deploy"),
+        "{page}"
+    );
+    assert!(project.join("site/assets/pmbook.css").is_file());
+}

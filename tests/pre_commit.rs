@@ -336,26 +336,16 @@ fn pushes_through_the_framework_lint_what_is_pushed() {
 /// The commands of the CI page, by block: each `sh` block's lines, and each
 /// `yaml` block's `run:` steps and `script:` items, in order.
 fn ci_page_commands() -> Vec<Vec<String>> {
-    let page =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src/ci.md"))
-            .unwrap();
     let mut blocks = Vec::new();
-    let mut lines = page.lines();
-    while let Some(line) = lines.next() {
-        let Some(lang) = line.strip_prefix("```").filter(|l| !l.is_empty()) else {
-            continue;
-        };
-        let body: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
+    for block in common::book::code_blocks("ci.md") {
         let mut commands = Vec::new();
-        let mut script_indent: Option<usize> = None;
-        for line in body {
-            let indent = line.len() - line.trim_start().len();
-            let item = line.trim_start();
-            match lang {
-                "sh" if !item.is_empty() && !item.starts_with('#') => {
-                    commands.push(item.to_owned());
-                }
-                "yaml" => {
+        match block.lang() {
+            "sh" => commands = block.commands(),
+            "yaml" => {
+                let mut script_indent: Option<usize> = None;
+                for line in &block.body {
+                    let indent = line.len() - line.trim_start().len();
+                    let item = line.trim_start();
                     if script_indent.is_some_and(|i| indent <= i && !item.starts_with("- ")) {
                         script_indent = None;
                     }
@@ -369,8 +359,8 @@ fn ci_page_commands() -> Vec<Vec<String>> {
                         commands.push(command.to_owned());
                     }
                 }
-                _ => {}
             }
+            _ => {}
         }
         if !commands.is_empty() {
             blocks.push(commands);

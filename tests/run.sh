@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): installs what the tests drive when it
 # is missing (the pre-commit framework and pytest-lsp from PyPI, Debian's
-# Chromium, shells and man, the SARIF Multitool from npm), then runs the whole suite, including the tests a plain
+# Chromium, shells and man, the SARIF Multitool and axe-core from npm), then runs the whole suite, including the tests a plain
 # `cargo test` ignores because they need those tools (and fail without them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,12 +16,14 @@ fi
 if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi
 
 # Debian packages: Chromium (tests/browser.rs), the shells the completions
-# are loaded in and man (tests/packaging.rs), npm for the SARIF multitool.
+# are loaded in and man (tests/packaging.rs), jq (the guide's blocks,
+# tests/guide.rs), npm for the SARIF multitool and axe-core.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v zsh >/dev/null 2>&1 || missing+=(zsh)
 command -v fish >/dev/null 2>&1 || missing+=(fish)
 command -v man >/dev/null 2>&1 || missing+=(man-db)
+command -v jq >/dev/null 2>&1 || missing+=(jq)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" -eq 0 ]; then
@@ -43,6 +45,12 @@ tools="$(pwd)/target/test-tools"
 if [ ! -x "$tools/node_modules/.bin/sarif-multitool" ]; then
     npm install --silent --no-audit --no-fund --prefix "$tools" @microsoft/sarif-multitool@5.7.0
 fi
+# axe-core (tests/browser.rs), whose script the browser test injects into
+# every kind of page.
+if [ ! -f "$tools/node_modules/axe-core/axe.min.js" ]; then
+    npm install --silent --no-audit --no-fund --prefix "$tools" axe-core@4.14.1
+fi
+export AXE_CORE="$tools/node_modules/axe-core/axe.min.js"
 # npm may leave the packaged binary without its execute bit.
 chmod u+x "$tools"/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool 2>/dev/null || true
 export SARIF_MULTITOOL="$tools/node_modules/.bin/sarif-multitool"

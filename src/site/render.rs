@@ -143,16 +143,17 @@ struct Pages<'a> {
 }
 
 impl Pages<'_> {
-    /// Renders template `name` for a page `root` away from the site's top
-    /// into `path`.
-    fn write(&self, path: &str, name: &str, root: &str, ctx: Value) -> Result<(), Error> {
+    /// Renders template `name` into `path`, relative to the site's root.
+    fn write(&self, path: &str, name: &str, ctx: Value) -> Result<(), Error> {
         let template = self
             .env
             .get_template(name)
             .map_err(|e| template_error(name, e))?;
+        let url = self.project.config.site.url.as_deref();
         let full = context! {
-            root => root,
-            site => context! { title => &self.site.title, public => self.site.public },
+            root => page_root(path, url),
+            path => path,
+            site => context! { title => &self.site.title, public => self.site.public, url => url.unwrap_or_default() },
             ..ctx
         };
         let html = template.render(full).map_err(|e| template_error(name, e))?;
@@ -174,7 +175,6 @@ impl Pages<'_> {
                 self.write(
                     &incident.url,
                     "incident.html",
-                    "../",
                     context! { page => v(incident), title => &incident.title },
                 )?;
                 progress.inc(1);
@@ -196,7 +196,6 @@ impl Pages<'_> {
             self.write(
                 &format!("{}/index.html", index.kind),
                 "terms.html",
-                "../",
                 context! { title => index.title, kind => index.kind, terms => overview },
             )?;
             index
@@ -226,7 +225,6 @@ impl Pages<'_> {
         self.write(
             &format!("{}/{}.html", index.kind, term.slug),
             "term.html",
-            "../",
             context! {
                 title => format!("{}: {}", index.title, term.name),
                 index_title => index.title,
@@ -273,7 +271,7 @@ impl Pages<'_> {
             ("404.html", context! { title => "Page not found" }),
         ];
         for (template, ctx) in &top_level {
-            self.write(template, template, "", ctx.clone())?;
+            self.write(template, template, ctx.clone())?;
         }
         Ok(top_level.len())
     }
@@ -336,13 +334,22 @@ impl Pages<'_> {
         self.write(
             "feed.xml",
             "feed.xml",
-            "",
             context! {
                 entries => self.summaries.iter().take(50).cloned().collect::<Vec<_>>(),
                 updated => site.incidents.first().map(|i| &i.date),
                 feed_id => super::view::feed_id(self.project, &site.title),
             },
         )
+    }
+}
+
+/// What a page at `path` puts before a link to another page of the site:
+/// `../` for each directory it is in. The 404 page is served at whatever
+/// address was missing, so with `[site] url` set its links are absolute.
+fn page_root(path: &str, url: Option<&str>) -> String {
+    match url {
+        Some(url) if path == "404.html" => url.to_owned(),
+        _ => "../".repeat(path.matches('/').count()),
     }
 }
 

@@ -2,6 +2,8 @@
 //! real `pmbook` binary.
 #![allow(dead_code)] // each test crate uses a different subset
 
+pub mod book;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
