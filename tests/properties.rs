@@ -50,7 +50,7 @@ proptest! {
         let config = Config::default();
         let inputs = vec![Input { path: "postmortems/p.md".into(), text: Ok(text) }];
         let other = OtherFile { path: "postmortems/a.md".into(), id: Some("a".into()), ..OtherFile::default() };
-        let report = lint_inputs(&config, inputs, vec![other], date(2026, 11, 23), None).unwrap();
+        let report = lint_inputs(&config, inputs, vec![other], date(2026, 11, 23), None, None).unwrap();
         for (file, d) in report.diagnostics() {
             if let Some(span) = d.span {
                 prop_assert!(span.start <= span.end && span.end <= file.source.text.len());

@@ -9,8 +9,10 @@
 //! box keeps showing up until it is fixed.
 
 pub mod history;
+pub mod reconcile;
 pub mod render;
 pub mod stats;
+pub mod tracker;
 
 use std::collections::HashMap;
 

@@ -356,7 +356,7 @@ fn capitalize(word: &str) -> String {
         .unwrap_or_default()
 }
 
-fn escape(cell: &str) -> String {
+pub(super) fn escape(cell: &str) -> String {
     cell.replace('|', "\\|")
 }
 

@@ -3,17 +3,23 @@
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
-use super::{CLEAN, project, today};
+use super::{CLEAN, FINDINGS, project, today};
 use crate::actions::render::{self, Summary};
 use crate::actions::stats::HistorySummary;
-use crate::actions::{self, Filter, Row, Status, Times, history};
+use crate::actions::tracker::Tracker;
+use crate::actions::{self, Action, Filter, Row, Status, Times, history, reconcile};
 use crate::cli::{ActionsArgs, ActionsFormat, GlobalArgs};
+use crate::config::Project;
 use crate::error::Error;
 use crate::metrics::ActionStats;
 
 pub fn run(global: &GlobalArgs, args: ActionsArgs) -> Result<ExitCode, Error> {
-    let (project, _) = project(global)?;
+    let (project, dir) = project(global)?;
     let today = today(global);
+    let tracker = match &args.tracker {
+        Some(file) => Some((Tracker::load(&dir.join(file))?, file.display().to_string())),
+        None => None,
+    };
     // The history is read first: without a repository, --history fails
     // before any work is done.
     let history = args.history.then(|| history::read(&project)).transpose()?;
@@ -34,6 +40,9 @@ pub fn run(global: &GlobalArgs, args: ActionsArgs) -> Result<ExitCode, Error> {
         postmortems: args.postmortems,
         today,
     };
+    if let Some((tracker, file)) = tracker {
+        return reconcile(&project, &index, &filter, &tracker, &file, args.format);
+    }
     let scope: Vec<Row> = index
         .iter()
         .filter(|a| filter.in_scope(a))
@@ -68,13 +77,50 @@ pub fn run(global: &GlobalArgs, args: ActionsArgs) -> Result<ExitCode, Error> {
             render::markdown(&rows, &summary, ticket_url, out)
         }),
     };
-    match written {
-        // A reader that stopped early (`| head`) is not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(e) => return Err(Error::io(std::path::Path::new("<stdout>"), e)),
-        Ok(()) => {}
-    }
+    stdout_result(written)?;
     Ok(ExitCode::from(CLEAN))
+}
+
+/// `--tracker`: the items in scope whose ticket disagrees with the export.
+fn reconcile(
+    project: &Project,
+    index: &[Action],
+    filter: &Filter,
+    tracker: &Tracker,
+    file: &str,
+    format: ActionsFormat,
+) -> Result<ExitCode, Error> {
+    let ticket_url = project.config.actions.ticket_url.as_deref();
+    let scope = index.iter().filter(|a| filter.in_scope(a));
+    let (findings, checked) = reconcile::reconcile(scope, tracker, ticket_url);
+    let written = match format {
+        ActionsFormat::Table => write(false, |out| reconcile::text(&findings, checked, file, out)),
+        ActionsFormat::Json => write(false, |out| reconcile::json(&findings, out)),
+        ActionsFormat::Markdown => write(false, |out| {
+            reconcile::markdown(&findings, checked, file, out)
+        }),
+        ActionsFormat::Csv => {
+            return Err(Error::Config(
+                "--tracker prints a table, JSON or Markdown: use --format table, json or markdown"
+                    .into(),
+            ));
+        }
+    };
+    stdout_result(written)?;
+    Ok(ExitCode::from(if findings.is_empty() {
+        CLEAN
+    } else {
+        FINDINGS
+    }))
+}
+
+/// A write error, except a reader that stopped early (`| head`).
+fn stdout_result(written: std::io::Result<()>) -> Result<(), Error> {
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::io(std::path::Path::new("<stdout>"), e)),
+        Ok(()) => Ok(()),
+    }
 }
 
 /// Runs `render` on buffered stdout: tens of thousands of rows would

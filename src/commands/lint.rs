@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use jiff::civil::Date;
 
 use super::{CLEAN, FINDINGS, project, today};
+use crate::actions::tracker::Tracker;
 use crate::cli::{GlobalArgs, LintArgs};
 use crate::config::Project;
 use crate::diagnostics::{self, Format, Report, Severity};
@@ -33,12 +34,14 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> Result<ExitCode, Error> {
             return Ok(ExitCode::from(CLEAN));
         }
         let disk = Some(crate::links::Disk::of(&project));
+        let tracker = Tracker::configured(&project)?;
         lint::lint_inputs(
             &project.config,
             snapshot.targets,
             snapshot.other_ids,
             today,
             disk,
+            tracker,
         )?
     } else if let Some(rev) = &args.commit {
         let snapshot =
@@ -52,6 +55,7 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> Result<ExitCode, Error> {
             snapshot.other_ids,
             today,
             None,
+            Tracker::configured(&project)?,
         )?
     } else if let Some(since) = &args.changed_since {
         let changes = Git::open(&project)?.changed_in_worktree(&project, since)?;

@@ -235,6 +235,8 @@ pub struct RepoIndex {
     /// Where linked files are looked up; without it, only links that
     /// leave the project are reported.
     pub disk: Option<crate::links::Disk>,
+    /// The ticket tracker's export of `[actions] tracker`, when set.
+    pub tracker: Option<std::sync::Arc<crate::actions::tracker::Tracker>>,
 }
 
 /// One use of an explicit action-item id.
@@ -374,12 +376,14 @@ pub struct Input {
 pub fn run(project: &Project, targets: Targets, today: Date) -> Result<Report, Error> {
     let loaded = load(project, targets)?;
     let disk = Some(crate::links::Disk::of(project));
+    let tracker = crate::actions::tracker::Tracker::configured(project)?;
     lint_inputs(
         &project.config,
         loaded.inputs,
         loaded.other_ids,
         today,
         disk,
+        tracker,
     )
 }
 
@@ -481,18 +485,21 @@ pub fn removed_ids<'a>(
 
 /// Lints `inputs`; `other_ids` are the ids of the repository's other
 /// postmortems, for cross-file checks, and `disk` where linked files are
-/// (none when the inputs are not the files on disk). Each text is parsed
-/// once, checked, and its model dropped, so memory holds texts, not models.
+/// (none when the inputs are not the files on disk), and `tracker` the
+/// ticket tracker's export, if configured. Each text is parsed once,
+/// checked, and its model dropped, so memory holds texts, not models.
 pub fn lint_inputs(
     config: &Config,
     inputs: Vec<Input>,
     other_ids: Vec<OtherFile>,
     today: Date,
     disk: Option<crate::links::Disk>,
+    tracker: Option<crate::actions::tracker::Tracker>,
 ) -> Result<Report, Error> {
     let patterns = Patterns::new(config)?;
     let mut index = RepoIndex::new(config, &inputs, other_ids);
     index.disk = disk;
+    index.tracker = tracker.map(std::sync::Arc::new);
     let files_checked = inputs.len();
     let mut files: Vec<FileReport> = inputs
         .into_par_iter()

@@ -129,6 +129,8 @@ impl Workspace {
         workspace.index = RepoIndex::of_files(entries.iter().map(|(_, e)| e.ids.clone()));
         // Linked files are looked for on disk, as `pmbook lint` does.
         workspace.index.disk = Some(crate::links::Disk::of(&workspace.project));
+        workspace.index.tracker = crate::actions::tracker::Tracker::configured(&workspace.project)?
+            .map(std::sync::Arc::new);
         workspace.entries = entries.into_iter().collect();
         Ok(workspace)
     }
