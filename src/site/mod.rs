@@ -6,6 +6,7 @@
 //! `file://` and from any sub-path, and two builds of the same input are
 //! byte-identical.
 
+pub mod calendar;
 pub mod data;
 pub mod fishbone;
 pub mod markdown;
@@ -123,9 +124,27 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<Outcome, Error
     });
     let deployments = crate::metrics::Deployments::load(project)?;
     let last_updated = data::last_updated(project, &postmortems);
+    let items: Vec<(Option<String>, Vec<crate::actions::Action>)> = postmortems
+        .iter()
+        .map(|pm| (pm.id().map(str::to_owned), crate::actions::actions_of(pm)))
+        .collect();
     let site = data::Site::new(project, postmortems, options, &last_updated);
+    // The items of the site's incidents only, merged as the board merges them.
+    let published: std::collections::HashSet<&str> =
+        site.incidents.iter().map(|i| i.id.as_str()).collect();
+    let items = crate::actions::merge(
+        items
+            .into_iter()
+            .filter(|(id, _)| id.as_deref().is_some_and(|id| published.contains(id)))
+            .flat_map(|(_, actions)| actions)
+            .collect(),
+    );
+    let calendars = calendar::calendars(project, &site, &items, options.public, options.today);
     let staging = output::Staging::new(&options.out)?;
-    let pages = render::render_all(project, &site, &deployments, &staging, options)?;
+    let pages = render::render_all(project, &site, &deployments, &staging, options, &calendars)?;
+    for calendar in &calendars {
+        staging.write(&calendar.file, calendar.text.as_bytes())?;
+    }
     let out = staging.finish()?;
     skipped.extend(site.skipped.iter().cloned());
     skipped.sort();

@@ -98,6 +98,7 @@ pub fn render_all(
     deployments: &Deployments,
     staging: &Staging,
     options: &BuildOptions,
+    calendars: &[super::calendar::Calendar],
 ) -> Result<usize, Error> {
     let theme = project.root.join("theme");
     let env = environment(theme.clone());
@@ -269,7 +270,11 @@ pub fn render_all(
         (
             "actions.html",
             "actions.html",
-            context! { title => "Action items", actions => v(&site.actions) },
+            context! {
+                title => "Action items",
+                actions => v(&site.actions),
+                calendars => v(calendars),
+            },
         ),
         (
             "metrics.html",
