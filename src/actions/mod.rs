@@ -8,6 +8,7 @@
 //! postmortems): it is done only when every copy is checked, so that a stale
 //! box keeps showing up until it is fixed.
 
+pub mod digest;
 pub mod history;
 pub mod reconcile;
 pub mod render;

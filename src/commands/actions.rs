@@ -4,6 +4,7 @@ use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 use super::{CLEAN, FINDINGS, project, today};
+use crate::actions::digest::{self, Digest};
 use crate::actions::render::{self, Summary};
 use crate::actions::stats::HistorySummary;
 use crate::actions::tracker::Tracker;
@@ -12,6 +13,7 @@ use crate::cli::{ActionsArgs, ActionsFormat, GlobalArgs};
 use crate::config::Project;
 use crate::error::Error;
 use crate::metrics::ActionStats;
+use crate::repo::Git;
 
 pub fn run(global: &GlobalArgs, args: ActionsArgs) -> Result<ExitCode, Error> {
     let (project, dir) = project(global)?;
@@ -20,9 +22,22 @@ pub fn run(global: &GlobalArgs, args: ActionsArgs) -> Result<ExitCode, Error> {
         Some(file) => Some((Tracker::load(&dir.join(file))?, file.display().to_string())),
         None => None,
     };
+    if args.digest {
+        Git::open_for(
+            &project,
+            "`pmbook actions --digest` reads when items were closed from the git history: run it inside the repository's work tree",
+        )?;
+        if args.format == ActionsFormat::Csv {
+            return Err(Error::Config(
+                "--digest prints Markdown or JSON: use --format markdown or json".into(),
+            ));
+        }
+    }
     // The history is read first: without a repository, --history fails
     // before any work is done.
-    let history = args.history.then(|| history::read(&project)).transpose()?;
+    let history = (args.history || args.digest)
+        .then(|| history::read(&project))
+        .transpose()?;
     let indexed = actions::index(&project, args.include_drafts)?;
     let index = indexed.actions;
     let drafts = crate::drafts::left_out(&indexed.drafts);
@@ -40,6 +55,9 @@ pub fn run(global: &GlobalArgs, args: ActionsArgs) -> Result<ExitCode, Error> {
         postmortems: args.postmortems,
         today,
     };
+    if let (true, Some(history)) = (args.digest, &history) {
+        return digest(&project, &index, &filter, history, today, args.format);
+    }
     if let Some((tracker, file)) = tracker {
         return reconcile(&project, &index, &filter, &tracker, &file, args.format);
     }
@@ -76,6 +94,32 @@ pub fn run(global: &GlobalArgs, args: ActionsArgs) -> Result<ExitCode, Error> {
         ActionsFormat::Markdown => write(false, |out| {
             render::markdown(&rows, &summary, ticket_url, out)
         }),
+    };
+    stdout_result(written)?;
+    Ok(ExitCode::from(CLEAN))
+}
+
+/// `--digest`: per owner, the items in scope that are overdue, due soon
+/// or recently closed.
+fn digest(
+    project: &Project,
+    index: &[Action],
+    filter: &Filter,
+    history: &history::History,
+    today: jiff::civil::Date,
+    format: ActionsFormat,
+) -> Result<ExitCode, Error> {
+    let site_url = project.config.site.url.as_deref();
+    if site_url.is_none() {
+        eprintln!(
+            "pmbook: note: the links are relative to the site's root: add `url` under `[site]` in pmbook.toml to make them absolute"
+        );
+    }
+    let scope = index.iter().filter(|a| filter.in_scope(a));
+    let digest = Digest::of(scope, history, today, site_url);
+    let written = match format {
+        ActionsFormat::Json => write(false, |out| digest::json(&digest, out)),
+        _ => write(false, |out| digest::markdown(&digest, out)),
     };
     stdout_result(written)?;
     Ok(ExitCode::from(CLEAN))
