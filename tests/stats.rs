@@ -72,6 +72,7 @@ fn every_number_matches_the_hand_computed_values() {
         "actions": {
             "open": 7, "done": 8, "overdue": 3,
             "closure_rate": 8.0 / 15.0, "days_to_close_median": null,
+            "days_to_close_p90": null, "open_past_sla": null,
         },
         "reviews": {"held": 7, "within_window": 5, "window_hours": [24, 72]},
         "recurrence": {

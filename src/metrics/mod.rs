@@ -9,6 +9,7 @@
 
 mod calendar;
 mod deployments;
+mod past_sla;
 mod recurrence;
 mod summary;
 
@@ -23,6 +24,7 @@ use serde::ser::SerializeMap;
 
 pub use calendar::{Month, Quarter};
 pub use deployments::Deployments;
+pub use past_sla::PastSla;
 pub use recurrence::Pair;
 pub use summary::{DurationStats, quantile};
 
@@ -277,6 +279,11 @@ pub struct ActionStats {
     /// whose closing is committed; `None` without the git history or
     /// without such items.
     pub days_to_close_median: Option<f64>,
+    /// The 90th percentile of the same days.
+    pub days_to_close_p90: Option<f64>,
+    /// Open items open longer than their severity's `[actions] sla_days`,
+    /// longest first; `None` without the git history.
+    pub open_past_sla: Option<Vec<PastSla>>,
 }
 
 impl ActionStats {
@@ -302,6 +309,7 @@ impl ActionStats {
         days.sort_by(f64::total_cmp);
         stats.closure_rate = ratio(stats.done, stats.open + stats.done);
         stats.days_to_close_median = quantile(&days, 1, 2);
+        stats.days_to_close_p90 = quantile(&days, 9, 10);
         stats
     }
 }
@@ -485,7 +493,7 @@ pub fn compute(
         time_to_resolve: durations(|d| d.to_resolve, &chosen),
         change_failure: change_failure(&chosen, &known),
         slo: slo_budgets(&chosen),
-        actions: action_stats(&chosen, today, history),
+        actions: action_stats(&chosen, config, today, history),
         reviews: review_stats(&chosen, config.lint.review_window_hours),
         recurrence: Recurrence {
             incidents: recurring.len(),
@@ -569,6 +577,7 @@ fn slo_budgets(incidents: &[&Incident]) -> Vec<SloBudget> {
 
 fn action_stats(
     incidents: &[&Incident],
+    config: &Config,
     today: Date,
     history: Option<&crate::actions::history::History>,
 ) -> ActionStats {
@@ -578,13 +587,15 @@ fn action_stats(
             .flat_map(|i| i.actions.iter().cloned())
             .collect(),
     );
-    ActionStats::of(
+    let mut stats = ActionStats::of(
         items.iter().map(|action| {
             let times = history.map(|h| crate::actions::Times::of(action, h.get(&action.key)));
             (action, times)
         }),
         today,
-    )
+    );
+    stats.open_past_sla = history.map(|h| past_sla::past_sla(&items, h, config, today));
+    stats
 }
 
 fn review_stats(incidents: &[&Incident], window_hours: [u32; 2]) -> ReviewStats {
