@@ -8,6 +8,7 @@
 //! chapter.
 
 mod calendar;
+pub mod close_times;
 mod deployments;
 mod past_sla;
 mod recurrence;

@@ -141,7 +141,23 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<Outcome, Error
     );
     let calendars = calendar::calendars(project, &site, &items, options.public, options.today);
     let staging = output::Staging::new(&options.out)?;
-    let pages = render::render_all(project, &site, &deployments, &staging, options, &calendars)?;
+    // Days to close come from the git history, when there is one.
+    let close_times = match git2::Repository::discover(&project.root) {
+        Ok(_) => {
+            let history = crate::actions::history::read(project)?;
+            crate::metrics::close_times::by_quarter(&items, &history)
+        }
+        Err(_) => Vec::new(),
+    };
+    let pages = render::render_all(
+        project,
+        &site,
+        &deployments,
+        &staging,
+        options,
+        &calendars,
+        &close_times,
+    )?;
     for calendar in &calendars {
         staging.write(&calendar.file, calendar.text.as_bytes())?;
     }

@@ -99,6 +99,7 @@ pub fn render_all(
     staging: &Staging,
     options: &BuildOptions,
     calendars: &[super::calendar::Calendar],
+    close_times: &[crate::metrics::close_times::QuarterCloseTimes],
 ) -> Result<usize, Error> {
     let theme = project.root.join("theme");
     let env = environment(theme.clone());
@@ -208,6 +209,7 @@ pub fn render_all(
     let all_time = figures.compute(&Filter::default());
     let charts: Vec<Value> = metrics_view::charts(&all_time, &project.config)
         .into_iter()
+        .chain(metrics_view::close_times_chart(close_times))
         .map(|c| {
             context! {
                 id => c.chart.id,
