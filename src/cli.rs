@@ -275,6 +275,18 @@ pub struct ActionsArgs {
     /// Count the items of drafts too (left out by default, as in `stats`).
     #[arg(long)]
     pub include_drafts: bool,
+    /// Instead of listing items, print a digest per owner: overdue, due in
+    /// the next 14 days, and closed in the last 14 days (from the git
+    /// history), with links to the incident pages (`[site] url`). Markdown
+    /// (also for the default `table`) or `--format json`.
+    #[arg(long, conflicts_with_all = ["history", "open", "done", "all", "overdue", "tracker"])]
+    pub digest: bool,
+    /// Instead of listing items, check the tickets of open and done items
+    /// against this export of the ticket tracker (`gh issue list --json
+    /// number,state,title,closedAt,url` output or a Jira CSV export) and
+    /// list where they disagree; exit code 1 when they do.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["history", "open", "done", "all", "overdue"])]
+    pub tracker: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ActionsFormat::Table)]
     pub format: ActionsFormat,

@@ -195,6 +195,10 @@ pub struct ActionsConfig {
     /// incident of this severity must be due; severities not listed have no
     /// limit.
     pub sla_days: BTreeMap<String, u32>,
+    /// An export of the ticket tracker (GitHub's `gh issue list --json`
+    /// output or Jira's CSV export), relative to the project directory:
+    /// turns on the `action-ticket-state` rule.
+    pub tracker: Option<String>,
 }
 
 impl Default for ActionsConfig {
@@ -205,6 +209,7 @@ impl Default for ActionsConfig {
             ]),
             ticket_url: None,
             sla_days: BTreeMap::from([("SEV1".into(), 28), ("SEV2".into(), 56)]),
+            tracker: None,
         }
     }
 }

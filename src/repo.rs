@@ -536,6 +536,14 @@ impl Git {
     }
 }
 
+/// The id git would give `text` stored as a file (its SHA-1 object hash):
+/// a stable, compact name for a piece of text.
+pub fn object_id(text: &str) -> Option<String> {
+    Oid::hash_object(ObjectType::Blob, text.as_bytes())
+        .ok()
+        .map(|oid| oid.to_string())
+}
+
 /// The command that fetches `rev` into a shallow clone: `origin/main` is
 /// branch `main` of remote `origin`.
 fn fetch_command(rev: &str) -> String {

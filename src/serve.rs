@@ -298,6 +298,7 @@ fn file_response(file: &Path, generation: u64, status: u16) -> Response<std::io:
         "svg" => "image/svg+xml",
         "png" => "image/png",
         "json" => "application/json",
+        "ics" => "text/calendar; charset=utf-8",
         _ => "application/octet-stream",
     };
     if extension == "html" {

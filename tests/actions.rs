@@ -510,6 +510,7 @@ past due: 1 closed after their due date, 0 open and overdue
         json!({
             "open": 0, "done": 3, "overdue": 0,
             "closure_rate": 1.0, "days_to_close_median": 20.0,
+            "days_to_close_p90": 28.0, "open_past_sla": [],
         })
     );
 }
@@ -880,7 +881,7 @@ fn stats_and_actions_agree_on_shared_items_and_drafts() {
     let (figures, notes) = stats(&[]);
     assert_eq!(
         figures,
-        json!({"open": 2, "done": 2, "overdue": 0, "closure_rate": 0.5, "days_to_close_median": null})
+        json!({"open": 2, "done": 2, "overdue": 0, "closure_rate": 0.5, "days_to_close_median": null, "days_to_close_p90": null, "open_past_sla": null})
     );
     assert!(
         notes.contains("1 draft left out: postmortems/c.md (--include-drafts counts them)"),
@@ -889,7 +890,7 @@ fn stats_and_actions_agree_on_shared_items_and_drafts() {
     let (figures, _) = stats(&["--include-drafts"]);
     assert_eq!(
         figures,
-        json!({"open": 3, "done": 3, "overdue": 0, "closure_rate": 0.5, "days_to_close_median": null})
+        json!({"open": 3, "done": 3, "overdue": 0, "closure_rate": 0.5, "days_to_close_median": null, "days_to_close_p90": null, "open_past_sla": null})
     );
     let table = stdout(&project.pmbook().arg("stats").output().unwrap());
     assert!(table.contains("closure rate  50.0%"), "{table}");
@@ -980,4 +981,101 @@ fn an_item_ticked_in_the_commit_that_added_it_has_no_time_to_close() {
     let (items, median) = days(&project);
     assert_eq!(items, [serde_json::Value::Null, serde_json::json!(3.0)]);
     assert_eq!(median, serde_json::json!(3.0));
+}
+
+#[test]
+fn stats_reads_days_to_close_and_items_past_their_sla_from_the_history() {
+    let project = Project::new();
+    project.git_init();
+    let write = |x1: bool, x2: bool, y1: bool, x4: bool| {
+        let check = |done: bool| if done { "x" } else { " " };
+        let mut a = format!(
+            "- [{}] X1 (owner: @eve, due: 2026-12-01, kind: fix)\n\
+             - [{}] X2 (owner: @eve, due: 2026-12-01, kind: fix)\n\
+             - [ ] X3 (owner: @eve, due: 2026-12-01, kind: fix)\n",
+            check(x1),
+            check(x2)
+        );
+        if x4 {
+            a.push_str("- [ ] X4 (owner: @eve, due: 2026-12-01, kind: fix)\n");
+        }
+        project.postmortem("a.md", postmortem("a", "SEV1", r#"["api"]"#, &a));
+        project.postmortem(
+            "b.md",
+            postmortem(
+                "b",
+                "SEV2",
+                r#"["api"]"#,
+                &format!(
+                    "- [{}] Y1 (owner: @ann, due: 2026-12-05, kind: fix)\n\
+                     - [ ] Y2 (owner: @ann, due: 2026-12-05, kind: fix)\n",
+                    check(y1)
+                ),
+            ),
+        );
+        project.postmortem(
+            "c.md",
+            postmortem(
+                "c",
+                "SEV3",
+                r#"["api"]"#,
+                "- [ ] Z1 (owner: @ann, due: 2026-12-09, kind: fix)\n",
+            ),
+        );
+    };
+    write(false, false, false, false);
+    commit_at(&project, "2026-09-01", "postmortems");
+    write(true, false, false, false);
+    commit_at(&project, "2026-09-05", "X1 done");
+    write(true, true, false, false);
+    commit_at(&project, "2026-09-21", "X2 done");
+    write(true, true, true, false);
+    commit_at(&project, "2026-10-11", "Y1 done");
+    write(true, true, true, true);
+    commit_at(&project, "2026-11-19", "X4");
+
+    let output = project
+        .pmbook()
+        .args(["stats", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let stats: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let a = &stats["actions"];
+    // Closed after 4, 20 and 40 days: the median is 20, the p90 at rank
+    // 0.9 × 2 = 1.8 is 20 + 0.8 × (40 − 20) = 36.
+    assert_eq!(a["days_to_close_median"], 20.0);
+    assert_eq!(a["days_to_close_p90"], 36.0);
+    // Open since 2026-09-01, 83 days before 2026-11-23: past SEV1's 28 and
+    // SEV2's 56; SEV3 has no SLA, and X4 is 4 days old.
+    let late: Vec<(&str, &str, i64, i64, &str)> = a["open_past_sla"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|l| {
+            (
+                l["text"].as_str().unwrap(),
+                l["severity"].as_str().unwrap(),
+                l["days_open"].as_i64().unwrap(),
+                l["sla_days"].as_i64().unwrap(),
+                l["opened"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        late,
+        [
+            ("X3", "SEV1", 83, 28, "2026-09-01"),
+            ("Y2", "SEV2", 83, 56, "2026-09-01"),
+        ]
+    );
+    assert_eq!(a["open_past_sla"][0]["path"], "postmortems/a.md");
+
+    let table = stdout(&project.pmbook().arg("stats").output().unwrap());
+    assert!(table.contains("  p90 days to close      36.0\n"), "{table}");
+    assert!(
+        table.contains("Open longer than their severity's SLA\n"),
+        "{table}"
+    );
+    assert!(table.contains("SEV1  83 days open (SLA 28)  X3"), "{table}");
 }

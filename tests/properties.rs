@@ -53,7 +53,7 @@ proptest! {
         let files = vec![PostmortemFile { path: "postmortems/p.md".into(), on_disk: None, text: Ok(text) }];
         let other = FileIds { path: "postmortems/a.md".into(), id: Some("a".into()), ..FileIds::default() };
         let corpus = Corpus::of_texts(files, vec![other]);
-        let report = pmbook::lint::run(&config, corpus, date(2026, 11, 23)).unwrap();
+        let report = pmbook::lint::run(&config, corpus, date(2026, 11, 23), None).unwrap();
         for (file, d) in report.diagnostics() {
             if let Some(span) = d.span {
                 prop_assert!(span.start <= span.end && span.end <= file.source.text.len());

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): installs what the tests drive when it
-# is missing (the pre-commit framework and pytest-lsp from PyPI, Debian's
+# is missing (the pre-commit framework, pytest-lsp and icalendar from PyPI, Debian's
 # Chromium, shells and man, the SARIF Multitool and axe-core from npm), then runs the whole suite, including the tests a plain
 # `cargo test` ignores because they need those tools (and fail without them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The pre-commit framework (tests/pre_commit.rs) and the LSP client that
-# drives `pmbook lsp` (tests/lsp.rs).
+# The pre-commit framework (tests/pre_commit.rs), the LSP client that
+# drives `pmbook lsp` (tests/lsp.rs) and the iCalendar parser that reads
+# the site's calendars (tests/calendar.rs).
 if ! python3 -m pre_commit --version >/dev/null 2>&1 ||
-    ! python3 -c "import pytest_lsp" >/dev/null 2>&1; then
-    python3 -m pip install --quiet --disable-pip-version-check pre-commit pytest-lsp
+    ! python3 -c "import pytest_lsp" >/dev/null 2>&1 ||
+    ! python3 -c "import icalendar" >/dev/null 2>&1; then
+    python3 -m pip install --quiet --disable-pip-version-check pre-commit pytest-lsp icalendar
 fi
 # pyenv puts new scripts (`pre-commit`) on PATH only after a rehash.
 if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi

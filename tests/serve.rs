@@ -241,3 +241,30 @@ fn duplicate_ids_stop_serve_as_they_stop_build() {
         "{err}"
     );
 }
+
+#[test]
+fn calendars_are_served_as_text_calendar() {
+    let project = Project::new();
+    project.postmortem(&format!("{ID}.md"), VALID);
+    let server = serve(&project);
+    let mut stream = TcpStream::connect(&server.address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(40)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /actions.ics HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.address
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").expect("a response");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        head.lines()
+            .any(|l| l.eq_ignore_ascii_case("content-type: text/calendar; charset=utf-8")),
+        "{head}"
+    );
+    assert!(body.starts_with("BEGIN:VCALENDAR\r\n"), "{body}");
+}

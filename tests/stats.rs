@@ -72,6 +72,7 @@ fn every_number_matches_the_hand_computed_values() {
         "actions": {
             "open": 7, "done": 8, "overdue": 3,
             "closure_rate": 8.0 / 15.0, "days_to_close_median": null,
+            "days_to_close_p90": null, "open_past_sla": null,
         },
         "reviews": {"held": 7, "within_window": 5, "window_hours": [24, 72]},
         "recurrence": {
@@ -316,4 +317,75 @@ fn deployment_counts_are_checked() {
         json["change_failure"],
         json!({"caused_by_change": 5, "share": 0.5, "deployments": 8, "rate": 1.0 / 8.0})
     );
+}
+
+/// Commits everything with author and committer date `date` (noon UTC).
+fn commit_on(project: &Project, date: &str) {
+    project.git(&["add", "-A"]);
+    let output = common::git_command(project.path())
+        .env("GIT_AUTHOR_DATE", format!("{date}T12:00:00Z"))
+        .env("GIT_COMMITTER_DATE", format!("{date}T12:00:00Z"))
+        .args(["commit", "-q", "--no-verify", "-m", date])
+        .output()
+        .expect("git runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
+#[test]
+fn the_metrics_page_charts_days_to_close_per_quarter_of_closing() {
+    let project = Project::new();
+    project.git_init();
+    let write = |done: [bool; 4]| {
+        let check = |d: bool| if d { "x" } else { " " };
+        let items = format!(
+            "- [{}] P (owner: @eve, due: 2026-12-01, kind: fix)\n\
+             - [{}] Q (owner: @eve, due: 2026-12-01, kind: fix)\n\
+             - [{}] R (owner: @eve, due: 2026-12-01, kind: fix)\n\
+             - [{}] S (owner: @eve, due: 2026-12-01, kind: fix)\n",
+            check(done[0]),
+            check(done[1]),
+            check(done[2]),
+            check(done[3])
+        );
+        project.postmortem(
+            "2026-11-03-checkout-latency.md",
+            common::valid_with(
+                "- [ ] Add a canary stage to cache deploys (owner: @alice, due: 2026-12-01, kind: prevent, ticket: OPS-123)\n- [x] Roll back cache v2.3 (owner: @bob, kind: fix, closed: 2026-11-03)\n",
+                &items,
+            ),
+        );
+    };
+    write([false; 4]);
+    commit_on(&project, "2026-03-01");
+    // P after 10 days and Q after 30, both in 2026-Q1; nothing closes in
+    // Q2; R after 150 days, in Q3; S stays open.
+    write([true, false, false, false]);
+    commit_on(&project, "2026-03-11");
+    write([true, true, false, false]);
+    commit_on(&project, "2026-03-31");
+    write([true, true, true, false]);
+    commit_on(&project, "2026-07-29");
+    project.pmbook().arg("build").assert().success();
+    let page = std::fs::read_to_string(project.path().join("site/metrics.html")).expect("page");
+    let start = page
+        .find("<h2 id=\"days-to-close-heading\">")
+        .expect("the days-to-close chart");
+    let section = &page[start
+        ..page[start..]
+            .find("</section>")
+            .map_or(page.len(), |e| start + e)];
+    // Q1: 10 and 30 days, median 20, p90 10 + 0.9 × 20 = 28.
+    for row in [
+        "<tr><td>2026-Q1</td><td>2</td><td>20.0</td><td>28.0</td></tr>",
+        "<tr><td>2026-Q2</td><td>0</td><td>—</td><td>—</td></tr>",
+        "<tr><td>2026-Q3</td><td>1</td><td>150.0</td><td>150.0</td></tr>",
+    ] {
+        assert!(section.contains(row), "{row} not in {section}");
+    }
+    // Without a repository, there is no such chart.
+    let plain = Project::new();
+    plain.postmortem("2026-11-03-checkout-latency.md", common::VALID);
+    plain.pmbook().arg("build").assert().success();
+    let page = std::fs::read_to_string(plain.path().join("site/metrics.html")).expect("page");
+    assert!(!page.contains("days-to-close"));
 }

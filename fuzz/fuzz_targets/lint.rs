@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
         related: vec!["related-id".into()],
     }];
     let corpus = Corpus::of_texts(vec![input], others);
-    let report = pmbook::lint::run(&config, corpus, today).expect("default config is valid");
+    let report = pmbook::lint::run(&config, corpus, today, None).expect("default config is valid");
     let mut out = Vec::new();
     human::render(&report, true, &mut out).expect("write to memory");
     json::render(&report, &mut out).expect("write to memory");

@@ -8,9 +8,13 @@
 //! postmortems): it is done only when every copy is checked, so that a stale
 //! box keeps showing up until it is fixed.
 
+pub mod digest;
 pub mod history;
+pub mod past_sla;
+pub mod reconcile;
 pub mod render;
 pub mod stats;
+pub mod tracker;
 
 use std::collections::HashMap;
 

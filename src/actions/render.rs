@@ -355,7 +355,7 @@ fn days(value: Option<f64>) -> String {
     value.map_or("-".into(), |d| format!("{d:.1}"))
 }
 
-fn escape(cell: &str) -> String {
+pub(super) fn escape(cell: &str) -> String {
     cell.replace('|', "\\|")
 }
 

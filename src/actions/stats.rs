@@ -8,6 +8,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::Row;
+use super::past_sla::PastSla;
 use crate::sample::{quantile, ratio};
 use crate::time::utc_date;
 
@@ -28,6 +29,11 @@ pub struct ActionStats {
     /// whose closing is committed; `None` without the git history or
     /// without such items.
     pub days_to_close_median: Option<f64>,
+    /// The 90th percentile of the same days.
+    pub days_to_close_p90: Option<f64>,
+    /// Open items open longer than their severity's `[actions] sla_days`,
+    /// longest first; `None` without the git history.
+    pub open_past_sla: Option<Vec<PastSla>>,
 }
 
 impl ActionStats {
@@ -53,6 +59,7 @@ impl ActionStats {
         days.sort_by(f64::total_cmp);
         stats.closure_rate = ratio(stats.done, stats.open + stats.done);
         stats.days_to_close_median = quantile(&days, 1, 2);
+        stats.days_to_close_p90 = quantile(&days, 9, 10);
         stats
     }
 }

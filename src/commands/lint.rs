@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use jiff::civil::Date;
 
 use super::{CLEAN, FINDINGS, project, today};
+use crate::actions::tracker::Tracker;
 use crate::cli::{GlobalArgs, LintArgs};
 use crate::config::Project;
 use crate::corpus::{Corpus, Selection};
@@ -47,7 +48,8 @@ pub fn run(global: &GlobalArgs, args: LintArgs) -> Result<ExitCode, Error> {
     let report = if args.fix {
         fix(&project, corpus, today)?
     } else {
-        lint::run(&project.config, corpus, today)?
+        let tracker = Tracker::configured(&project)?;
+        lint::run(&project.config, corpus, today, tracker.as_ref())?
     };
     // Machine formats go straight to a buffer: the colour-stripping stream
     // is for the human format only, and scanning megabytes of JSON for

@@ -234,7 +234,25 @@ fn actions(out: &mut String, m: &Metrics) {
     if let Some(days) = a.days_to_close_median {
         rows.push(cells(&["median days to close", &format!("{days:.1}")]));
     }
+    if let Some(days) = a.days_to_close_p90 {
+        rows.push(cells(&["p90 days to close", &format!("{days:.1}")]));
+    }
     grid(out, &rows);
+    if let Some(late) = a.open_past_sla.as_deref().filter(|l| !l.is_empty()) {
+        out.push_str("\nOpen longer than their severity's SLA\n");
+        let rows: Vec<Vec<String>> = late
+            .iter()
+            .map(|l| {
+                vec![
+                    format!("{}:{}", l.path, l.line),
+                    l.severity.clone(),
+                    format!("{} days open (SLA {})", l.days_open, l.sla_days),
+                    l.text.clone(),
+                ]
+            })
+            .collect();
+        grid(out, &rows);
+    }
 }
 
 fn reviews(out: &mut String, m: &Metrics) {

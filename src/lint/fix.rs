@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use super::rules::required_field;
 use super::{Context, Patterns, check_with_fixes};
+use crate::actions::tracker::Tracker;
 use crate::config::{Config, Project};
 use crate::corpus::{Corpus, IdIndex};
 use crate::diagnostics::Report;
@@ -106,11 +107,13 @@ pub fn run(
     let mut index = IdIndex::of_files(parsed.into_iter().chain(corpus.others.iter().cloned()));
     index.disk = corpus.disk.clone();
     claim_shared_names(&mut index, &corpus.files);
+    let tracker = Tracker::configured(project)?;
     let fixer = Fixer {
         config,
         today,
         index: &index,
         patterns: &patterns,
+        tracker: tracker.as_ref(),
     };
     let mut fixed: Vec<(usize, Fixed)> = corpus
         .files
@@ -159,7 +162,7 @@ pub fn run(
     }
     let mut after = Corpus::of_texts(files, corpus.others);
     after.disk = corpus.disk;
-    super::run(config, after, today)
+    super::run(config, after, today, tracker.as_ref())
 }
 
 /// Files without an id are given their file name as id; two of them with
@@ -190,6 +193,7 @@ struct Fixer<'a> {
     today: Date,
     index: &'a IdIndex,
     patterns: &'a Patterns,
+    tracker: Option<&'a Tracker>,
 }
 
 impl Fixer<'_> {
@@ -211,6 +215,7 @@ impl Fixer<'_> {
                 today: self.today,
                 index: self.index,
                 patterns: self.patterns,
+                tracker: self.tracker,
             };
             let mut fixes = check_with_fixes(&context).1;
             fixes.retain(|fix| !refused.iter().any(|r| same_problem(r, fix)));

@@ -9,6 +9,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use regex::Regex;
 
+use crate::actions::tracker::Tracker;
 use crate::config::{Config, Level};
 use crate::corpus::{Corpus, IdIndex};
 use crate::diagnostics::{Diagnostic, FileReport, Report, Severity};
@@ -85,6 +86,8 @@ pub struct Context<'a> {
     pub today: Date,
     pub index: &'a IdIndex,
     pub patterns: &'a Patterns,
+    /// The ticket tracker's export of `[actions] tracker`, when set.
+    pub tracker: Option<&'a Tracker>,
 }
 
 impl Context<'_> {
@@ -220,9 +223,15 @@ impl Violation {
 }
 
 /// Lints the postmortems of `corpus` read in full, against the ids of all
-/// of them. Each file is parsed once; the id index is built from those
-/// parses (and, for the others, from their ids).
-pub fn run(config: &Config, corpus: Corpus, today: Date) -> Result<Report, Error> {
+/// of them and, when given, the ticket tracker's export. Each file is
+/// parsed once; the id index is built from those parses (and, for the
+/// others, from their ids).
+pub fn run(
+    config: &Config,
+    corpus: Corpus,
+    today: Date,
+    tracker: Option<&Tracker>,
+) -> Result<Report, Error> {
     let patterns = Patterns::new(config)?;
     let mut parsed = corpus.parse(config);
     let index = parsed.index();
@@ -237,6 +246,7 @@ pub fn run(config: &Config, corpus: Corpus, today: Date) -> Result<Report, Error
                 today,
                 index: &index,
                 patterns: &patterns,
+                tracker,
             };
             let diagnostics = check(&context);
             (!diagnostics.is_empty()).then_some(FileReport {

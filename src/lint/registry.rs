@@ -25,6 +25,7 @@ pub static RULES: &[&Rule] = &[
     &action_kind::ACTION_KIND,
     &action_overdue::ACTION_OVERDUE,
     &action_sla::ACTION_SLA,
+    &action_ticket_state::ACTION_TICKET_STATE,
     &action_format::ACTION_FORMAT,
     &duplicate_action_id::DUPLICATE_ACTION_ID,
     &broken_reference::BROKEN_REFERENCE,

@@ -11,6 +11,7 @@ use lsp_types::{Range, Uri};
 use rayon::prelude::*;
 
 use super::text::{Lines, path_of};
+use crate::actions::tracker::Tracker;
 use crate::config::Project;
 use crate::corpus::{Corpus, IdIndex};
 use crate::diagnostics::Diagnostic;
@@ -95,6 +96,8 @@ pub struct Workspace {
     /// `--today`, else the date of each check.
     today: Option<Date>,
     index: IdIndex,
+    /// The ticket tracker's export of `[actions] tracker`, when set.
+    tracker: Option<Tracker>,
     entries: HashMap<PathBuf, Entry>,
     /// The editor's text of each open postmortem, which wins over the disk.
     open: HashMap<PathBuf, String>,
@@ -115,6 +118,7 @@ impl Workspace {
             patterns,
             today,
             index: IdIndex::default(),
+            tracker: None,
             entries: HashMap::new(),
             open: HashMap::new(),
         };
@@ -129,6 +133,7 @@ impl Workspace {
         workspace.index = IdIndex::of_files(entries.iter().map(|(_, e)| e.ids.clone()));
         // Linked files are looked for on disk, as `pmbook lint` does.
         workspace.index.disk = Some(crate::links::Disk::of(&workspace.project));
+        workspace.tracker = Tracker::configured(&workspace.project)?;
         workspace.entries = entries.into_iter().collect();
         Ok(workspace)
     }
@@ -248,6 +253,7 @@ impl Workspace {
             today: self.today(),
             index: &self.index,
             patterns: &self.patterns,
+            tracker: self.tracker.as_ref(),
         };
         let findings = lint::check_each(&context);
         Linted { pm, findings }

@@ -7,6 +7,7 @@
 //! definitions, and the sources they come from, are in the book's "Metrics"
 //! chapter.
 
+pub mod close_times;
 mod deployments;
 mod recurrence;
 mod summary;
@@ -444,7 +445,7 @@ pub fn compute(
         time_to_resolve: durations(|d| d.to_resolve, &chosen),
         change_failure: change_failure(&chosen, &known),
         slo: slo_budgets(&chosen),
-        actions: action_stats(&chosen, today, history),
+        actions: action_stats(&chosen, config, today, history),
         reviews: review_stats(&chosen, config.lint.review_window_hours),
         recurrence: Recurrence {
             incidents: recurring.len(),
@@ -524,6 +525,7 @@ fn slo_budgets(incidents: &[&Incident]) -> Vec<SloBudget> {
 
 fn action_stats(
     incidents: &[&Incident],
+    config: &Config,
     today: Date,
     history: Option<&crate::actions::history::History>,
 ) -> ActionStats {
@@ -533,13 +535,16 @@ fn action_stats(
             .flat_map(|i| i.actions.iter().cloned())
             .collect(),
     );
-    ActionStats::of(
+    let mut stats = ActionStats::of(
         items.iter().map(|action| {
             let times = history.map(|h| crate::actions::Times::of(action, h.get(&action.key)));
             (action, times)
         }),
         today,
-    )
+    );
+    stats.open_past_sla =
+        history.map(|h| crate::actions::past_sla::past_sla(&items, h, config, today));
+    stats
 }
 
 fn review_stats(incidents: &[&Incident], window_hours: [u32; 2]) -> ReviewStats {

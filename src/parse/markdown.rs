@@ -227,7 +227,8 @@ fn link_target<'a>(reader: &Reader, node: &'a AstNode<'a>) -> Span {
     }
 }
 
-fn text_content<'a>(node: &'a AstNode<'a>) -> String {
+/// The text of `node` and its descendants, without markup or raw HTML.
+pub(crate) fn text_content<'a>(node: &'a AstNode<'a>) -> String {
     let mut out = String::new();
     for n in node.descendants() {
         match &n.data().value {

@@ -324,3 +324,50 @@ fn row_of(label: &str, count: usize, total: usize) -> Vec<String> {
         format_share(ratio),
     ]
 }
+
+/// The chart of days to close action items per quarter of closing; `None`
+/// without the git history or without closed items.
+pub fn close_times_chart(
+    quarters: &[metrics::close_times::QuarterCloseTimes],
+) -> Option<ChartView> {
+    if quarters.is_empty() {
+        return None;
+    }
+    let labels: Vec<String> = quarters.iter().map(|q| q.quarter.to_string()).collect();
+    let median: Vec<Option<f64>> = quarters.iter().map(|q| q.median).collect();
+    let p90: Vec<Option<f64>> = quarters.iter().map(|q| q.p90).collect();
+    let series = [
+        Series {
+            name: "median",
+            values: &median,
+        },
+        Series {
+            name: "p90",
+            values: &p90,
+        },
+    ];
+    let chart = Chart {
+        id: "days-to-close",
+        title: "Days to close action items, per quarter of closing",
+        unit: Unit::Count,
+    };
+    let days = |d: Option<f64>| d.map_or_else(|| "—".to_owned(), |d| format!("{d:.1}"));
+    Some(ChartView {
+        chart,
+        svg: charts::lines(&chart, &labels, &series),
+        head: ["Quarter", "Items closed", "Median days", "p90 days"]
+            .map(String::from)
+            .to_vec(),
+        rows: quarters
+            .iter()
+            .map(|q| {
+                vec![
+                    q.quarter.to_string(),
+                    q.items.to_string(),
+                    days(q.median),
+                    days(q.p90),
+                ]
+            })
+            .collect(),
+    })
+}

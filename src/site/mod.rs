@@ -6,6 +6,7 @@
 //! `file://` and from any sub-path, and two builds of the same input are
 //! byte-identical.
 
+pub mod calendar;
 pub mod charts;
 pub mod fishbone;
 pub mod markdown;
@@ -114,9 +115,43 @@ pub fn build(project: &Project, corpus: Corpus, options: &BuildOptions) -> Resul
     });
     let deployments = crate::metrics::Deployments::load(project)?;
     let last_updated = crate::repo::site::last_updated(project, &postmortems);
+    let items: Vec<(Option<String>, Vec<crate::actions::Action>)> = postmortems
+        .iter()
+        .map(|pm| (pm.id().map(str::to_owned), crate::actions::actions_of(pm)))
+        .collect();
     let site = view::Site::new(project, postmortems, options, &last_updated);
+    // The items of the site's incidents only, merged as the board merges them.
+    let published: std::collections::HashSet<&str> =
+        site.incidents.iter().map(|i| i.id.as_str()).collect();
+    let items = crate::actions::merge(
+        items
+            .into_iter()
+            .filter(|(id, _)| id.as_deref().is_some_and(|id| published.contains(id)))
+            .flat_map(|(_, actions)| actions)
+            .collect(),
+    );
+    let calendars = calendar::calendars(project, &site, &items, options.public, options.today);
     let staging = output::Staging::new(&options.out)?;
-    let pages = render::render_all(project, &site, &deployments, &staging, options)?;
+    // Days to close come from the git history, when there is one.
+    let close_times = match crate::repo::Git::open_for(project, "days to close need one") {
+        Ok(_) => {
+            let history = crate::actions::history::read(project)?;
+            crate::metrics::close_times::by_quarter(&items, &history)
+        }
+        Err(_) => Vec::new(),
+    };
+    let pages = render::render_all(
+        project,
+        &site,
+        &deployments,
+        &staging,
+        options,
+        &calendars,
+        &close_times,
+    )?;
+    for calendar in &calendars {
+        staging.write(&calendar.file, calendar.text.as_bytes())?;
+    }
     let out = staging.finish()?;
     skipped.extend(site.skipped.iter().cloned());
     skipped.sort();
@@ -177,6 +212,7 @@ fn duplicate_ids(
             today,
             index: &index,
             patterns: &patterns,
+            tracker: None,
         };
         let diagnostics: Vec<_> = crate::lint::check(&context)
             .into_iter()

@@ -13,6 +13,7 @@ use minijinja::{AutoEscape, Environment, Value, context};
 use rayon::prelude::*;
 
 use super::BuildOptions;
+use super::calendar::Calendar;
 use super::markdown;
 use super::metrics_view::{self, MetricsInput};
 use super::output::Staging;
@@ -20,6 +21,7 @@ use super::search;
 use super::view::{Index, Site, TermPage};
 use crate::config::Project;
 use crate::error::Error;
+use crate::metrics::close_times::QuarterCloseTimes;
 use crate::metrics::{Deployments, Filter};
 use crate::text::escape_html;
 
@@ -100,12 +102,16 @@ pub fn render_all(
     deployments: &Deployments,
     staging: &Staging,
     options: &BuildOptions,
+    calendars: &[Calendar],
+    close_times: &[QuarterCloseTimes],
 ) -> Result<usize, Error> {
     let theme = project.root.join("theme");
     let pages = Pages {
         project,
         site,
         staging,
+        calendars,
+        close_times,
         env: environment(theme.clone()),
         figures: MetricsInput {
             incidents: &site.metric_incidents,
@@ -136,6 +142,10 @@ struct Pages<'a> {
     project: &'a Project,
     site: &'a Site,
     staging: &'a Staging,
+    /// The calendars of open items (`actions.ics` and one per owner).
+    calendars: &'a [Calendar],
+    /// Days to close action items per quarter, from the git history.
+    close_times: &'a [QuarterCloseTimes],
     env: Environment<'static>,
     figures: MetricsInput<'a>,
     /// The list entry of each incident, in [`Site::incidents`] order.
@@ -264,7 +274,11 @@ impl Pages<'_> {
             ),
             (
                 "actions.html",
-                context! { title => "Action items", actions => v(&site.actions) },
+                context! {
+                    title => "Action items",
+                    actions => v(&site.actions),
+                    calendars => v(self.calendars),
+                },
             ),
             ("metrics.html", self.metrics(headline)),
             ("search.html", context! { title => "Search" }),
@@ -281,6 +295,7 @@ impl Pages<'_> {
         let all_time = self.figures.compute(&Filter::default());
         let charts: Vec<Value> = metrics_view::charts(&all_time, &self.project.config)
             .into_iter()
+            .chain(metrics_view::close_times_chart(self.close_times))
             .map(|c| {
                 context! {
                     id => c.chart.id,

@@ -8,6 +8,7 @@ pub mod action_kind;
 pub mod action_overdue;
 pub mod action_owner;
 pub mod action_sla;
+pub mod action_ticket_state;
 pub mod blameful_language;
 pub mod broken_link;
 pub mod broken_reference;
