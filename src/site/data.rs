@@ -130,6 +130,8 @@ pub struct Incident {
     pub related: Vec<Related>,
     pub edit_url: Option<String>,
     pub last_updated: Option<String>,
+    /// The page has a diagram for the renderer to draw.
+    pub diagrams: bool,
     /// The words of the incident, for the search index.
     #[serde(skip)]
     pub words: String,
@@ -477,7 +479,8 @@ fn incident(
 ) -> Incident {
     let config = &project.config;
     let disk = Disk::of(project);
-    let links = markdown::Links::new(&disk, &pm.path, pages, "../");
+    let mut links = markdown::Links::new(&disk, &pm.path, pages, "../");
+    links.mermaid = super::diagrams::renderer(project).is_ok_and(|r| r.is_some());
     let fm = pm
         .front_matter
         .as_ref()
@@ -705,6 +708,7 @@ fn incident(
             _ => None,
         },
         last_updated: last_updated.get(&pm.path).cloned(),
+        diagrams: links.diagrams.get(),
         words,
         path: pm.path.clone(),
         attachments: links.attachments.take().into_iter().collect(),

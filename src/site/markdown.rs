@@ -7,15 +7,18 @@
 //! and `mailto` are removed, so nothing written in a postmortem can run in
 //! a reader's browser.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use comrak::nodes::AstNode;
+use comrak::options::Plugins;
 use comrak::{Arena, Options};
 use regex::{Captures, Regex};
 
+use super::diagrams::{self, Diagrams};
+use super::highlight::Highlighter;
 use crate::links::{Disk, Target};
 use crate::model::Postmortem;
 
@@ -63,7 +66,7 @@ const PAGE_IDS: &[&str] = &[
 
 /// How the relative links of one postmortem become links of the site: to
 /// the page of the postmortem they name, or to an attachment copied into
-/// `incidents/files/`.
+/// `incidents/files/`; and whether its diagrams are drawn.
 pub struct Links<'a> {
     pub disk: &'a Disk,
     /// The postmortem, relative to the repository root.
@@ -75,6 +78,11 @@ pub struct Links<'a> {
     pub root: &'static str,
     /// The attachments linked so far, relative to the project directory.
     pub attachments: RefCell<BTreeSet<String>>,
+    /// The site has the diagram renderer: `mermaid` blocks are drawn
+    /// rather than shown as code.
+    pub mermaid: bool,
+    /// A diagram was rendered for the renderer to draw.
+    pub diagrams: Cell<bool>,
 }
 
 impl<'a> Links<'a> {
@@ -90,6 +98,8 @@ impl<'a> Links<'a> {
             pages,
             root,
             attachments: RefCell::new(BTreeSet::new()),
+            mermaid: false,
+            diagrams: Cell::new(false),
         }
     }
 
@@ -137,14 +147,26 @@ pub const ATTACHMENTS: &str = "incidents/files/";
 /// Markdown as safe HTML. A heading whose id would be one of the page's
 /// own ids gets `-section` after it (`## Related` → `related-section`).
 pub fn html(markdown: &str, links: &Links) -> String {
-    finish(&comrak::markdown_to_html(markdown, &options()), links)
+    let arena = Arena::new();
+    node_html(parse(&arena, markdown), links)
 }
 
 /// A node of a parsed document (see [`parse`]) and what it holds, as
 /// [`html`] renders it.
 pub fn node_html<'a>(node: &'a AstNode<'a>, links: &Links) -> String {
+    let diagrams = Diagrams::new(links.mermaid);
+    let mut plugins = Plugins::default();
+    plugins.render.codefence_syntax_highlighter = Some(&Highlighter);
+    plugins
+        .render
+        .codefence_renderers
+        .insert(diagrams::MERMAID.to_owned(), &diagrams);
     let mut out = String::new();
-    comrak::format_html(node, &options(), &mut out).expect("writing to a string cannot fail");
+    comrak::format_html_with_plugins(node, &options(), &mut out, &plugins)
+        .expect("writing to a string cannot fail");
+    if diagrams.drawn.into_inner() {
+        links.diagrams.set(true);
+    }
     finish(&out, links)
 }
 
@@ -192,9 +214,10 @@ const ELEMENTS: &[(&str, &[&str])] = &[
     ("li", &["id"]),
     ("mark", &[]),
     ("ol", &["start"]),
-    ("p", &[]),
-    ("pre", &[]),
+    ("p", &["class"]),
+    ("pre", &["class"]),
     ("section", &["class", "data-footnotes"]),
+    ("span", &["class"]),
     ("strong", &[]),
     ("sub", &[]),
     ("summary", &[]),

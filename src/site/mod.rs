@@ -7,7 +7,9 @@
 //! byte-identical.
 
 pub mod data;
+pub mod diagrams;
 pub mod fishbone;
+pub mod highlight;
 pub mod markdown;
 pub mod metrics_view;
 pub mod output;
@@ -85,6 +87,7 @@ pub enum Outcome {
 /// Builds the site of `project`.
 pub fn build(project: &Project, options: &BuildOptions) -> Result<Outcome, Error> {
     let files = discover::postmortem_files(project)?;
+    let mermaid = diagrams::renderer(project)?;
     let mut postmortems: Vec<Postmortem> = files
         .par_iter()
         .map(|path| {
@@ -126,6 +129,10 @@ pub fn build(project: &Project, options: &BuildOptions) -> Result<Outcome, Error
     let site = data::Site::new(project, postmortems, options, &last_updated);
     let staging = output::Staging::new(&options.out)?;
     let pages = render::render_all(project, &site, &deployments, &staging, options)?;
+    if let Some(renderer) = mermaid.filter(|_| site.incidents.iter().any(|i| i.diagrams)) {
+        let bytes = std::fs::read(&renderer).map_err(|e| Error::io(&renderer, e))?;
+        staging.write(diagrams::SCRIPT, &bytes)?;
+    }
     let out = staging.finish()?;
     skipped.extend(site.skipped.iter().cloned());
     skipped.sort();
