@@ -216,3 +216,25 @@ fn a_configured_renderer_that_is_missing_stops_the_build() {
     );
     assert!(!project.path().join("out").exists());
 }
+
+#[test]
+fn raw_html_keeps_only_the_classes_of_highlighting_and_diagrams() {
+    let project = project(
+        "<span class=\"sidebar\">a</span> <span class=\"hl-comment hl-line\">b</span>\n\
+         <span class=\"hl-string page\">c</span>\n\n\
+         <p class=\"skip-link\">d</p>\n\n<p class=\"diagram-note\">e</p>\n\n\
+         <pre class=\"topbar\">f</pre>\n",
+    );
+    let out = build(&project);
+    let section = impact(&read(out.join(format!("incidents/{ID}.html"))));
+    for kept in [
+        "<span>a</span>",
+        "<span class=\"hl-comment hl-line\">b</span>",
+        "<span>c</span>",
+        "<p>d</p>",
+        "<p class=\"diagram-note\">e</p>",
+        "<pre>f</pre>",
+    ] {
+        assert!(section.contains(kept), "no {kept}:\n{section}");
+    }
+}

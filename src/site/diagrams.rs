@@ -64,6 +64,9 @@ impl Diagrams {
     }
 }
 
+/// The class of the note under a diagram shown as code.
+pub const NOTE_CLASS: &str = "diagram-note";
+
 /// The one-line note under a diagram shown as code.
 pub const NOTE: &str = "This diagram is shown as its source: to draw it, run \
     <code>npm install mermaid</code> next to <code>pmbook.toml</code> or set \
@@ -87,7 +90,7 @@ impl CodefenceRendererAdapter for Diagrams {
                 r#"<pre><code class="language-{lang}">{}</code></pre>"#,
                 escape(code)
             )?;
-            writeln!(output, r#"<p class="diagram-note">{NOTE}</p>"#)
+            writeln!(output, r#"<p class="{NOTE_CLASS}">{NOTE}</p>"#)
         }
     }
 }

@@ -16,7 +16,7 @@ use syntect::parsing::{SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 /// The prefix of every class a highlighted block uses.
-const PREFIX: &str = "hl-";
+pub const PREFIX: &str = "hl-";
 
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(two_face::syntax::extra_newlines);
 

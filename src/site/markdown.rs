@@ -7,6 +7,7 @@
 //! and `mailto` are removed, so nothing written in a postmortem can run in
 //! a reader's browser.
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
@@ -18,7 +19,7 @@ use comrak::{Arena, Options};
 use regex::{Captures, Regex};
 
 use super::diagrams::{self, Diagrams};
-use super::highlight::Highlighter;
+use super::highlight::{self, Highlighter};
 use crate::links::{Disk, Target};
 use crate::model::Postmortem;
 
@@ -248,12 +249,27 @@ fn sanitize(html: &str) -> String {
             .generic_attributes(["title"].into_iter().collect())
             .url_schemes(["http", "https", "mailto"].into_iter().collect())
             .url_relative(ammonia::UrlRelative::PassThrough)
+            .attribute_filter(highlight_classes)
             .link_rel(None)
             .strip_comments(true)
             .clean_content_tags(["script", "style"].into_iter().collect());
         builder
     });
     CLEANER.clean(html).to_string()
+}
+
+/// Keeps on `span`, `pre` and `p` only the classes that highlighted code
+/// and diagrams use, so raw HTML cannot take the page's own classes.
+fn highlight_classes<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
+    let kept = match (element, attribute) {
+        ("span", "class") => value
+            .split_ascii_whitespace()
+            .all(|class| class.starts_with(highlight::PREFIX)),
+        ("pre", "class") => value == diagrams::MERMAID,
+        ("p", "class") => value == diagrams::NOTE_CLASS,
+        _ => true,
+    };
+    kept.then_some(Cow::Borrowed(value))
 }
 
 /// Sanitized, relative links made links of the site, and headings whose
