@@ -229,6 +229,12 @@ pub struct SiteConfig {
     /// `https://postmortems.example.com/`: links that leave the site (the
     /// feed, canonical links, digests) are made absolute with it.
     pub url: Option<String>,
+    /// The Mermaid renderer (`mermaid.min.js` of the npm `mermaid`
+    /// package), relative to the project root, copied into the site to
+    /// draw fenced `mermaid` blocks. Unset: `node_modules/mermaid/dist/`
+    /// of the project root when `npm install mermaid` put it there, else
+    /// the blocks show as code.
+    pub mermaid: Option<String>,
 }
 
 impl Default for SiteConfig {
@@ -239,6 +245,7 @@ impl Default for SiteConfig {
             public_exclude_fields: strings(&["authors"]),
             public_exclude_sections: strings(&["Internal notes"]),
             url: None,
+            mermaid: None,
         }
     }
 }

@@ -499,3 +499,79 @@ fn axe_finds_no_violation_on_any_kind_of_page_in_either_theme() {
         violations.join("\n")
     );
 }
+
+/// `mermaid.min.js` of the npm `mermaid` package, as tests/run.sh installs
+/// it (`$MERMAID_JS`).
+fn mermaid_js() -> PathBuf {
+    let install = "npm install --prefix target/test-tools mermaid@12.3.0 \
+                   (tests/run.sh does it and sets MERMAID_JS)";
+    let path = std::env::var_os("MERMAID_JS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            panic!("this test needs MERMAID_JS, the path of mermaid.min.js: {install}")
+        });
+    assert!(path.is_file(), "{} is missing: {install}", path.display());
+    path
+}
+
+#[test]
+#[ignore = "needs chromium and mermaid: tests/run.sh installs them"]
+fn a_mermaid_diagram_draws_an_svg_from_file_urls() {
+    let project = Project::new();
+    project.postmortem(
+        "2026-11-03-checkout-latency.md",
+        valid_with(
+            "12 % of checkouts timed out between 09:12 and 10:30 UTC.\n",
+            "```mermaid\ngraph LR\n  deploy --> cache --> checkout\n```\n",
+        ),
+    );
+    project.file(
+        "pmbook.toml",
+        format!(
+            "[site]\nmermaid = {}\n",
+            serde_json::Value::from(mermaid_js().to_string_lossy())
+        ),
+    );
+    let site = build(&project);
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    let errors = collect_errors(&tab);
+    open(
+        &tab,
+        &format!("{site}incidents/2026-11-03-checkout-latency.html"),
+    );
+    let labels = tab
+        .wait_for_element_with_custom_timeout("pre.mermaid svg", std::time::Duration::from_secs(30))
+        .map(|_| {
+            eval(
+                &tab,
+                "document.querySelector('pre.mermaid svg').textContent",
+            )
+        })
+        .unwrap_or_else(|e| panic!("no SVG drawn ({e}); errors: {:?}", errors.lock().unwrap()));
+    for node in ["deploy", "cache", "checkout"] {
+        assert!(
+            labels.contains(node),
+            "{node} is not in the diagram: {labels}"
+        );
+    }
+    // Switching the theme draws the diagram again, in the other palette.
+    eval(
+        &tab,
+        "document.querySelector('pre.mermaid svg').dataset.old = 'yes'",
+    );
+    tab.wait_for_element("#theme-toggle")
+        .unwrap()
+        .click()
+        .unwrap();
+    tab.wait_for_element_with_custom_timeout(
+        "pre.mermaid svg:not([data-old])",
+        std::time::Duration::from_secs(30),
+    )
+    .unwrap();
+    assert!(
+        errors.lock().unwrap().is_empty(),
+        "{:?}",
+        errors.lock().unwrap()
+    );
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): installs what the tests drive when it
 # is missing (the pre-commit framework, pytest-lsp and icalendar from PyPI, Debian's
-# Chromium, shells and man, the SARIF Multitool and axe-core from npm), then runs the whole suite, including the tests a plain
+# Chromium, shells and man, the SARIF Multitool, axe-core and Mermaid from npm), then runs the whole suite, including the tests a plain
 # `cargo test` ignores because they need those tools (and fail without them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,5 +56,12 @@ export AXE_CORE="$tools/node_modules/axe-core/axe.min.js"
 # npm may leave the packaged binary without its execute bit.
 chmod u+x "$tools"/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool 2>/dev/null || true
 export SARIF_MULTITOOL="$tools/node_modules/.bin/sarif-multitool"
+
+# The Mermaid renderer the site copies (tests/browser.rs draws a diagram
+# with it), pinned, from npm.
+if [ ! -f "$tools/node_modules/mermaid/dist/mermaid.min.js" ]; then
+    npm install --silent --no-audit --no-fund --prefix "$tools" mermaid@12.3.0
+fi
+export MERMAID_JS="$tools/node_modules/mermaid/dist/mermaid.min.js"
 
 exec cargo test --locked "$@" -- --include-ignored

@@ -7,15 +7,19 @@
 //! and `mailto` are removed, so nothing written in a postmortem can run in
 //! a reader's browser.
 
-use std::cell::RefCell;
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use comrak::nodes::AstNode;
+use comrak::options::Plugins;
 use comrak::{Arena, Options};
 use regex::{Captures, Regex};
 
+use super::diagrams::{self, Diagrams};
+use super::highlight::{self, Highlighter};
 use crate::links::{Disk, Target};
 use crate::model::Postmortem;
 use crate::text::escape_html;
@@ -64,7 +68,7 @@ const PAGE_IDS: &[&str] = &[
 
 /// How the relative links of one postmortem become links of the site: to
 /// the page of the postmortem they name, or to an attachment copied into
-/// `incidents/files/`.
+/// `incidents/files/`; and whether its diagrams are drawn.
 pub struct Links<'a> {
     pub disk: &'a Disk,
     /// The postmortem, relative to the repository root.
@@ -76,6 +80,11 @@ pub struct Links<'a> {
     pub root: &'static str,
     /// The attachments linked so far, relative to the project directory.
     pub attachments: RefCell<BTreeSet<String>>,
+    /// The site has the diagram renderer: `mermaid` blocks are drawn
+    /// rather than shown as code.
+    pub mermaid: bool,
+    /// A diagram was rendered for the renderer to draw.
+    pub diagrams: Cell<bool>,
 }
 
 impl<'a> Links<'a> {
@@ -91,6 +100,8 @@ impl<'a> Links<'a> {
             pages,
             root,
             attachments: RefCell::new(BTreeSet::new()),
+            mermaid: false,
+            diagrams: Cell::new(false),
         }
     }
 
@@ -138,14 +149,26 @@ pub const ATTACHMENTS: &str = "incidents/files/";
 /// Markdown as safe HTML. A heading whose id would be one of the page's
 /// own ids gets `-section` after it (`## Related` → `related-section`).
 pub fn html(markdown: &str, links: &Links) -> String {
-    finish(&comrak::markdown_to_html(markdown, &options()), links)
+    let arena = Arena::new();
+    node_html(parse(&arena, markdown), links)
 }
 
 /// A node of a parsed document (see [`parse`]) and what it holds, as
 /// [`html`] renders it.
 pub fn node_html<'a>(node: &'a AstNode<'a>, links: &Links) -> String {
+    let diagrams = Diagrams::new(links.mermaid);
+    let mut plugins = Plugins::default();
+    plugins.render.codefence_syntax_highlighter = Some(&Highlighter);
+    plugins
+        .render
+        .codefence_renderers
+        .insert(diagrams::MERMAID.to_owned(), &diagrams);
     let mut out = String::new();
-    comrak::format_html(node, &options(), &mut out).expect("writing to a string cannot fail");
+    comrak::format_html_with_plugins(node, &options(), &mut out, &plugins)
+        .expect("writing to a string cannot fail");
+    if diagrams.drawn.into_inner() {
+        links.diagrams.set(true);
+    }
     finish(&out, links)
 }
 
@@ -193,9 +216,10 @@ const ELEMENTS: &[(&str, &[&str])] = &[
     ("li", &["id"]),
     ("mark", &[]),
     ("ol", &["start"]),
-    ("p", &[]),
-    ("pre", &[]),
+    ("p", &["class"]),
+    ("pre", &["class"]),
     ("section", &["class", "data-footnotes"]),
+    ("span", &["class"]),
     ("strong", &[]),
     ("sub", &[]),
     ("summary", &[]),
@@ -226,12 +250,27 @@ fn sanitize(html: &str) -> String {
             .generic_attributes(["title"].into_iter().collect())
             .url_schemes(["http", "https", "mailto"].into_iter().collect())
             .url_relative(ammonia::UrlRelative::PassThrough)
+            .attribute_filter(highlight_classes)
             .link_rel(None)
             .strip_comments(true)
             .clean_content_tags(["script", "style"].into_iter().collect());
         builder
     });
     CLEANER.clean(html).to_string()
+}
+
+/// Keeps on `span`, `pre` and `p` only the classes that highlighted code
+/// and diagrams use, so raw HTML cannot take the page's own classes.
+fn highlight_classes<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
+    let kept = match (element, attribute) {
+        ("span", "class") => value
+            .split_ascii_whitespace()
+            .all(|class| class.starts_with(highlight::PREFIX)),
+        ("pre", "class") => value == diagrams::MERMAID,
+        ("p", "class") => value == diagrams::NOTE_CLASS,
+        _ => true,
+    };
+    kept.then_some(Cow::Borrowed(value))
 }
 
 /// Sanitized, relative links made links of the site, and headings whose

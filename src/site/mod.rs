@@ -8,7 +8,9 @@
 
 pub mod calendar;
 pub mod charts;
+pub mod diagrams;
 pub mod fishbone;
+pub mod highlight;
 pub mod markdown;
 pub mod metrics_view;
 pub mod output;
@@ -86,6 +88,7 @@ pub enum Outcome {
 
 /// Builds the site of the postmortems of `corpus`.
 pub fn build(project: &Project, corpus: Corpus, options: &BuildOptions) -> Result<Outcome, Error> {
+    let mermaid = diagrams::renderer(project)?;
     let mut postmortems = corpus.parse(&project.config).postmortems;
     let duplicates = duplicate_ids(project, &postmortems, options.today)?;
     if !duplicates.files.is_empty() {
@@ -151,6 +154,10 @@ pub fn build(project: &Project, corpus: Corpus, options: &BuildOptions) -> Resul
     )?;
     for calendar in &calendars {
         staging.write(&calendar.file, calendar.text.as_bytes())?;
+    }
+    if let Some(renderer) = mermaid.filter(|_| site.incidents.iter().any(|i| i.diagrams)) {
+        let bytes = std::fs::read(&renderer).map_err(|e| Error::io(&renderer, e))?;
+        staging.write(diagrams::SCRIPT, &bytes)?;
     }
     let out = staging.finish()?;
     skipped.extend(site.skipped.iter().cloned());

@@ -50,6 +50,7 @@ const ASSETS: &[(&str, &str)] = &[
     ("pmbook.css", include_str!("theme/assets/pmbook.css")),
     ("pmbook.js", include_str!("theme/assets/pmbook.js")),
     ("search.js", include_str!("theme/assets/search.js")),
+    ("diagrams.js", include_str!("theme/assets/diagrams.js")),
 ];
 
 /// The template environment, with the project's overrides.

@@ -25,7 +25,8 @@ pub(super) fn incident(
 ) -> Incident {
     let config = &project.config;
     let disk = Disk::of(project);
-    let links = markdown::Links::new(&disk, &pm.path, pages, "../");
+    let mut links = markdown::Links::new(&disk, &pm.path, pages, "../");
+    links.mermaid = crate::site::diagrams::renderer(project).is_ok_and(|r| r.is_some());
     let fm = pm
         .front_matter
         .as_ref()
@@ -147,6 +148,7 @@ pub(super) fn incident(
             _ => None,
         },
         last_updated: last_updated.get(&pm.path).cloned(),
+        diagrams: links.diagrams.get(),
         words,
         path: pm.path.clone(),
         attachments: links.attachments.take().into_iter().collect(),

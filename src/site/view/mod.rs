@@ -131,6 +131,8 @@ pub struct Incident {
     pub related: Vec<Related>,
     pub edit_url: Option<String>,
     pub last_updated: Option<String>,
+    /// The page has a diagram for the renderer to draw.
+    pub diagrams: bool,
     /// The words of the incident, for the search index.
     #[serde(skip)]
     pub words: String,
