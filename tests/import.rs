@@ -207,6 +207,29 @@ fn headings_of_other_styles_become_sections() {
     }
 }
 
+/// A `### Timeline` among `##` sections is the Timeline, not a subsection
+/// of the section before it; a deeper heading naming a section already
+/// given at the section level stays a subsection.
+#[test]
+fn a_deeper_section_heading_among_h2_sections_is_a_section() {
+    let project = Project::new();
+    project.file(
+        "old/h3.md",
+        "# Outage\n\n## Summary\nx\n\n## Impact\ny\n\n### Timeline\n- 2024-03-12 14:30 UTC — a\n\n## Root cause\nz\n\n### Root causes\nmore\n",
+    );
+    let output = project.pmbook().args(["import", "old"]).output().unwrap();
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    let out = stdout(&output);
+    assert!(!out.contains("no `Timeline` section"), "{out}");
+    let text = std::fs::read_to_string(project.path().join("postmortems/h3.md")).unwrap();
+    for part in [
+        "\n## Impact\n\ny\n\n## Timeline\n\n- 2024-03-12 14:30 UTC — a\n",
+        "\n## Root cause\n\nz\n\n### Root causes\nmore\n",
+    ] {
+        assert!(text.contains(part), "{part:?} in {text}");
+    }
+}
+
 #[test]
 fn invalid_yaml_is_reported_with_its_line_and_the_others_are_imported() {
     let project = Project::new();

@@ -118,10 +118,27 @@ pub fn convert(text: &str, stem: &str, config: &Config) -> Result<Imported, Stri
         .map(|h| h.level)
         .min()
         .unwrap_or(2);
+    // A deeper heading naming a section that no heading at the section
+    // level names (`### Timeline` among `##` sections) is that section.
+    let at_section_level = |name: &str| {
+        headings
+            .iter()
+            .any(|h| h.level <= section_level && h.canonical.as_deref() == Some(name))
+    };
+    let promoted: Vec<usize> = headings
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.level > section_level)
+        .filter_map(|(i, h)| Some((i, h.canonical.as_deref()?)))
+        .filter(|(_, name)| !at_section_level(name))
+        .map(|(i, _)| i)
+        .collect();
     let top: Vec<&Heading> = headings
         .iter()
         .enumerate()
-        .filter(|(i, h)| Some(*i) != title_heading && h.level <= section_level)
+        .filter(|(i, h)| {
+            Some(*i) != title_heading && (h.level <= section_level || promoted.contains(i))
+        })
         .map(|(_, h)| h)
         .collect();
 
