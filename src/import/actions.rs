@@ -40,20 +40,6 @@ const KIND_WORDS: &[(&str, &[&str])] = &[
     ("fix", &["fix", "bug", "patch", "corriger", "repair"]),
 ];
 
-const DONE: &[&str] = &[
-    "done",
-    "closed",
-    "complete",
-    "completed",
-    "fixed",
-    "resolved",
-    "shipped",
-    "terminé",
-    "fait",
-    "✅",
-    "yes",
-];
-
 /// The configured kind one keyword of `text` names, when exactly one does.
 fn infer_kind(text: &str, config: &Config) -> Option<String> {
     let lower = text.to_lowercase();
@@ -241,10 +227,7 @@ fn row_item(columns: &[Column], row: &[String], config: &Config) -> Item {
                 links.extend(link);
             }
             Column::Status => {
-                let lower = cell.to_lowercase();
-                item.done = DONE
-                    .iter()
-                    .any(|d| lower.split_whitespace().any(|w| w == *d) || lower == *d);
+                item.done = crate::parse::action_table::is_done(cell);
                 if !item.done {
                     text.push(format!("status: {cell}"));
                 }

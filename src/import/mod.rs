@@ -156,7 +156,7 @@ pub fn convert(text: &str, stem: &str, config: &Config) -> Result<Imported, Stri
             _ => (*line).to_owned(),
         })
         .collect();
-    let zone = timeline::stated_zone(body);
+    let zone = crate::time::zones::stated_zone(body);
     let defaults = timeline::Defaults {
         zone,
         day: mapped.day.clone(),

@@ -126,3 +126,29 @@ fn offset_text(minutes: i32) -> String {
     let sign = if minutes < 0 { '-' } else { '+' };
     format!("{sign}{:02}:{:02}", minutes.abs() / 60, minutes.abs() % 60)
 }
+
+static ZONE_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:all times|times are|times in|timestamps are|times listed|toutes les heures|heures en|horaires en|heures sont|heure de)(?P<rest>[^.\n]{0,40})",
+    )
+    .expect("valid pattern")
+});
+
+/// The zone a sentence of the file gives every time ("All times in PST",
+/// "heure de Paris").
+pub fn stated_zone(text: &str) -> Option<Zone> {
+    for caps in ZONE_SENTENCE.captures_iter(text) {
+        let words = caps["rest"].split(|c: char| c.is_whitespace() || "(),:;|".contains(c));
+        for word in words {
+            let word = if word.eq_ignore_ascii_case("paris") {
+                "Europe/Paris"
+            } else {
+                word
+            };
+            if let ZoneWord::Known(zone) = zone_word(word) {
+                return Some(zone);
+            }
+        }
+    }
+    None
+}
