@@ -218,6 +218,11 @@ pub struct BuildArgs {
     /// sections `[site]` marks as internal, owners, edit links or authors.
     #[arg(long)]
     pub public: bool,
+    /// Show drafts too, each with a "draft" badge (and "imported" for one
+    /// `pmbook import` wrote), as `[site] drafts = true` does. Never with
+    /// `--public`.
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 #[derive(Debug, Args)]

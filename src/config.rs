@@ -224,6 +224,9 @@ pub struct SiteConfig {
     /// `https://postmortems.example.com/`: links that leave the site (the
     /// feed, canonical links, digests) are made absolute with it.
     pub url: Option<String>,
+    /// Show drafts in the site, each with a "draft" badge (as `pmbook build
+    /// --drafts` does); a `--public` build never shows them.
+    pub drafts: bool,
 }
 
 impl Default for SiteConfig {
@@ -234,6 +237,7 @@ impl Default for SiteConfig {
             public_exclude_fields: strings(&["authors"]),
             public_exclude_sections: strings(&["Internal notes"]),
             url: None,
+            drafts: false,
         }
     }
 }

@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::lint::rules::id_format;
 
 /// The heading of the list of what a person must supply.
-pub const NOTES_HEADING: &str = "Import notes";
+pub const NOTES_HEADING: &str = crate::drafts::IMPORT_NOTES;
 /// What a required section the original lacks holds.
 pub const NOT_RECORDED: &str = "_Not recorded in the original._";
 

@@ -35,6 +35,8 @@ pub struct BuildOptions {
     pub out: PathBuf,
     /// Only `visibility = "public"` postmortems, without internal material.
     pub public: bool,
+    /// Drafts in the site, with a badge; never with `public`.
+    pub drafts: bool,
     pub today: Date,
     /// Show a progress bar (on a terminal, outside CI).
     pub progress: bool,
