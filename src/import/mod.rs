@@ -5,6 +5,7 @@
 //! `## Import notes`.
 
 mod actions;
+pub mod aliases;
 mod front_matter;
 mod sections;
 mod timeline;
@@ -47,6 +48,9 @@ pub struct Imported {
     extra: toml::Table,
     body: String,
     pub notes: Vec<Note>,
+    /// The headings kept under their own name (`convert_keeping_headings`)
+    /// that `[sections.aliases]` must hold: section → headings.
+    pub aliases: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl Imported {
@@ -87,6 +91,29 @@ struct Heading {
 /// Converts the text of one original; `stem` is its file name without the
 /// extension. An error is `line:col: message`.
 pub fn convert(text: &str, stem: &str, config: &Config) -> Result<Imported, String> {
+    convert_with(text, stem, config, false)
+}
+
+/// As [`convert`], but a heading that names a section by another name
+/// (`Chronologie détaillée`) keeps that name, made a `##` heading, and is
+/// listed in [`Imported::aliases`] unless the configuration reads it
+/// already.
+pub fn convert_keeping_headings(
+    text: &str,
+    stem: &str,
+    config: &Config,
+) -> Result<Imported, String> {
+    convert_with(text, stem, config, true)
+}
+
+fn convert_with(
+    text: &str,
+    stem: &str,
+    config: &Config,
+    keep_headings: bool,
+) -> Result<Imported, String> {
+    let section_names = crate::parse::sections::SectionNames::new(config);
+    let mut aliases: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     let text = text
         .strip_prefix(crate::model::source::BOM)
         .unwrap_or(text)
@@ -202,13 +229,28 @@ pub fn convert(text: &str, stem: &str, config: &Config) -> Result<Imported, Stri
                 content.iter().map(|l| (*l).to_owned()).collect()
             }
             Some(name) => {
-                if cleaned != name || heading.level != 2 {
+                let configured = section_names.canonical(&cleaned) == Some(name);
+                if keep_headings && configured {
+                    out.push_str(&format!("\n## {cleaned}\n"));
+                } else if keep_headings {
                     notes.push(Note::info(format!(
-                        "heading `{}` read as `## {name}`",
+                        "heading `{}` kept as `## {cleaned}`, an alias of `{name}`",
                         heading.text
                     )));
+                    let list = aliases.entry(name.to_owned()).or_default();
+                    if !list.contains(&cleaned) {
+                        list.push(cleaned.clone());
+                    }
+                    out.push_str(&format!("\n## {cleaned}\n"));
+                } else {
+                    if cleaned != name || heading.level != 2 {
+                        notes.push(Note::info(format!(
+                            "heading `{}` read as `## {name}`",
+                            heading.text
+                        )));
+                    }
+                    out.push_str(&format!("\n## {name}\n"));
                 }
-                out.push_str(&format!("\n## {name}\n"));
                 written.push(name.to_owned());
                 match name {
                     "Timeline" => timeline::normalize(&content, &defaults, &mut notes),
@@ -308,6 +350,7 @@ pub fn convert(text: &str, stem: &str, config: &Config) -> Result<Imported, Stri
         extra: mapped.extra,
         body: single_blank_lines(&out),
         notes,
+        aliases,
     })
 }
 
