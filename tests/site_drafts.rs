@@ -101,6 +101,7 @@ fn the_config_shows_drafts_and_a_public_build_never_does() {
     for args in [&["--public"][..], &["--public", "--drafts"]] {
         let out = build(&project, args);
         assert!(out.contains("2 drafts left out"), "{args:?}: {out}");
+        assert!(!out.contains("--drafts"), "{args:?}: {out}");
         assert_eq!(page(&project, DRAFT), None, "{args:?}");
         assert_eq!(page(&project, IMPORTED), None, "{args:?}");
         assert!(page(&project, PUBLISHED).is_some(), "{args:?}");

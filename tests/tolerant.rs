@@ -171,6 +171,8 @@ fn an_action_table_is_read_by_pmbook_actions() {
     );
 }
 
+/// The incident page shows the table as written; the action board, built
+/// from the parsed items, lists its rows, the done one too.
 #[test]
 fn an_action_table_is_read_by_the_site() {
     let project = Project::new();
