@@ -11,7 +11,7 @@ use crate::model::{ActionItem, Field, Span};
 
 /// What a column of an action table holds.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Column {
+pub enum Column {
     Action,
     Owner,
     Due,
@@ -146,7 +146,9 @@ pub fn items(header: &[String], rows: Vec<(Span, Vec<Cell>)>) -> Vec<ActionItem>
     items
 }
 
-fn column(header: &str) -> Option<Column> {
+/// The column a header cell names, if any (`pmbook import` reads its
+/// tables by the same names).
+pub fn column(header: &str) -> Option<Column> {
     let key = header.trim().trim_matches(['*', '_']).trim().to_lowercase();
     HEADERS
         .iter()
