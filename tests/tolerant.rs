@@ -99,13 +99,17 @@ fn day_lines_in_the_timeline_give_the_day_of_the_entries_after_them() {
 }
 
 /// `1:26 PM` is 13:26 (so neither it nor `1:45 PM` is out of order around
-/// 13:30), and `09:00 PST` is reported rather than read without its zone.
+/// 13:30), and `13:50 PT` and `09:00 PST` are reported rather than read
+/// without their zone.
 #[test]
 fn twelve_hour_times_are_read_and_abbreviations_reported() {
     let text = fixture("twelve-hour-and-abbreviation.md");
     assert_eq!(
         diagnostics(&text),
-        [("timeline-format".to_owned(), line_of(&text, "09:00 PST"))]
+        [
+            ("timeline-format".to_owned(), line_of(&text, "13:50 PT")),
+            ("timeline-format".to_owned(), line_of(&text, "09:00 PST"))
+        ]
     );
     let project = Project::new();
     project.postmortem("2026-11-03-checkout-latency.md", &text);

@@ -381,6 +381,9 @@ mod tests {
         assert!(out.contains(&"- 2019-03-11 — c".to_owned()));
         assert!(out.contains(&"10:00 IST — d".to_owned()));
         assert_eq!(notes.len(), 3);
+        let (out, notes) = run(&["- 2019-03-10 10:00 PT — e"], Some("UTC"));
+        assert_eq!(out, ["- 2019-03-10 10:00 PT — e"]);
+        assert!(notes[0].text.contains("its zone is not one pmbook maps"));
     }
 
     #[test]

@@ -184,13 +184,16 @@ fn is_word(zone: &str) -> bool {
     zone.chars().all(|c| c.is_ascii_uppercase())
 }
 
-/// `PST`, `CEST`, `EDT`, `IST`: the shape of a zone abbreviation.
+/// `PST`, `CEST`, `EDT`, `IST`: the shape of a zone abbreviation; and the
+/// North American `PT`, `MT`, `CT`, `ET`, which name a zone without saying
+/// whether it is standard or daylight time.
 fn is_abbreviation(zone: &str) -> bool {
     let n = zone.len();
-    is_word(zone)
-        && !matches!(zone, "UTC" | "GMT")
-        && zone.ends_with('T')
-        && (n == 3 || (n == 4 && matches!(&zone[n - 2..n - 1], "S" | "D")))
+    crate::time::zones::is_generic_abbreviation(zone)
+        || is_word(zone)
+            && !matches!(zone, "UTC" | "GMT")
+            && zone.ends_with('T')
+            && (n == 3 || (n == 4 && matches!(&zone[n - 2..n - 1], "S" | "D")))
 }
 
 fn parse_time(text: &str) -> Option<Time> {
@@ -353,8 +356,15 @@ mod tests {
             at(&mut clock, "09:00 PST — page"),
             Err(TimelineProblem::Abbreviation("PST".to_owned()))
         );
+        assert_eq!(
+            at(&mut clock, "09:05 PT — page"),
+            Err(TimelineProblem::Abbreviation("PT".to_owned()))
+        );
         let entry = clock.entry(Span::default(), "09:10 DNS failover");
         assert_eq!(entry.text, "DNS failover");
+        assert!(entry.at.is_ok());
+        let entry = clock.entry(Span::default(), "09:12 IT paged");
+        assert_eq!(entry.text, "IT paged");
         assert!(entry.at.is_ok());
     }
 }

@@ -93,7 +93,9 @@ pub fn zone_word(word: &str) -> ZoneWord {
                 *minutes,
                 Some(format!("`{name}` read as UTC{}", offset_text(*minutes))),
             ),
-            None if ABBREVIATION_SHAPE.is_match(word) => ZoneWord::Unknown,
+            None if ABBREVIATION_SHAPE.is_match(word) || is_generic_abbreviation(word) => {
+                ZoneWord::Unknown
+            }
             None => ZoneWord::NotAZone,
         },
     }
@@ -101,6 +103,12 @@ pub fn zone_word(word: &str) -> ZoneWord {
 
 static ABBREVIATION_SHAPE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:[A-Z]{1,3}[SD]T|[A-Z]{2}T)$").expect("valid pattern"));
+
+/// `PT`, `MT`, `CT`, `ET`: a North American zone, standard or daylight
+/// time as the season says, which no one fixed offset stands for.
+pub fn is_generic_abbreviation(word: &str) -> bool {
+    matches!(word, "PT" | "MT" | "CT" | "ET")
+}
 
 /// `+2`, `-05:00`, `+0530` as minutes.
 fn offset_minutes(text: &str) -> Option<i32> {

@@ -19,7 +19,8 @@ rule! {
     /// the pass that keeps the timeline in order. A word after the time that is not
     /// a zone of the time zone database (`09:20 Ops/SRE paged`) is the
     /// entry's text. `1:26 PM` is read as `13:26`. A zone abbreviation
-    /// (`09:00 PST`) is reported: it is not a zone pmbook reads, and
+    /// (`09:00 PST`, or `09:00 PT`, standard or daylight time by season) is
+    /// reported: it is not a zone pmbook reads, and
     /// dropping it would put the entry at another instant. The timeline is the facts of the incident:
     /// non-negotiable, and what the site draws. In a draft, an entry whose
     /// time is approximate (`~19:30`, `≈19:30`, `14:??`) or that gives a
