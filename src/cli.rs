@@ -127,6 +127,11 @@ pub struct ImportArgs {
     /// Report what would be written, and write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Keep the headings that name a section by another name ("Chronologie
+    /// détaillée") and add them to `[sections.aliases]` in pmbook.toml,
+    /// instead of renaming them.
+    #[arg(long)]
+    pub aliases: bool,
     /// Output format of the per-file report.
     #[arg(long, value_enum, default_value_t = ImportFormat::Human)]
     pub format: ImportFormat,
@@ -218,6 +223,11 @@ pub struct BuildArgs {
     /// sections `[site]` marks as internal, owners, edit links or authors.
     #[arg(long)]
     pub public: bool,
+    /// Show drafts too, each with a "draft" badge (and "imported" for one
+    /// `pmbook import` wrote), as `[site] drafts = true` does. Never with
+    /// `--public`.
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 #[derive(Debug, Args)]

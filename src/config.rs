@@ -235,6 +235,9 @@ pub struct SiteConfig {
     /// of the project root when `npm install mermaid` put it there, else
     /// the blocks show as code.
     pub mermaid: Option<String>,
+    /// Show drafts in the site, each with a "draft" badge (as `pmbook build
+    /// --drafts` does); a `--public` build never shows them.
+    pub drafts: bool,
 }
 
 impl Default for SiteConfig {
@@ -246,6 +249,7 @@ impl Default for SiteConfig {
             public_exclude_sections: strings(&["Internal notes"]),
             url: None,
             mermaid: None,
+            drafts: false,
         }
     }
 }

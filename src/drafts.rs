@@ -2,8 +2,9 @@
 //! `status` is the first of `[lint] statuses` (`draft` by default): its
 //! facts are not settled yet, so `pmbook stats`, `pmbook actions` and the
 //! site leave it out (`--include-drafts` counts drafts in `stats` and
-//! `actions`; the site never publishes them), and every output that leaves
-//! a draft out says which.
+//! `actions`; the site shows them, badged, only when asked: `build
+//! --drafts`, never `--public`), and every output that leaves a draft out
+//! says which.
 
 use crate::config::Config;
 
@@ -11,6 +12,24 @@ use crate::config::Config;
 pub fn is_draft(config: &Config, status: Option<&str>) -> bool {
     status.is_some() && status == config.lint.statuses.first().map(String::as_str)
 }
+
+/// Whether `pm` is an import not yet reviewed: it still has the
+/// `## Import notes` section `pmbook import` writes, or `unconfirmed`
+/// fields.
+pub fn is_imported(pm: &crate::model::Postmortem) -> bool {
+    let unconfirmed = pm
+        .front_matter
+        .as_ref()
+        .is_some_and(|fm| fm.unconfirmed().next().is_some());
+    unconfirmed
+        || pm
+            .sections
+            .iter()
+            .any(|s| s.title.trim().eq_ignore_ascii_case(IMPORT_NOTES))
+}
+
+/// The heading of the list of what a person must supply after an import.
+pub const IMPORT_NOTES: &str = "Import notes";
 
 /// `1 draft left out: a.md` or `2 drafts left out: a.md, b.md`; `None`
 /// without drafts.

@@ -170,6 +170,7 @@ fn watch(
     let options = BuildOptions {
         out: options.out.clone(),
         public: options.public,
+        drafts: options.drafts,
         today: options.today,
         progress: false,
     };

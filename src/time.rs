@@ -2,6 +2,7 @@
 //! date of an instant, and the one way pmbook writes a duration (`8 min`,
 //! `1 h 18 min`, `2 d 3 h`) on the site and in the CLI.
 
+pub mod days;
 pub mod zones;
 
 mod calendar;

@@ -207,6 +207,153 @@ fn headings_of_other_styles_become_sections() {
     }
 }
 
+/// A `### Timeline` among `##` sections is the Timeline, not a subsection
+/// of the section before it; a deeper heading naming a section already
+/// given at the section level stays a subsection.
+#[test]
+fn a_deeper_section_heading_among_h2_sections_is_a_section() {
+    let project = Project::new();
+    project.file(
+        "old/h3.md",
+        "# Outage\n\n## Summary\nx\n\n## Impact\ny\n\n### Timeline\n- 2024-03-12 14:30 UTC — a\n\n## Root cause\nz\n\n### Root causes\nmore\n",
+    );
+    let output = project.pmbook().args(["import", "old"]).output().unwrap();
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    let out = stdout(&output);
+    assert!(!out.contains("no `Timeline` section"), "{out}");
+    let text = std::fs::read_to_string(project.path().join("postmortems/h3.md")).unwrap();
+    for part in [
+        "\n## Impact\n\ny\n\n## Timeline\n\n- 2024-03-12 14:30 UTC — a\n",
+        "\n## Root cause\n\nz\n\n### Root causes\nmore\n",
+    ] {
+        assert!(text.contains(part), "{part:?} in {text}");
+    }
+}
+
+/// `--aliases` keeps the original headings and adds them to
+/// `[sections.aliases]`: pmbook.toml gains the entries and nothing else
+/// changes in it, byte for byte; a second import changes no byte anywhere.
+#[test]
+fn aliases_keep_the_headings_and_only_add_to_pmbook_toml() {
+    let project = Project::new();
+    let config = "# Our settings\n[book]\ntitle   =   \"Incidents\"   # odd spacing kept\n\n[sections.aliases]\n\"Action items\" = [\"Suivi\"]  # ours\n\n[lint]\nstatuses = [\"draft\", \"published\"]\n";
+    project.file("pmbook.toml", config);
+    project.file(
+        "old/fr.md",
+        "# Panne\n\n## Résumé\nx\n\n## 3. Chronologie détaillée\nAll times in UTC.\n\n- 2024-03-12 14:30 — a\n\n## Causes profondes\ny\n\n## Root cause\nz\n\n## Suivi\n- [ ] Ajouter une alerte (owner: @ana, due: 2024-04-01, kind: detect)\n",
+    );
+    let output = project
+        .pmbook()
+        .args(["import", "old", "--aliases"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    let out = stdout(&output);
+    assert!(
+        out.contains(
+            "pmbook.toml: added section aliases (Root cause: Causes profondes; Summary: Résumé; Timeline: Chronologie détaillée)"
+        ),
+        "{out}"
+    );
+    let written = std::fs::read_to_string(project.path().join("pmbook.toml")).unwrap();
+    assert_eq!(
+        written,
+        "# Our settings\n[book]\ntitle   =   \"Incidents\"   # odd spacing kept\n\n[sections.aliases]\n\"Action items\" = [\"Suivi\"]  # ours\n\"Root cause\" = [\"Causes profondes\"]\n\"Summary\" = [\"Résumé\"]\n\"Timeline\" = [\"Chronologie détaillée\"]\n\n[lint]\nstatuses = [\"draft\", \"published\"]\n"
+    );
+    let text = std::fs::read_to_string(project.path().join("postmortems/fr.md")).unwrap();
+    for part in [
+        "\n## Résumé\n\nx\n",
+        "\n## Chronologie détaillée\n\nAll times in UTC.\n\n- 2024-03-12 14:30 UTC — a\n",
+        "\n## Causes profondes\n\ny\n\n### Root cause\n\nz\n",
+        "\n## Suivi\n\n- [ ] Ajouter une alerte",
+    ] {
+        assert!(text.contains(part), "{part:?} in {text}");
+    }
+    // The kept headings are the sections lint reads.
+    let lint = project
+        .pmbook()
+        .args(["lint", "postmortems/fr.md", "--format", "json"])
+        .output()
+        .unwrap();
+    let found = common::findings(&lint);
+    assert!(
+        !found
+            .iter()
+            .any(|(_, rule)| rule == "required-section" || rule == "duplicate-section"),
+        "{found:?}"
+    );
+    let before = hashes(project.path());
+    let again = project
+        .pmbook()
+        .args(["import", "old", "--aliases"])
+        .output()
+        .unwrap();
+    assert!(again.status.success(), "{}", common::stderr(&again));
+    assert!(
+        stdout(&again).contains("old/fr.md: unchanged"),
+        "{}",
+        stdout(&again)
+    );
+    assert!(
+        !stdout(&again).contains("pmbook.toml"),
+        "{}",
+        stdout(&again)
+    );
+    assert_eq!(hashes(project.path()), before);
+}
+
+/// With `--dry-run`, `--aliases` says what it would add and writes no
+/// pmbook.toml.
+#[test]
+fn aliases_with_dry_run_write_nothing() {
+    let project = Project::new();
+    project.file(
+        "old/a.md",
+        "# A\n\n## Chronologie\n- 2024-03-12 14:30 UTC — a\n",
+    );
+    let output = project
+        .pmbook()
+        .args(["import", "old", "--aliases", "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    assert!(
+        stdout(&output).contains("pmbook.toml: would add section aliases (Timeline: Chronologie)"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(!project.path().join("pmbook.toml").exists());
+    assert!(!project.path().join("postmortems/a.md").exists());
+}
+
+/// Aliases that cannot be added without rewriting pmbook.toml (an inline
+/// table) leave it as it is, and say what to add by hand.
+#[test]
+fn aliases_that_cannot_be_added_safely_leave_pmbook_toml_alone() {
+    let project = Project::new();
+    let config = "[sections]\naliases = { \"Action items\" = [\"Suivi\"] }\n";
+    project.file("pmbook.toml", config);
+    project.file(
+        "old/a.md",
+        "# A\n\n## Chronologie\n- 2024-03-12 14:30 UTC — a\n",
+    );
+    let output = project
+        .pmbook()
+        .args(["import", "old", "--aliases"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stdout(&output).contains("pmbook.toml: not changed:"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.path().join("pmbook.toml")).unwrap(),
+        config
+    );
+}
+
 #[test]
 fn invalid_yaml_is_reported_with_its_line_and_the_others_are_imported() {
     let project = Project::new();

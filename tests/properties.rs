@@ -100,6 +100,11 @@ fn body_block() -> impl Strategy<Value = String> {
         Just("___".to_owned()),
         Just("```\n- [ ] fenced (id: L-12)\n## Other\n```".to_owned()),
         Just("> quoted (id: M-13)".to_owned()),
+        Just(
+            "| Action | Owner | Status |\n|---|---|---|\n| in a table (id: T-14) | @x | done |\n"
+                .to_owned()
+        ),
+        Just("| Status | Action |\n|---|---|\n| open | - [ ] cell (id: T-15) |\n".to_owned()),
         Just("<!-- comment -->".to_owned()),
     ]
 }

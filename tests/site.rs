@@ -515,7 +515,7 @@ fn drafts_are_left_out_and_named_from_init_to_build() {
         note.starts_with("pmbook: 1 draft left out: postmortems/")
             && note.ends_with(
                 "-checkout-latency.md (the site does not publish drafts: give a postmortem \
-                 another `status` to publish it)"
+                 another `status` to publish it, or build with `--drafts` to preview them)"
             ),
         "{out}"
     );

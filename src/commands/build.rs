@@ -20,6 +20,7 @@ pub fn options(global: &GlobalArgs, args: &BuildArgs) -> Result<(Project, BuildO
     let options = BuildOptions {
         out,
         public: args.public,
+        drafts: (args.drafts || project.config.site.drafts) && !args.public,
         today: today(global),
         progress: std::io::stderr().is_terminal() && std::env::var_os("CI").is_none(),
     };

@@ -4,7 +4,7 @@
 //! before maps back to the file made from it, so importing twice changes
 //! nothing.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -50,6 +50,7 @@ pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<ExitCode, Error> {
         }
     }
     let mut existing = existing(&src);
+    let mut aliases: Option<BTreeMap<String, Vec<String>>> = args.aliases.then(BTreeMap::new);
     let src_real = std::fs::canonicalize(&src).ok();
     for source in sources {
         let shown = project.display_path(&source);
@@ -68,19 +69,102 @@ pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<ExitCode, Error> {
             });
             continue;
         }
-        let report = import_one(&project, &source, &shown, &mut existing, args.dry_run)
-            .unwrap_or_else(|message| failed(shown, &message));
+        let report = import_one(
+            &project,
+            &source,
+            &shown,
+            &mut existing,
+            args.dry_run,
+            aliases.as_mut(),
+        )
+        .unwrap_or_else(|message| failed(shown, &message));
         reports.push(report);
     }
-    let failures = reports.iter().any(|r| r.status == "failed");
-    let text = match args.format {
+    let mut failures = reports.iter().any(|r| r.status == "failed");
+    let config_note = match aliases {
+        Some(aliases) => match add_aliases(&project, &aliases, args.dry_run) {
+            Ok(note) => note,
+            Err(message) => {
+                failures = true;
+                Some(format!("pmbook.toml: not changed: {message}"))
+            }
+        },
+        None => None,
+    };
+    let mut text = match args.format {
         ImportFormat::Json => {
             serde_json::to_string_pretty(&reports).expect("reports serialize") + "\n"
         }
         ImportFormat::Human => human(&reports),
     };
+    if let Some(note) = config_note {
+        match args.format {
+            ImportFormat::Human => text.push_str(&format!("{note}\n")),
+            ImportFormat::Json => eprintln!("pmbook: {note}"),
+        }
+    }
     write_stdout(text.as_bytes())?;
     Ok(ExitCode::from(if failures { FAILED } else { CLEAN }))
+}
+
+/// Adds the kept headings to `[sections.aliases]` of the project's
+/// `pmbook.toml` (made if there is none): only added to, replaced
+/// atomically. What was done, if anything.
+fn add_aliases(
+    project: &Project,
+    aliases: &BTreeMap<String, Vec<String>>,
+    dry_run: bool,
+) -> Result<Option<String>, String> {
+    let path = project
+        .config_path
+        .clone()
+        .unwrap_or_else(|| project.root.join("pmbook.toml"));
+    let shown = project.display_path(&path);
+    let before = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("{shown}: {e}")),
+    };
+    let after = import::aliases::add(&before, aliases).map_err(|e| format!("{shown}: {e}"))?;
+    if after == before {
+        return Ok(None);
+    }
+    let listed = aliases
+        .iter()
+        .map(|(section, names)| format!("{section}: {}", names.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ");
+    if dry_run {
+        return Ok(Some(format!(
+            "{shown}: would add section aliases ({listed})"
+        )));
+    }
+    replace_atomically(&path, &after).map_err(|e| format!("{shown}: {e}"))?;
+    Ok(Some(format!("{shown}: added section aliases ({listed})")))
+}
+
+/// Writes `text` to a temporary file next to `path`, then renames it over
+/// `path`, keeping its permissions: readers see the old file or the new one.
+fn replace_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            file.set_permissions(meta.permissions())?;
+        }
+        drop(file);
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
 }
 
 fn failed(source: String, message: &str) -> FileReport {
@@ -148,6 +232,7 @@ fn import_one(
     shown: &str,
     existing: &mut Existing,
     dry_run: bool,
+    aliases: Option<&mut BTreeMap<String, Vec<String>>>,
 ) -> Result<FileReport, String> {
     let bytes = std::fs::read(source).map_err(|e| e.to_string())?;
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -160,8 +245,21 @@ fn import_one(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let imported = import::convert(&text, &stem, &project.config)
-        .map_err(|message| format!("{shown}:{message}"))?;
+    let imported = match aliases {
+        Some(_) => import::convert_keeping_headings(&text, &stem, &project.config),
+        None => import::convert(&text, &stem, &project.config),
+    }
+    .map_err(|message| format!("{shown}:{message}"))?;
+    if let Some(aliases) = aliases {
+        for (section, names) in &imported.aliases {
+            let list = aliases.entry(section.clone()).or_default();
+            for name in names {
+                if !list.contains(name) {
+                    list.push(name.clone());
+                }
+            }
+        }
+    }
     let report = |target: &Path, status| FileReport {
         source: shown.to_owned(),
         target: Some(project.display_path(target)),

@@ -40,20 +40,6 @@ const KIND_WORDS: &[(&str, &[&str])] = &[
     ("fix", &["fix", "bug", "patch", "corriger", "repair"]),
 ];
 
-const DONE: &[&str] = &[
-    "done",
-    "closed",
-    "complete",
-    "completed",
-    "fixed",
-    "resolved",
-    "shipped",
-    "terminé",
-    "fait",
-    "✅",
-    "yes",
-];
-
 /// The configured kind one keyword of `text` names, when exactly one does.
 fn infer_kind(text: &str, config: &Config) -> Option<String> {
     let lower = text.to_lowercase();
@@ -142,17 +128,25 @@ enum Column {
     Other,
 }
 
+/// The columns lint reads ([`crate::parse::action_table::column`]), and
+/// those only the import reads: a type or category, mapped to a kind when
+/// it names one, and a date.
 fn column(header: &str) -> Column {
-    let h = header.trim().trim_matches('*').to_lowercase();
-    match h.as_str() {
-        "action" | "actions" | "item" | "task" | "description" | "what" | "action item"
-        | "tâche" => Column::Text,
-        "owner" | "owners" | "assignee" | "who" | "responsable" | "porteur" => Column::Owner,
-        "ticket" | "issue" | "link" | "jira" | "tracking" | "lien" => Column::Ticket,
-        "status" | "state" | "état" | "statut" | "done" => Column::Status,
-        "type" | "kind" | "category" | "catégorie" => Column::Kind,
-        "due" | "due date" | "deadline" | "échéance" | "date" => Column::Due,
-        _ => Column::Other,
+    use crate::parse::action_table::Column as Read;
+    match crate::parse::action_table::column(header) {
+        Some(Read::Action) => Column::Text,
+        Some(Read::Owner) => Column::Owner,
+        Some(Read::Ticket) => Column::Ticket,
+        Some(Read::Status) => Column::Status,
+        Some(Read::Kind) => Column::Kind,
+        Some(Read::Due) => Column::Due,
+        Some(Read::Closed) | None => {
+            match header.trim().trim_matches('*').to_lowercase().as_str() {
+                "type" | "category" | "catégorie" => Column::Kind,
+                "date" => Column::Due,
+                _ => Column::Other,
+            }
+        }
     }
 }
 
@@ -241,10 +235,7 @@ fn row_item(columns: &[Column], row: &[String], config: &Config) -> Item {
                 links.extend(link);
             }
             Column::Status => {
-                let lower = cell.to_lowercase();
-                item.done = DONE
-                    .iter()
-                    .any(|d| lower.split_whitespace().any(|w| w == *d) || lower == *d);
+                item.done = crate::parse::action_table::is_done(cell);
                 if !item.done {
                     text.push(format!("status: {cell}"));
                 }
@@ -297,6 +288,29 @@ mod tests {
                 "- [ ] Review the rollout process and the tests",
                 "- [x] Roll back — [OPS-9](https://t/OPS-9) (owner: @bob, kind: mitigate, ticket: OPS-9)",
                 "- [ ] Write a runbook — status: open (owner: Jane Doe, kind: process, ticket: OPS-10)",
+            ]
+        );
+    }
+
+    /// The import reads a table by the column names lint reads it by, and
+    /// a status as lint does (`not done` is open).
+    #[test]
+    fn tables_are_read_by_the_columns_of_the_parse() {
+        let config = Config::default();
+        let mut notes = Vec::new();
+        let out = normalize(
+            &[
+                "| Remediation | Assigned to | Target date | Category | State |",
+                "|---|---|---|---|---|",
+                "| Add a canary | maria | 2026-12-01 | Prevention | not done |",
+            ],
+            &config,
+            &mut notes,
+        );
+        assert_eq!(
+            out,
+            [
+                "- [ ] Add a canary — status: not done (owner: @maria, due: 2026-12-01, kind: prevent)"
             ]
         );
     }

@@ -5,6 +5,7 @@
 //! `## Import notes`.
 
 mod actions;
+pub mod aliases;
 mod front_matter;
 mod sections;
 mod timeline;
@@ -18,7 +19,7 @@ use crate::config::Config;
 use crate::lint::rules::id_format;
 
 /// The heading of the list of what a person must supply.
-pub const NOTES_HEADING: &str = "Import notes";
+pub const NOTES_HEADING: &str = crate::drafts::IMPORT_NOTES;
 /// What a required section the original lacks holds.
 pub const NOT_RECORDED: &str = "_Not recorded in the original._";
 
@@ -47,6 +48,9 @@ pub struct Imported {
     extra: toml::Table,
     body: String,
     pub notes: Vec<Note>,
+    /// The headings kept under their own name (`convert_keeping_headings`)
+    /// that `[sections.aliases]` must hold: section → headings.
+    pub aliases: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl Imported {
@@ -87,6 +91,29 @@ struct Heading {
 /// Converts the text of one original; `stem` is its file name without the
 /// extension. An error is `line:col: message`.
 pub fn convert(text: &str, stem: &str, config: &Config) -> Result<Imported, String> {
+    convert_with(text, stem, config, false)
+}
+
+/// As [`convert`], but a heading that names a section by another name
+/// (`Chronologie détaillée`) keeps that name, made a `##` heading, and is
+/// listed in [`Imported::aliases`] unless the configuration reads it
+/// already.
+pub fn convert_keeping_headings(
+    text: &str,
+    stem: &str,
+    config: &Config,
+) -> Result<Imported, String> {
+    convert_with(text, stem, config, true)
+}
+
+fn convert_with(
+    text: &str,
+    stem: &str,
+    config: &Config,
+    keep_headings: bool,
+) -> Result<Imported, String> {
+    let section_names = crate::parse::sections::SectionNames::new(config);
+    let mut aliases: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     let text = text
         .strip_prefix(crate::model::source::BOM)
         .unwrap_or(text)
@@ -118,10 +145,27 @@ pub fn convert(text: &str, stem: &str, config: &Config) -> Result<Imported, Stri
         .map(|h| h.level)
         .min()
         .unwrap_or(2);
+    // A deeper heading naming a section that no heading at the section
+    // level names (`### Timeline` among `##` sections) is that section.
+    let at_section_level = |name: &str| {
+        headings
+            .iter()
+            .any(|h| h.level <= section_level && h.canonical.as_deref() == Some(name))
+    };
+    let promoted: Vec<usize> = headings
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.level > section_level)
+        .filter_map(|(i, h)| Some((i, h.canonical.as_deref()?)))
+        .filter(|(_, name)| !at_section_level(name))
+        .map(|(i, _)| i)
+        .collect();
     let top: Vec<&Heading> = headings
         .iter()
         .enumerate()
-        .filter(|(i, h)| Some(*i) != title_heading && h.level <= section_level)
+        .filter(|(i, h)| {
+            Some(*i) != title_heading && (h.level <= section_level || promoted.contains(i))
+        })
         .map(|(_, h)| h)
         .collect();
 
@@ -139,7 +183,7 @@ pub fn convert(text: &str, stem: &str, config: &Config) -> Result<Imported, Stri
             _ => (*line).to_owned(),
         })
         .collect();
-    let zone = timeline::stated_zone(body);
+    let zone = crate::time::zones::stated_zone(body);
     let defaults = timeline::Defaults {
         zone,
         day: mapped.day.clone(),
@@ -185,13 +229,28 @@ pub fn convert(text: &str, stem: &str, config: &Config) -> Result<Imported, Stri
                 content.iter().map(|l| (*l).to_owned()).collect()
             }
             Some(name) => {
-                if cleaned != name || heading.level != 2 {
+                let configured = section_names.canonical(&cleaned) == Some(name);
+                if keep_headings && configured {
+                    out.push_str(&format!("\n## {cleaned}\n"));
+                } else if keep_headings {
                     notes.push(Note::info(format!(
-                        "heading `{}` read as `## {name}`",
+                        "heading `{}` kept as `## {cleaned}`, an alias of `{name}`",
                         heading.text
                     )));
+                    let list = aliases.entry(name.to_owned()).or_default();
+                    if !list.contains(&cleaned) {
+                        list.push(cleaned.clone());
+                    }
+                    out.push_str(&format!("\n## {cleaned}\n"));
+                } else {
+                    if cleaned != name || heading.level != 2 {
+                        notes.push(Note::info(format!(
+                            "heading `{}` read as `## {name}`",
+                            heading.text
+                        )));
+                    }
+                    out.push_str(&format!("\n## {name}\n"));
                 }
-                out.push_str(&format!("\n## {name}\n"));
                 written.push(name.to_owned());
                 match name {
                     "Timeline" => timeline::normalize(&content, &defaults, &mut notes),
@@ -291,6 +350,7 @@ pub fn convert(text: &str, stem: &str, config: &Config) -> Result<Imported, Stri
         extra: mapped.extra,
         body: single_blank_lines(&out),
         notes,
+        aliases,
     })
 }
 

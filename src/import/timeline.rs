@@ -11,33 +11,8 @@ use jiff::tz::AmbiguousOffset;
 use regex::Regex;
 
 use super::Note;
-use crate::time::zones::{Zone, ZoneWord, zone_word};
-
-static ZONE_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?:all times|times are|times in|timestamps are|times listed|toutes les heures|heures en|horaires en|heures sont|heure de)(?P<rest>[^.\n]{0,40})",
-    )
-    .expect("valid pattern")
-});
-
-/// The zone a sentence of the file gives every time ("All times in PST",
-/// "heure de Paris").
-pub fn stated_zone(text: &str) -> Option<Zone> {
-    for caps in ZONE_SENTENCE.captures_iter(text) {
-        let words = caps["rest"].split(|c: char| c.is_whitespace() || "(),:;|".contains(c));
-        for word in words {
-            let word = if word.eq_ignore_ascii_case("paris") {
-                "Europe/Paris"
-            } else {
-                word
-            };
-            if let ZoneWord::Known(zone) = zone_word(word) {
-                return Some(zone);
-            }
-        }
-    }
-    None
-}
+use crate::time::days::{day_line, iso_day};
+use crate::time::zones::{Zone, ZoneWord, stated_zone, zone_word};
 
 static ENTRY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -54,81 +29,6 @@ static ENTRY: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid pattern")
 });
-
-static DAY_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[#*_\s]*(?:[A-Za-zéû]+,?\s+)?(?P<day>.+?)(?:\s*\([^)]*\))?[*_\s:]*$")
-        .expect("valid pattern")
-});
-
-const MONTHS: &[(&str, i8)] = &[
-    ("january", 1),
-    ("february", 2),
-    ("march", 3),
-    ("april", 4),
-    ("may", 5),
-    ("june", 6),
-    ("july", 7),
-    ("august", 8),
-    ("september", 9),
-    ("october", 10),
-    ("november", 11),
-    ("december", 12),
-    ("janvier", 1),
-    ("février", 2),
-    ("mars", 3),
-    ("avril", 4),
-    ("mai", 5),
-    ("juin", 6),
-    ("juillet", 7),
-    ("août", 8),
-    ("septembre", 9),
-    ("octobre", 10),
-    ("novembre", 11),
-    ("décembre", 12),
-];
-
-/// `2023-07-19`, `2023/07/19`, `July 19, 2023`, `19 juillet 2023`.
-pub fn parse_day(text: &str) -> Option<Date> {
-    let text = text.trim().trim_end_matches([',', '.']);
-    if let Some(date) = iso_day(text) {
-        return Some(date);
-    }
-    let words: Vec<String> = text
-        .split([' ', ','])
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase().trim_end_matches('.').to_owned())
-        .collect();
-    let month = |w: &str| MONTHS.iter().find(|(m, _)| *m == w).map(|(_, n)| *n);
-    let (day, month, year) = match words.as_slice() {
-        [m, d, y] if month(m).is_some() => (d.parse().ok()?, month(m)?, y.parse().ok()?),
-        [d, m, y] if month(m).is_some() => (
-            d.trim_end_matches("er").parse().ok()?,
-            month(m)?,
-            y.parse().ok()?,
-        ),
-        _ => return None,
-    };
-    Date::new(year, month, day).ok()
-}
-
-fn iso_day(text: &str) -> Option<Date> {
-    let mut parts = text.split(['-', '/']);
-    let year: i16 = parts.next()?.parse().ok()?;
-    let month: i8 = parts.next()?.parse().ok()?;
-    let day: i8 = parts.next()?.parse().ok()?;
-    if parts.next().is_some() || year < 1000 {
-        return None;
-    }
-    Date::new(year, month, day).ok()
-}
-
-/// A line that is only a day: `### 2023-07-19`, `2019-03-10:`,
-/// `**Tuesday, July 19, 2023**`.
-pub fn day_line(line: &str) -> Option<Date> {
-    let caps = DAY_LINE.captures(line.trim())?;
-    parse_day(&caps["day"])
-        .or_else(|| parse_day(line.trim().trim_matches(['#', '*', '_', ':', ' '])))
-}
 
 /// What an entry's time reads as.
 enum Read {
@@ -481,6 +381,9 @@ mod tests {
         assert!(out.contains(&"- 2019-03-11 — c".to_owned()));
         assert!(out.contains(&"10:00 IST — d".to_owned()));
         assert_eq!(notes.len(), 3);
+        let (out, notes) = run(&["- 2019-03-10 10:00 PT — e"], Some("UTC"));
+        assert_eq!(out, ["- 2019-03-10 10:00 PT — e"]);
+        assert!(notes[0].text.contains("its zone is not one pmbook maps"));
     }
 
     #[test]

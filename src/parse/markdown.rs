@@ -5,7 +5,7 @@ use comrak::nodes::{AstNode, NodeValue, Sourcepos};
 use comrak::{Arena, Options};
 
 use super::sections::SectionNames;
-use super::{action, timeline};
+use super::{action, action_table, timeline};
 use crate::config::Config;
 use crate::model::{
     ActionItem, DateTime, Field, IshikawaBone, Section, Source, Span, TimelineEntry,
@@ -61,6 +61,9 @@ pub fn parse(
     };
     let mut body = Body::default();
     let mut clock = timeline::Clock::new(incident_start);
+    if let Some(zone) = crate::time::zones::stated_zone(&source.text[body_start..]) {
+        clock.stated_zone(zone.tz);
+    }
     let mut current: Option<String> = None;
     for node in root.children() {
         let data = node.data();
@@ -84,6 +87,15 @@ pub fn parse(
             section.has_content = true;
         }
         let NodeValue::List(_) = data.value else {
+            if current.as_deref() == Some(TIMELINE)
+                && let Some(day) = day_line(&reader, node)
+            {
+                clock.day_line(day);
+            }
+            if current.as_deref() == Some(ACTION_ITEMS) && matches!(data.value, NodeValue::Table(_))
+            {
+                body.actions.extend(action_table(&reader, node));
+            }
             if current.as_deref() == Some(TIMELINE) && matches!(data.value, NodeValue::Table(_)) {
                 for row in node.children().skip(1) {
                     if let Some(cell) = row.first_child() {
@@ -155,6 +167,46 @@ pub fn parse(
         }
     }
     body
+}
+
+/// The day a heading or a paragraph of the Timeline that is only a day
+/// (`### 2023-07-19`, `2019-03-10:`, `**July 19, 2023**`) gives the
+/// `HH:MM` entries after it.
+fn day_line<'a>(reader: &Reader, node: &'a AstNode<'a>) -> Option<jiff::civil::Date> {
+    let data = node.data();
+    let text = match data.value {
+        NodeValue::Heading(_) => text_content(node),
+        NodeValue::Paragraph => reader.text(data.sourcepos),
+        _ => return None,
+    };
+    crate::time::days::day_line(&text)
+}
+
+/// The action items of a table of the Action items section.
+fn action_table<'a>(reader: &Reader, table: &'a AstNode<'a>) -> Vec<ActionItem> {
+    let cells = |row: &'a AstNode<'a>| -> Vec<action_table::Cell> {
+        row.children()
+            .map(|cell| {
+                let span = reader.span(cell.data().sourcepos);
+                let raw = &reader.source.text[span.range()];
+                let lead = raw.len() - raw.trim_start().len();
+                let trimmed = raw.trim();
+                action_table::Cell {
+                    text: collapse_lines(trimmed),
+                    span: Span::new(span.start + lead, span.start + lead + trimmed.len()),
+                }
+            })
+            .collect()
+    };
+    let mut rows = table.children();
+    let Some(header) = rows.next() else {
+        return Vec::new();
+    };
+    let header: Vec<String> = cells(header).into_iter().map(|c| c.text).collect();
+    let rows = rows
+        .map(|row| (reader.span(row.data().sourcepos), cells(row)))
+        .collect();
+    action_table::items(&header, rows)
 }
 
 struct Reader<'s> {

@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod action_ids;
+pub mod action_table;
 pub mod front_matter;
 pub mod ids;
 pub mod markdown;

@@ -28,7 +28,12 @@ static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
 /// kept as a zone, so that an entry after a daylight-saving change gets the
 /// offset in force at its own time, not the one of the entry before it.
 pub struct Clock {
-    day: Option<(Date, TimeZone)>,
+    day: Option<Date>,
+    /// The zone of the entry before, which an `HH:MM` entry inherits.
+    zone: Option<TimeZone>,
+    /// The zone a sentence of the file gives every time ("All times in
+    /// UTC"): it comes before the zone of the entry before.
+    stated: Option<TimeZone>,
     /// The instant of the last entry read, which decides between the two
     /// instants of a time the clocks pass twice.
     last: Option<Timestamp>,
@@ -37,9 +42,21 @@ pub struct Clock {
 impl Clock {
     pub fn new(incident_start: Option<DateTime>) -> Clock {
         Clock {
-            day: incident_start.map(|start| (start.date(), TimeZone::fixed(start.offset))),
+            day: incident_start.map(|start| start.date()),
+            zone: incident_start.map(|start| TimeZone::fixed(start.offset)),
+            stated: None,
             last: None,
         }
+    }
+
+    /// The zone of every entry that gives none, from a sentence of the file.
+    pub fn stated_zone(&mut self, zone: TimeZone) {
+        self.stated = Some(zone);
+    }
+
+    /// The day of the `HH:MM` entries after a day line (`### 2023-07-19`).
+    pub fn day_line(&mut self, day: Date) {
+        self.day = Some(day);
     }
 
     /// Reads one entry whose text is `line`.
@@ -105,15 +122,14 @@ impl Clock {
                 (day, None)
             }
             None => {
-                let (day, tz) = self.day.clone().ok_or(TimelineProblem::NoDay)?;
-                (day, Some(tz))
+                let day = self.day.ok_or(TimelineProblem::NoDay)?;
+                (day, self.zone.clone())
             }
         };
-        let tz = match (zone, inherited) {
-            (Some(zone), _) => zone,
-            (None, Some(tz)) => tz,
-            (None, None) => return Err(TimelineProblem::NoZone),
-        };
+        let tz = zone
+            .or_else(|| self.stated.clone())
+            .or(inherited)
+            .ok_or(TimelineProblem::NoZone)?;
         let civil = day.to_datetime(time);
         let ambiguous = tz.to_ambiguous_timestamp(civil);
         if let AmbiguousOffset::Gap { .. } = ambiguous.offset() {
@@ -135,7 +151,8 @@ impl Clock {
             timestamp,
             offset: tz.to_offset(timestamp),
         };
-        self.day = Some((at.date(), tz));
+        self.day = Some(at.date());
+        self.zone = Some(tz);
         self.last = Some(timestamp);
         Ok(at)
     }
@@ -167,13 +184,16 @@ fn is_word(zone: &str) -> bool {
     zone.chars().all(|c| c.is_ascii_uppercase())
 }
 
-/// `PST`, `CEST`, `EDT`, `IST`: the shape of a zone abbreviation.
+/// `PST`, `CEST`, `EDT`, `IST`: the shape of a zone abbreviation; and the
+/// North American `PT`, `MT`, `CT`, `ET`, which name a zone without saying
+/// whether it is standard or daylight time.
 fn is_abbreviation(zone: &str) -> bool {
     let n = zone.len();
-    is_word(zone)
-        && !matches!(zone, "UTC" | "GMT")
-        && zone.ends_with('T')
-        && (n == 3 || (n == 4 && matches!(&zone[n - 2..n - 1], "S" | "D")))
+    crate::time::zones::is_generic_abbreviation(zone)
+        || is_word(zone)
+            && !matches!(zone, "UTC" | "GMT")
+            && zone.ends_with('T')
+            && (n == 3 || (n == 4 && matches!(&zone[n - 2..n - 1], "S" | "D")))
 }
 
 fn parse_time(text: &str) -> Option<Time> {
@@ -336,8 +356,15 @@ mod tests {
             at(&mut clock, "09:00 PST — page"),
             Err(TimelineProblem::Abbreviation("PST".to_owned()))
         );
+        assert_eq!(
+            at(&mut clock, "09:05 PT — page"),
+            Err(TimelineProblem::Abbreviation("PT".to_owned()))
+        );
         let entry = clock.entry(Span::default(), "09:10 DNS failover");
         assert_eq!(entry.text, "DNS failover");
+        assert!(entry.at.is_ok());
+        let entry = clock.entry(Span::default(), "09:12 IT paged");
+        assert_eq!(entry.text, "IT paged");
         assert!(entry.at.is_ok());
     }
 }

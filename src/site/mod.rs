@@ -38,6 +38,8 @@ pub struct BuildOptions {
     pub out: PathBuf,
     /// Only `visibility = "public"` postmortems, without internal material.
     pub public: bool,
+    /// Drafts in the site, with a badge; never with `public`.
+    pub drafts: bool,
     pub today: Date,
     /// Show a progress bar (on a terminal, outside CI).
     pub progress: bool,
@@ -52,6 +54,8 @@ pub struct BuildReport {
     pub skipped: Vec<(String, String)>,
     /// Drafts left out (paths): the site does not publish drafts.
     pub drafts: Vec<String>,
+    /// A public build, which never shows drafts.
+    pub public: bool,
 }
 
 impl BuildReport {
@@ -70,9 +74,14 @@ impl BuildReport {
     /// left out, if any.
     pub fn drafts_note(&self) -> Option<String> {
         crate::drafts::left_out(&self.drafts).map(|drafts| {
+            let preview = if self.public {
+                ""
+            } else {
+                ", or build with `--drafts` to preview them"
+            };
             format!(
                 "{drafts} (the site does not publish drafts: give a postmortem another \
-                 `status` to publish it)"
+                 `status` to publish it{preview})"
             )
         })
     }
@@ -168,6 +177,7 @@ pub fn build(project: &Project, corpus: Corpus, options: &BuildOptions) -> Resul
         pages,
         skipped,
         drafts: site.drafts.clone(),
+        public: options.public,
     }))
 }
 

@@ -93,7 +93,9 @@ pub fn zone_word(word: &str) -> ZoneWord {
                 *minutes,
                 Some(format!("`{name}` read as UTC{}", offset_text(*minutes))),
             ),
-            None if ABBREVIATION_SHAPE.is_match(word) => ZoneWord::Unknown,
+            None if ABBREVIATION_SHAPE.is_match(word) || is_generic_abbreviation(word) => {
+                ZoneWord::Unknown
+            }
             None => ZoneWord::NotAZone,
         },
     }
@@ -101,6 +103,12 @@ pub fn zone_word(word: &str) -> ZoneWord {
 
 static ABBREVIATION_SHAPE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:[A-Z]{1,3}[SD]T|[A-Z]{2}T)$").expect("valid pattern"));
+
+/// `PT`, `MT`, `CT`, `ET`: a North American zone, standard or daylight
+/// time as the season says, which no one fixed offset stands for.
+pub fn is_generic_abbreviation(word: &str) -> bool {
+    matches!(word, "PT" | "MT" | "CT" | "ET")
+}
 
 /// `+2`, `-05:00`, `+0530` as minutes.
 fn offset_minutes(text: &str) -> Option<i32> {
@@ -125,4 +133,30 @@ fn offset_minutes(text: &str) -> Option<i32> {
 fn offset_text(minutes: i32) -> String {
     let sign = if minutes < 0 { '-' } else { '+' };
     format!("{sign}{:02}:{:02}", minutes.abs() / 60, minutes.abs() % 60)
+}
+
+static ZONE_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:all times|times are|times in|timestamps are|times listed|toutes les heures|heures en|horaires en|heures sont|heure de)(?P<rest>[^.\n]{0,40})",
+    )
+    .expect("valid pattern")
+});
+
+/// The zone a sentence of the file gives every time ("All times in PST",
+/// "heure de Paris").
+pub fn stated_zone(text: &str) -> Option<Zone> {
+    for caps in ZONE_SENTENCE.captures_iter(text) {
+        let words = caps["rest"].split(|c: char| c.is_whitespace() || "(),:;|".contains(c));
+        for word in words {
+            let word = if word.eq_ignore_ascii_case("paris") {
+                "Europe/Paris"
+            } else {
+                word
+            };
+            if let ZoneWord::Known(zone) = zone_word(word) {
+                return Some(zone);
+            }
+        }
+    }
+    None
 }

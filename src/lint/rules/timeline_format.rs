@@ -9,13 +9,18 @@ rule! {
     /// (`UTC`, `Z`, an offset such as `+02:00`, or an IANA name such as
     /// `Europe/Paris`), or with `HH:MM` alone for an entry on the day and in
     /// the zone of the entry before it (the first one takes the day and
-    /// offset of `started_at`). An `HH:MM` entry after an IANA zone gets the
+    /// offset of `started_at`). A sentence of the file that states the zone
+    /// of every time ("All times in UTC", "Toutes les heures en UTC") is the
+    /// zone of an entry that gives none, and a day line of the Timeline
+    /// (`### 2026-11-04`, `2026-11-04:`) is the day of the `HH:MM` entries
+    /// after it. An `HH:MM` entry after an IANA zone gets the
     /// offset in force at its own time, after a daylight-saving change too;
     /// a time the clocks skip is reported, and a time they pass twice is
     /// the pass that keeps the timeline in order. A word after the time that is not
     /// a zone of the time zone database (`09:20 Ops/SRE paged`) is the
     /// entry's text. `1:26 PM` is read as `13:26`. A zone abbreviation
-    /// (`09:00 PST`) is reported: it is not a zone pmbook reads, and
+    /// (`09:00 PST`, or `09:00 PT`, standard or daylight time by season) is
+    /// reported: it is not a zone pmbook reads, and
     /// dropping it would put the entry at another instant. The timeline is the facts of the incident:
     /// non-negotiable, and what the site draws. In a draft, an entry whose
     /// time is approximate (`~19:30`, `≈19:30`, `14:??`) or that gives a

@@ -105,6 +105,8 @@ pub(super) fn incident(
         title,
         url,
         status: pm.status().unwrap_or_default().to_owned(),
+        draft: crate::drafts::is_draft(&project.config, pm.status()),
+        imported: crate::drafts::is_imported(pm),
         severity_class: slugify(&severity),
         severity,
         services: service_names

@@ -109,6 +109,11 @@ pub struct Incident {
     pub title: String,
     pub url: String,
     pub status: String,
+    /// A draft, shown because the build asked for drafts.
+    pub draft: bool,
+    /// Written by `pmbook import` and not yet reviewed: it has an `Import
+    /// notes` section or `unconfirmed` fields.
+    pub imported: bool,
     pub severity: String,
     pub severity_class: String,
     pub services: Vec<Term>,
@@ -161,6 +166,8 @@ pub struct Summary<'a> {
     pub title: &'a str,
     pub url: &'a str,
     pub status: &'a str,
+    pub draft: bool,
+    pub imported: bool,
     pub severity: &'a str,
     pub severity_class: &'a str,
     pub services: &'a [Term],
@@ -176,6 +183,8 @@ impl Incident {
             title: &self.title,
             url: &self.url,
             status: &self.status,
+            draft: self.draft,
+            imported: self.imported,
             severity: &self.severity,
             severity_class: &self.severity_class,
             services: &self.services,
@@ -239,10 +248,10 @@ impl Site {
                     let public = visibility(pm) == "public";
                     if !options.public || public {
                         let is_draft = crate::drafts::is_draft(config, pm.status());
-                        if is_draft {
+                        if is_draft && !options.drafts {
                             drafts.push(pm.path.clone());
                         }
-                        !is_draft
+                        !is_draft || options.drafts
                     } else {
                         false
                     }
@@ -253,8 +262,10 @@ impl Site {
                 }
             })
             .collect();
+        // Drafts shown in the site are not counted, as `pmbook stats` does not.
         let metric_incidents = included
             .iter()
+            .filter(|pm| !crate::drafts::is_draft(config, pm.status()))
             .filter_map(|pm| crate::metrics::Incident::from_postmortem(pm).ok())
             .collect();
         for pm in &included {
