@@ -74,7 +74,8 @@ pub struct CloseTimes {
 }
 
 impl CloseTimes {
-    fn of(label: String, mut days: Vec<f64>) -> CloseTimes {
+    /// The count, median and p90 of `days`, under `label`.
+    pub fn of(label: String, mut days: Vec<f64>) -> CloseTimes {
         days.sort_by(f64::total_cmp);
         CloseTimes {
             label,

@@ -146,25 +146,40 @@ fn add_aliases(
 /// Writes `text` to a temporary file next to `path`, then renames it over
 /// `path`, keeping its permissions: readers see the old file or the new one.
 fn replace_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let temp = temp_beside(path, text, std::fs::metadata(path).ok())?;
+    std::fs::rename(&temp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temp);
+    })
+}
+
+/// A new temporary file next to `path` holding `text`, synced to disk,
+/// with the permissions of `like` when given; removed again on failure.
+fn temp_beside(
+    path: &Path,
+    text: &str,
+    like: Option<std::fs::Metadata>,
+) -> std::io::Result<PathBuf> {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
+    let written = (|| {
         let mut file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&temp)?;
         file.write_all(text.as_bytes())?;
         file.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
+        if let Some(meta) = like {
             file.set_permissions(meta.permissions())?;
         }
-        drop(file);
-        std::fs::rename(&temp, path)
+        Ok(())
     })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
+    match written {
+        Ok(()) => Ok(temp),
+        Err(e) => {
+            let _ = std::fs::remove_file(&temp);
+            Err(e)
+        }
     }
-    result
 }
 
 fn failed(source: String, message: &str) -> FileReport {
@@ -308,24 +323,14 @@ fn import_one(
 /// `path`, which fails if `path` exists: the file appears whole or not at
 /// all, and nothing is replaced. `false` when `path` exists.
 fn create_atomically(path: &Path, text: &str) -> std::io::Result<bool> {
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        drop(file);
-        match std::fs::hard_link(&temp, path) {
-            Ok(()) => Ok(true),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-            Err(e) => Err(e),
-        }
-    })();
+    let temp = temp_beside(path, text, None)?;
+    let linked = match std::fs::hard_link(&temp, path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(e),
+    };
     let _ = std::fs::remove_file(&temp);
-    result
+    linked
 }
 
 fn human(reports: &[FileReport]) -> String {

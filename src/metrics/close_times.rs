@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::actions::history::History;
+use crate::actions::stats::CloseTimes;
 use crate::actions::{Action, Times};
-use crate::sample::quantile;
 use crate::time::Quarter;
 
 /// The items closed in one quarter (by the UTC date of the closing commit).
@@ -40,13 +40,12 @@ pub fn by_quarter<'a>(
     };
     Quarter::range(first, last)
         .map(|quarter| {
-            let mut values = days.remove(&quarter).unwrap_or_default();
-            values.sort_by(f64::total_cmp);
+            let times = CloseTimes::of(quarter.to_string(), days.remove(&quarter).unwrap_or_default());
             QuarterCloseTimes {
                 quarter,
-                items: values.len(),
-                median: quantile(&values, 1, 2),
-                p90: quantile(&values, 9, 10),
+                items: times.items,
+                median: times.median,
+                p90: times.p90,
             }
         })
         .collect()

@@ -184,16 +184,7 @@ fn per_quarter(
 ) -> ChartView {
     let median: Vec<Option<f64>> = m.quarters.iter().map(|q| pick(q).median_minutes).collect();
     let p90: Vec<Option<f64>> = m.quarters.iter().map(|q| pick(q).p90_minutes).collect();
-    let series = [
-        Series {
-            name: "median",
-            values: &median,
-        },
-        Series {
-            name: "p90",
-            values: &p90,
-        },
-    ];
+    let series = median_and_p90(&median, &p90);
     let chart = Chart {
         id,
         title,
@@ -336,16 +327,7 @@ pub fn close_times_chart(
     let labels: Vec<String> = quarters.iter().map(|q| q.quarter.to_string()).collect();
     let median: Vec<Option<f64>> = quarters.iter().map(|q| q.median).collect();
     let p90: Vec<Option<f64>> = quarters.iter().map(|q| q.p90).collect();
-    let series = [
-        Series {
-            name: "median",
-            values: &median,
-        },
-        Series {
-            name: "p90",
-            values: &p90,
-        },
-    ];
+    let series = median_and_p90(&median, &p90);
     let chart = Chart {
         id: "days-to-close",
         title: "Days to close action items, per quarter of closing",
@@ -370,4 +352,18 @@ pub fn close_times_chart(
             })
             .collect(),
     })
+}
+
+/// The two series of a chart of durations: the median and the p90.
+fn median_and_p90<'a>(median: &'a [Option<f64>], p90: &'a [Option<f64>]) -> [Series<'a>; 2] {
+    [
+        Series {
+            name: "median",
+            values: median,
+        },
+        Series {
+            name: "p90",
+            values: p90,
+        },
+    ]
 }
