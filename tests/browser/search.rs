@@ -2,7 +2,7 @@
 //! matches, highlighting and facets; the header's box on every page; and
 //! the relevance of the ranking on a generated corpus.
 
-use super::{browser, build, collect_errors, eval, open};
+use super::{axe_core, browser, build, collect_errors, eval, open};
 use crate::common::{Project, VALID};
 use headless_chrome::Tab;
 
@@ -174,6 +174,20 @@ fn the_header_box_shows_top_results_and_answers_the_keyboard() {
         ),
         "true"
     );
+    // axe-core finds nothing wrong with the open list.
+    tab.evaluate(&axe_core(), false).unwrap();
+    let found = tab
+        .evaluate(
+            "axe.run(document, { runOnly: { type: 'tag', values: \
+             ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })\
+             .then(r => JSON.stringify(r.violations.map(v => v.id + ' at ' + \
+             v.nodes.map(n => n.target.join(' ')).join(', '))))",
+            true,
+        )
+        .unwrap()
+        .value
+        .unwrap();
+    assert_eq!(found.as_str().unwrap(), "[]");
     let selected = "JSON.stringify([document.querySelector('form.search-form input').getAttribute('aria-activedescendant'), \
                     [...document.querySelectorAll('#quick-results [aria-selected=true]')].map(o => o.id)])";
     tab.press_key("ArrowDown").unwrap();
@@ -362,5 +376,39 @@ fn two_rare_words_of_an_incident_find_it_in_the_top_three() {
         missed.len(),
         queries.len(),
         missed.join("\n")
+    );
+}
+
+#[test]
+#[ignore = "needs chromium: bash tests/run.sh installs it"]
+fn the_header_box_shows_a_hostile_title_as_text() {
+    let project = Project::new();
+    project.postmortem(
+        "2026-11-03-checkout-latency.md",
+        VALID.replace(
+            "Checkout latency after cache deploy",
+            "Kestrel <img src=x onerror=window.pwned=1> <b>bold</b>",
+        ),
+    );
+    let site = build(&project);
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    open(&tab, &format!("{site}index.html"));
+    tab.press_key("s").unwrap();
+    tab.type_str("kestrel").unwrap();
+    tab.wait_for_element("#quick-results [role=option]")
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(eval(&tab, "String(window.pwned)"), "undefined");
+    assert_eq!(
+        titles(&tab, "#quick-results [role=option] .title"),
+        ["Kestrel <img src=x onerror=window.pwned=1> <b>bold</b>"]
+    );
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelectorAll('#quick-results img, #quick-results b').length"
+        ),
+        "0"
     );
 }
