@@ -187,7 +187,11 @@
     var script = document.createElement("script");
     script.id = "search-index";
     script.src = at("search-index.js");
-    script.addEventListener("load", render);
+    script.addEventListener("load", function () {
+      // The ranking's tables are built once, before the first word typed.
+      find(window.pmbookSearch || [], "", null);
+      render();
+    });
     document.head.appendChild(script);
   }
 

@@ -77,4 +77,6 @@
   form.addEventListener("input", run);
   form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
   run();
+  // The ranking's tables are built once, before the first word typed.
+  setTimeout(function () { window.pmbookFind(docs, "", null); }, 0);
 })();
