@@ -8,6 +8,8 @@
 //! never pass without a browser.
 
 mod common;
+#[path = "browser/search.rs"]
+mod search;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

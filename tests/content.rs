@@ -105,7 +105,7 @@ fn every_block_of_every_section_reaches_the_page_and_the_search_index() {
         .split('"')
         .next()
         .unwrap()
-        .split(' ')
+        .split([' ', '|'])
         .collect();
     for (section, word) in &expected {
         assert!(

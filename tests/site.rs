@@ -69,6 +69,7 @@ fn the_example_site_has_every_page_and_no_broken_link() {
         "assets/pmbook.css",
         "assets/pmbook.js",
         "assets/search.js",
+        "assets/find.js",
         "services/index.html",
         "services/checkout.html",
         "severities/index.html",

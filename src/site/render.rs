@@ -50,6 +50,7 @@ const ASSETS: &[(&str, &str)] = &[
     ("pmbook.css", include_str!("theme/assets/pmbook.css")),
     ("pmbook.js", include_str!("theme/assets/pmbook.js")),
     ("search.js", include_str!("theme/assets/search.js")),
+    ("find.js", include_str!("theme/assets/find.js")),
     ("diagrams.js", include_str!("theme/assets/diagrams.js")),
 ];
 

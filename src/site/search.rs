@@ -22,7 +22,10 @@ struct Doc<'a> {
     g: Vec<&'a str>,
     /// Summary, shown under the result.
     m: &'a str,
-    /// Words (lowercase, deduplicated), matched by prefix.
+    /// Root-cause category, when there is one.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    c: &'a str,
+    /// Words of the text, by how often they occur: see [`search_words`].
     w: &'a str,
 }
 
@@ -39,6 +42,7 @@ pub fn index_script(site: &Site) -> String {
             v: i.services.iter().map(|t| t.name.as_str()).collect(),
             g: i.tags.iter().map(|t| t.name.as_str()).collect(),
             m: &i.summary,
+            c: i.cause.as_ref().map_or("", |c| c.name.as_str()),
             w: &i.words,
         })
         .collect();
@@ -48,31 +52,38 @@ pub fn index_script(site: &Site) -> String {
     format!("window.pmbookSearch = {};\n", json.replace('<', "\\u003c"))
 }
 
-/// Lowercase words of the title, fields, prose and code (without cut sections),
-/// deduplicated: what search matches against.
-pub fn search_words(
-    pm: &Postmortem,
-    cut: &[std::ops::Range<usize>],
-    title: &str,
-    services: &[String],
-    tags: &[String],
-) -> String {
-    let mut words: Vec<String> = Vec::new();
-    let mut add = |text: &str| {
-        for word in text.split(|c: char| !c.is_alphanumeric()) {
+/// How many times a word may be counted: more occurrences add nothing to
+/// its score in the search page, so the index does not record them.
+const MOST: usize = 5;
+
+/// Lowercase words of the prose and code (without cut sections), grouped by
+/// how often they occur: the words found once, then `|` and those found
+/// twice, and so on up to [`MOST`] times or more, each group sorted. The
+/// title and the fields are in the index apart, so they are not repeated
+/// here. The search page takes the sum of the counts as the length of the
+/// text.
+pub fn search_words(pm: &Postmortem, cut: &[std::ops::Range<usize>]) -> String {
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for span in pm.prose.iter().chain(&pm.code) {
+        if cut.iter().any(|r| r.contains(&span.start)) {
+            continue;
+        }
+        for word in pm.source.text[span.range()].split(|c: char| !c.is_alphanumeric()) {
             if word.chars().count() >= 2 {
-                words.push(word.to_lowercase());
+                *counts.entry(word.to_lowercase()).or_default() += 1;
             }
         }
-    };
-    add(title);
-    services.iter().chain(tags).for_each(|t| add(t));
-    for span in pm.prose.iter().chain(&pm.code) {
-        if !cut.iter().any(|r| r.contains(&span.start)) {
-            add(&pm.source.text[span.range()]);
-        }
     }
-    words.sort();
-    words.dedup();
-    words.join(" ")
+    let mut groups = vec![Vec::new(); MOST];
+    for (word, count) in &counts {
+        groups[count.min(&MOST) - 1].push(word.as_str());
+    }
+    while groups.last().is_some_and(Vec::is_empty) {
+        groups.pop();
+    }
+    groups
+        .iter()
+        .map(|g| g.join(" "))
+        .collect::<Vec<_>>()
+        .join("|")
 }

@@ -99,7 +99,7 @@ pub(super) fn incident(
         .map(|(r, _)| r.clone())
         .collect();
     let summary = summary(pm);
-    let words = search_words(pm, &cut, &title, &service_names, &tag_names);
+    let words = search_words(pm, &cut);
     Incident {
         id: id.clone(),
         title,

@@ -1,5 +1,5 @@
-// pmbook search: matches every query word as a prefix of a word of the
-// incident (title, fields and text), with facet filters. The index is
+// pmbook search page: the incidents ranked by find.js, the matched words
+// highlighted, with facet filters. The index is
 // `search-index.js`, a script, so search works from file:// too. Results are
 // built with textContent: nothing from the index is parsed as HTML.
 (function () {
@@ -22,44 +22,39 @@
     });
   }
 
-  function words(text) {
-    return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w.length > 0; });
-  }
-
-  function matches(doc, terms) {
-    var haystack = " " + doc.w + " ";
-    var title = doc.t.toLowerCase();
-    return terms.every(function (term) {
-      return haystack.indexOf(" " + term) >= 0 || title.indexOf(term) >= 0;
-    });
-  }
-
   function run() {
-    var terms = words(query.value);
     var wanted = {};
     Object.keys(facets).forEach(function (name) { wanted[name] = form.elements[name].value; });
-    var found = docs.filter(function (doc) {
-      return Object.keys(facets).every(function (name) {
+    var allowed = {};
+    var all = [];
+    docs.forEach(function (doc, n) {
+      if (Object.keys(facets).every(function (name) {
         return !wanted[name] || [].concat(doc[facets[name]]).indexOf(wanted[name]) >= 0;
-      }) && (terms.length === 0 || matches(doc, terms));
+      })) {
+        allowed[n] = true;
+        all.push({ doc: doc, words: {} });
+      }
     });
-    var filtered = terms.length > 0 || Object.keys(wanted).some(function (k) { return wanted[k]; });
+    var typed = /[\p{L}\p{N}]/u.test(query.value);
+    var found = typed ? window.pmbookFind(docs, query.value, allowed) : all;
+    var filtered = typed || Object.keys(wanted).some(function (k) { return wanted[k]; });
     results.textContent = "";
     if (!filtered) {
       status.textContent = docs.length + " incidents. Type words to search, or pick a filter.";
       return;
     }
     status.textContent = found.length + (found.length === 1 ? " incident found." : " incidents found.");
-    found.slice(0, 200).forEach(function (doc) {
+    found.slice(0, 200).forEach(function (r) {
+      var doc = r.doc;
       var item = document.createElement("li");
       var link = document.createElement("a");
       link.href = doc.u;
-      link.textContent = doc.t;
+      window.pmbookFind.highlight(link, doc.t, r.words);
       var meta = document.createElement("div");
       meta.className = "meta";
       meta.textContent = [doc.d, doc.s].concat(doc.v).join(" · ");
       var summary = document.createElement("div");
-      summary.textContent = doc.m;
+      window.pmbookFind.highlight(summary, window.pmbookFind.snippet(doc.m, r.words, 240), r.words);
       item.appendChild(link);
       item.appendChild(meta);
       item.appendChild(summary);
@@ -82,4 +77,6 @@
   form.addEventListener("input", run);
   form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
   run();
+  // The ranking's tables are built once, before the first word typed.
+  setTimeout(function () { window.pmbookFind(docs, "", null); }, 0);
 })();
