@@ -40,7 +40,10 @@ pub fn by_quarter<'a>(
     };
     Quarter::range(first, last)
         .map(|quarter| {
-            let times = CloseTimes::of(quarter.to_string(), days.remove(&quarter).unwrap_or_default());
+            let times = CloseTimes::of(
+                quarter.to_string(),
+                days.remove(&quarter).unwrap_or_default(),
+            );
             QuarterCloseTimes {
                 quarter,
                 items: times.items,
