@@ -1,7 +1,10 @@
 //! pmbook: lint, track and publish incident postmortems kept as Markdown
 //! files with TOML front-matter in a git repository.
 //!
-//! Data flows one way: discover → parse → model → lint → report.
+//! Data flows one way: the postmortems of one source are read once into a
+//! [`corpus::Corpus`], which lint, actions, metrics and the site read;
+//! `ARCHITECTURE.md` draws the layers and `tests/architecture.rs` holds
+//! them.
 
 pub mod actions;
 pub mod cli;
