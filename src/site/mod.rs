@@ -131,7 +131,13 @@ pub fn build(project: &Project, corpus: Corpus, options: &BuildOptions) -> Resul
         .iter()
         .map(|pm| (pm.id().map(str::to_owned), crate::actions::actions_of(pm)))
         .collect();
-    let site = view::Site::new(project, postmortems, options, &last_updated);
+    let site = view::Site::new(
+        project,
+        postmortems,
+        options,
+        &last_updated,
+        mermaid.is_some(),
+    );
     // The items of the site's incidents only, merged as the board merges them.
     let published: std::collections::HashSet<&str> =
         site.incidents.iter().map(|i| i.id.as_str()).collect();

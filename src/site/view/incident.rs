@@ -22,11 +22,12 @@ pub(super) fn incident(
     slugs: &Slugs,
     last_updated: &HashMap<String, String>,
     pages: &HashMap<String, Option<String>>,
+    mermaid: bool,
 ) -> Incident {
     let config = &project.config;
     let disk = Disk::of(project);
     let mut links = markdown::Links::new(&disk, &pm.path, pages, "../");
-    links.mermaid = crate::site::diagrams::renderer(project).is_ok_and(|r| r.is_some());
+    links.mermaid = mermaid;
     let fm = pm
         .front_matter
         .as_ref()

@@ -228,11 +228,14 @@ pub struct Site {
 }
 
 impl Site {
+    /// The view of `postmortems`; `mermaid` says whether the site has a
+    /// renderer for diagrams (looked for once per build).
     pub fn new(
         project: &Project,
         postmortems: Vec<Postmortem>,
         options: &BuildOptions,
         last_updated: &HashMap<String, String>,
+        mermaid: bool,
     ) -> Site {
         let config = &project.config;
         let mut skipped = Vec::new();
@@ -275,7 +278,9 @@ impl Site {
         let slugs = Slugs::new(&included);
         let mut incidents: Vec<Incident> = included
             .par_iter()
-            .map(|pm| incident::incident(project, pm, options, &slugs, last_updated, &pages))
+            .map(|pm| {
+                incident::incident(project, pm, options, &slugs, last_updated, &pages, mermaid)
+            })
             .collect();
         incidents.sort_by(|a, b| b.started.cmp(&a.started).then_with(|| a.id.cmp(&b.id)));
         link_related(&mut incidents);
