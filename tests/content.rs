@@ -4,9 +4,7 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use common::{Project, VALID, stderr};
+use common::{Project, VALID};
 
 const ID: &str = "2026-11-03-checkout-latency";
 
@@ -18,18 +16,6 @@ const PNG: &[u8] = &[
     0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
     0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
 ];
-
-fn build(project: &Project, extra: &[&str]) -> PathBuf {
-    let out = project.path().join("out");
-    let output = project
-        .pmbook()
-        .args(["build", "--out", "out"])
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", stderr(&output));
-    out
-}
 
 fn read(path: impl AsRef<std::path::Path>) -> String {
     std::fs::read_to_string(path.as_ref())
@@ -95,7 +81,7 @@ fn every_block_of_every_section_reaches_the_page_and_the_search_index() {
     expected.push(("Action items".into(), "nestedactionquote".into()));
     let project = Project::new();
     project.postmortem(&format!("{ID}.md"), &text);
-    let out = build(&project, &[]);
+    let out = project.build(&[]);
     let page = read(out.join(format!("incidents/{ID}.html")));
     let search = read(out.join("search-index.js"));
     let words: Vec<&str> = search
@@ -180,7 +166,7 @@ fn raw_html_keeps_its_safe_subset_and_loses_everything_that_runs() {
         ),
     );
     project.file("postmortems/img/p99.png", PNG);
-    let out = build(&project, &[]);
+    let out = project.build(&[]);
     let page = read(out.join(format!("incidents/{ID}.html")));
     let impact = section(&page, "impact");
     insta::assert_snapshot!("raw-html", impact);
@@ -242,7 +228,7 @@ fn links_to_postmortems_lead_to_their_pages_and_attachments_are_copied_once() {
     project.file("postmortems/img/p99.png", PNG);
     project.file("postmortems/logs/raw 09-12.log", "09:12 eviction storm\n");
     project.file("data/p99.csv", "p99,2.1\n");
-    let out = build(&project, &[]);
+    let out = project.build(&[]);
     let page = read(out.join(format!("incidents/{ID}.html")));
     for link in [
         r#"src="../incidents/files/postmortems/img/p99.png""#,
@@ -338,7 +324,7 @@ fn long_pages_list_their_sections_and_every_heading_has_an_anchor_link() {
             "[^canary]: A stage that takes 5 % of traffic.\n\n## Communication",
         ),
     );
-    let out = build(&project, &[]);
+    let out = project.build(&[]);
     let page = read(out.join(format!("incidents/{ID}.html")));
     let start = page.find("<nav class=\"contents\"").expect("the list");
     let nav = &page[start..start + page[start..].find("</nav>").unwrap() + 6];
@@ -385,7 +371,7 @@ fn long_pages_list_their_sections_and_every_heading_has_an_anchor_link() {
     let short = Project::new();
     let text = VALID.split("\n## Timeline").next().unwrap();
     short.postmortem(&format!("{ID}.md"), text);
-    let out = build(&short, &[]);
+    let out = short.build(&[]);
     let page = read(out.join(format!("incidents/{ID}.html")));
     assert!(!page.contains("class=\"contents\""), "{page}");
 }

@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::{Project, stderr, valid_with};
 
 const ID: &str = "2026-11-03-checkout-latency";
@@ -65,16 +63,6 @@ fn project(impact: &str) -> Project {
     project
 }
 
-fn build(project: &Project) -> PathBuf {
-    let output = project
-        .pmbook()
-        .args(["build", "--out", "out"])
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", stderr(&output));
-    project.path().join("out")
-}
-
 fn read(path: impl AsRef<std::path::Path>) -> String {
     std::fs::read_to_string(path.as_ref())
         .unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()))
@@ -97,7 +85,7 @@ fn code_blocks_are_highlighted_and_diagrams_left_for_the_configured_renderer() {
         "[site]\nmermaid = \"vendor/mermaid.min.js\"\n",
     );
     project.file("vendor/mermaid.min.js", RENDERER);
-    let out = build(&project);
+    let out = project.build(&[]);
     let page = read(out.join(format!("incidents/{ID}.html")));
     let section = impact(&page);
     insta::assert_snapshot!("highlighted-code-and-diagram", section);
@@ -146,7 +134,7 @@ fn only_pages_with_a_diagram_load_the_renderer_and_a_site_without_one_has_no_cop
         "[site]\nmermaid = \"vendor/mermaid.min.js\"\n",
     );
     project.file("vendor/mermaid.min.js", RENDERER);
-    let out = build(&project);
+    let out = project.build(&[]);
     let without = read(out.join(format!("incidents/{ID}.html")));
     assert!(!without.contains("mermaid.min.js"), "{without}");
     let with = read(out.join("incidents/2026-11-04-second.html"));
@@ -157,14 +145,14 @@ fn only_pages_with_a_diagram_load_the_renderer_and_a_site_without_one_has_no_cop
     assert!(!read(out.join("index.html")).contains("mermaid.min.js"));
 
     std::fs::remove_file(project.path().join("postmortems/2026-11-04-second.md")).unwrap();
-    let out = build(&project);
+    let out = project.build(&[]);
     assert!(!out.join("assets/mermaid.min.js").exists());
 }
 
 #[test]
 fn without_a_renderer_a_diagram_shows_as_code_with_a_note() {
     let project = project(DIAGRAM);
-    let out = build(&project);
+    let out = project.build(&[]);
     let page = read(out.join(format!("incidents/{ID}.html")));
     let section = impact(&page);
     insta::assert_snapshot!("diagram-without-renderer", section);
@@ -182,7 +170,7 @@ fn without_a_renderer_a_diagram_shows_as_code_with_a_note() {
 fn the_renderer_npm_installed_in_the_project_is_found() {
     let project = project(DIAGRAM);
     project.file("node_modules/mermaid/dist/mermaid.min.js", RENDERER);
-    let out = build(&project);
+    let out = project.build(&[]);
     let page = read(out.join(format!("incidents/{ID}.html")));
     assert!(page.contains("<pre class=\"mermaid\">"), "{page}");
     assert!(!page.contains("diagram-note"), "{page}");
@@ -225,7 +213,7 @@ fn raw_html_keeps_only_the_classes_of_highlighting_and_diagrams() {
          <p class=\"skip-link\">d</p>\n\n<p class=\"diagram-note\">e</p>\n\n\
          <pre class=\"topbar\">f</pre>\n",
     );
-    let out = build(&project);
+    let out = project.build(&[]);
     let section = impact(&read(out.join(format!("incidents/{ID}.html"))));
     for kept in [
         "<span>a</span>",

@@ -4,21 +4,12 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::{Project, VALID, stderr, valid_with};
 use predicates::prelude::*;
 
 const ID: &str = "2026-11-03-checkout-latency";
-
-fn build(project: &Project, extra: &[&str]) -> PathBuf {
-    let out = project.path().join("out");
-    let mut cmd = project.pmbook();
-    cmd.args(["build", "--out", "out"]).args(extra);
-    let output = cmd.output().unwrap();
-    assert!(output.status.success(), "{}", stderr(&output));
-    out
-}
 
 /// Every file of a directory tree: relative path → bytes.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -55,7 +46,7 @@ fn links(html: &str) -> Vec<String> {
 #[test]
 fn the_example_site_has_every_page_and_no_broken_link() {
     let project = Project::example();
-    let out = build(&project, &["--today", "2026-11-23"]);
+    let out = project.build(&["--today", "2026-11-23"]);
     let files = tree(&out);
     for page in [
         "index.html",
@@ -126,8 +117,8 @@ fn normalize(path: &Path) -> String {
 #[test]
 fn two_builds_are_byte_identical() {
     let project = Project::example();
-    let first = tree(&build(&project, &["--today", "2026-11-23"]));
-    let second = tree(&build(&project, &["--today", "2026-11-23"]));
+    let first = tree(&project.build(&["--today", "2026-11-23"]));
+    let second = tree(&project.build(&["--today", "2026-11-23"]));
     assert_eq!(
         first.keys().collect::<Vec<_>>(),
         second.keys().collect::<Vec<_>>()
@@ -184,7 +175,7 @@ fn the_public_edition_holds_no_internal_material() {
         "pmbook.toml",
         "[site]\nedit_url = \"https://git.example.com/edit/{path}\"\n",
     );
-    let out = build(&project, &["--public"]);
+    let out = project.build(&["--public"]);
     let files = tree(&out);
     assert!(files.contains_key(&format!("incidents/{ID}.html")));
     for (path, bytes) in &files {
@@ -202,7 +193,7 @@ fn the_public_edition_holds_no_internal_material() {
         files.keys().collect::<Vec<_>>()
     );
     // The internal build has all of it.
-    let internal_files = tree(&build(&project, &[]));
+    let internal_files = tree(&project.build(&[]));
     assert!(
         internal_files
             .values()
@@ -228,7 +219,7 @@ fn values_from_postmortems_are_escaped_and_raw_html_is_removed() {
         .replace("Add a canary stage", "<b onmouseover=alert(4)>Add</b> a canary stage")
         .replace("- **Tooling**:", "- **<svg/onload=alert(5)>**:");
     project.postmortem(&format!("{ID}.md"), hostile);
-    let out = build(&project, &[]);
+    let out = project.build(&[]);
     // An element with an event handler, or a script, frame or svg element
     // that is not the builder's own.
     let handler = regex::Regex::new(r"(?i)<[a-z][^>]*\son[a-z]+\s*=").unwrap();
@@ -269,8 +260,8 @@ fn a_directory_pmbook_did_not_make_is_never_replaced() {
     );
 
     std::fs::remove_dir_all(project.path().join("out")).unwrap();
-    build(&project, &[]);
-    build(&project, &[]);
+    project.build(&[]);
+    project.build(&[]);
     assert!(project.path().join("out/.pmbook-site").exists());
 }
 
@@ -278,7 +269,7 @@ fn a_directory_pmbook_did_not_make_is_never_replaced() {
 fn a_failed_build_leaves_the_previous_site_intact() {
     let project = Project::new();
     project.postmortem(&format!("{ID}.md"), VALID);
-    let out = build(&project, &[]);
+    let out = project.build(&[]);
     let before = tree(&out);
     project.file("theme/templates/incident.html", "{% for x in %}broken");
     project
@@ -322,7 +313,7 @@ fn incident_page_snapshot() {
         "pmbook.toml",
         "[actions]\nticket_url = \"https://tracker.example.com/browse/{ticket}\"\n",
     );
-    let out = build(&project, &[]);
+    let out = project.build(&[]);
     let page = std::fs::read_to_string(out.join(format!("incidents/{ID}.html"))).unwrap();
     insta::assert_snapshot!("incident-page", page);
     let services = std::fs::read_to_string(out.join("services/index.html")).unwrap();
@@ -399,7 +390,7 @@ fn the_action_board_shows_a_shared_follow_up_once() {
         .replace("\"checkout\", \"cache\"", "\"cache\", \"search\"");
     project.postmortem(&format!("{ID}.md"), &first);
     project.postmortem("2026-11-20-cache-again.md", &second);
-    let out = build(&project, &[]);
+    let out = project.build(&[]);
     let board = std::fs::read_to_string(out.join("actions.html")).unwrap();
     assert_eq!(
         board.matches("Add a canary stage to cache deploys").count(),
@@ -448,7 +439,7 @@ fn incident_pages_show_the_date_of_their_last_commit() {
             .unwrap();
         assert!(status.success());
     }
-    let out = build(&project, &[]);
+    let out = project.build(&[]);
     let page =
         |id: &str| std::fs::read_to_string(out.join(format!("incidents/{id}.html"))).unwrap();
     assert!(
@@ -487,7 +478,7 @@ fn an_empty_summary_does_not_take_the_next_section_as_the_summary() {
             "## Summary\n\n",
         ),
     );
-    let out = build(&project, &[]);
+    let out = project.build(&[]);
     let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
     assert!(feed.contains("<summary></summary>"), "{feed}");
     let search = std::fs::read_to_string(out.join("search-index.js")).unwrap();
@@ -590,7 +581,7 @@ fn parsed_feed(title: &str) -> feed_rs::model::Feed {
         ),
     );
     project.commit_all("postmortem");
-    let out = build(&project, &[]);
+    let out = project.build(&[]);
     let xml = std::fs::read(out.join("feed.xml")).unwrap();
     feed_rs::parser::parse(xml.as_slice()).expect("a valid Atom feed")
 }
@@ -630,7 +621,7 @@ fn edit_links_percent_encode_the_path() {
         "pmbook.toml",
         "[site]\nedit_url = \"https://git.example.com/edit/{path}\"\n",
     );
-    let out = build(&project, &[]);
+    let out = project.build(&[]);
     let page = std::fs::read_to_string(out.join(format!("incidents/{ID}.html"))).unwrap();
     assert!(
         page.contains(
@@ -655,7 +646,7 @@ fn headings_never_take_the_ids_of_the_page() {
         ),
     );
     project.postmortem("2026-11-20-other.md", valid_with(ID, "2026-11-20-other"));
-    let out = build(&project, &[]);
+    let out = project.build(&[]);
     let page = std::fs::read_to_string(out.join(format!("incidents/{ID}.html"))).unwrap();
     for id in ["content", "related"] {
         assert_eq!(
@@ -695,7 +686,7 @@ fn an_uncommitted_postmortem_has_no_last_updated_date() {
         assert!(status.success());
     }
     // The first postmortem is in the work tree only (HEAD removed it).
-    let out = build(&project, &[]);
+    let out = project.build(&[]);
     let page =
         |id: &str| std::fs::read_to_string(out.join(format!("incidents/{id}.html"))).unwrap();
     assert!(!page(ID).contains("Last updated"), "{}", page(ID));
@@ -715,7 +706,7 @@ fn dates_are_those_of_the_offset_the_postmortem_is_written_in() {
         .replace("2026-11-03T09:20:00Z", "2026-11-03T22:20:00-05:00")
         .replace("2026-11-03T09:22:00Z", "2026-11-03T22:22:00-05:00"),
     );
-    let out = build(&project, &[]);
+    let out = project.build(&[]);
     let page = std::fs::read_to_string(out.join(format!("incidents/{ID}.html"))).unwrap();
     assert!(page.contains("</a> › 2026-11-03</p>"), "{page}");
     assert!(

@@ -10,21 +10,11 @@ use common::{Project, VALID, stderr};
 
 const ID: &str = "2026-11-03-checkout-latency";
 
-fn build(project: &Project) -> PathBuf {
-    let output = project
-        .pmbook()
-        .args(["build", "--out", "out"])
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", stderr(&output));
-    project.path().join("out")
-}
-
 fn site_with_url(url: &str) -> (Project, PathBuf) {
     let project = Project::new();
     project.postmortem(&format!("{ID}.md"), VALID);
     project.file("pmbook.toml", format!("[site]\nurl = \"{url}\"\n"));
-    let out = build(&project);
+    let out = project.build(&[]);
     (project, out)
 }
 
@@ -76,7 +66,7 @@ fn with_a_url_the_feed_links_are_absolute_for_a_feed_parser() {
 fn without_a_url_the_feed_says_so_and_resolves_against_its_own_address() {
     let project = Project::new();
     project.postmortem(&format!("{ID}.md"), VALID);
-    let out = build(&project);
+    let out = project.build(&[]);
     let text = read(&out, "feed.xml");
     assert!(
         text.contains(
@@ -141,7 +131,7 @@ fn with_a_url_every_page_but_404_has_its_canonical_link() {
 fn without_a_url_no_page_has_a_canonical_link_and_links_stay_relative() {
     let project = Project::new();
     project.postmortem(&format!("{ID}.md"), VALID);
-    let out = build(&project);
+    let out = project.build(&[]);
     for page in [
         "index.html".to_owned(),
         format!("incidents/{ID}.html"),

@@ -75,6 +75,19 @@ impl Project {
         cmd.current_dir(self.path());
         cmd
     }
+
+    /// Builds the site into `out/` with `extra` arguments, asserting that
+    /// the build succeeds; returns the output directory.
+    pub fn build(&self, extra: &[&str]) -> PathBuf {
+        let output = self
+            .pmbook()
+            .args(["build", "--out", "out"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        self.path().join("out")
+    }
 }
 
 /// The binary under test, with a fixed "today" and no colour.
