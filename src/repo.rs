@@ -78,6 +78,10 @@ impl Git {
     /// The repository holding `project`; `needed` says what needs one when
     /// there is none.
     pub fn open_for(project: &Project, needed: &str) -> Result<Git, Error> {
+        // libgit2 checks the hash of every object it reads (SHA-1 with
+        // collision detection), which was half the time of a long walk; git
+        // does not check objects on reads either.
+        git2::opts::strict_hash_verification(false);
         let repo = Repository::discover(&project.root).map_err(|_| {
             Error::Config(format!(
                 "{} is not in a git repository; {needed}",

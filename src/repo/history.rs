@@ -63,10 +63,6 @@ impl Git {
     /// The postmortem changes of every commit of the main line, oldest
     /// first.
     pub fn postmortem_history(&self, project: &Project) -> Result<Vec<Step>, Error> {
-        // libgit2 checks the hash of every object it reads (SHA-1 with
-        // collision detection), which was half the time of a long walk; git
-        // does not check objects on reads either.
-        git2::opts::strict_hash_verification(false);
         let src = project
             .src_dir()
             .strip_prefix(self.workdir())

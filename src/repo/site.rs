@@ -34,22 +34,24 @@ pub fn last_updated(project: &Project, postmortems: &[Postmortem]) -> HashMap<St
     let Ok(head) = repo.head().and_then(|h| h.peel_to_tree()) else {
         return dates;
     };
-    // Only files HEAD holds have a last commit: an uncommitted postmortem
-    // must not send the walk through the whole history looking for one.
-    // (Paths are relative to the work tree, as git's are.)
-    let wanted: HashSet<&str> = postmortems
-        .iter()
-        .map(|pm| pm.path.as_str())
-        .filter(|path| head.get_path(std::path::Path::new(path)).is_ok())
-        .collect();
-    if wanted.is_empty() {
-        return dates;
-    }
     let src = project.src_dir();
     let src_rel = src
         .strip_prefix(workdir)
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .unwrap_or_default();
+    // Only files HEAD holds have a last commit: an uncommitted postmortem
+    // must not send the walk through the whole history looking for one.
+    // HEAD's files are listed in one walk of its tree (looking each path up
+    // would read the directory's tree once per postmortem).
+    let committed = files_under(repo, &head, &src_rel);
+    let wanted: HashSet<&str> = postmortems
+        .iter()
+        .map(|pm| pm.path.as_str())
+        .filter(|path| committed.contains(*path))
+        .collect();
+    if wanted.is_empty() {
+        return dates;
+    }
     let Ok(mut walk) = repo.revwalk() else {
         return dates;
     };
@@ -87,4 +89,32 @@ pub fn last_updated(project: &Project, postmortems: &[Postmortem]) -> HashMap<St
         }
     }
     dates
+}
+
+/// The paths (relative to the work tree) of the files of `tree` under the
+/// directory `dir` (relative too; "" for all of it).
+fn files_under(repo: &git2::Repository, tree: &git2::Tree, dir: &str) -> HashSet<String> {
+    let mut files = HashSet::new();
+    let (tree, prefix) = if dir.is_empty() {
+        (tree.clone(), String::new())
+    } else {
+        let Some(sub) = tree
+            .get_path(std::path::Path::new(dir))
+            .ok()
+            .and_then(|entry| entry.to_object(repo).ok())
+            .and_then(|object| object.into_tree().ok())
+        else {
+            return files;
+        };
+        (sub, format!("{dir}/"))
+    };
+    let _ = tree.walk(git2::TreeWalkMode::PreOrder, |parent, entry| {
+        if entry.kind() == Some(git2::ObjectType::Blob) {
+            if let Ok(name) = entry.name() {
+                files.insert(format!("{prefix}{parent}{name}"));
+            }
+        }
+        git2::TreeWalkResult::Ok
+    });
+    files
 }
