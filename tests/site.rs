@@ -451,6 +451,34 @@ fn incident_pages_show_the_date_of_their_last_commit() {
 }
 
 #[test]
+fn pages_are_dated_when_the_project_is_a_subdirectory_of_the_repository() {
+    // The repository holds more than the project, and the postmortems sit
+    // in year folders: the dates must still be found for each path.
+    let repo = Project::new();
+    repo.git_init();
+    repo.file("kb/pmbook.toml", "")
+        .file(&format!("kb/postmortems/2026/{ID}.md"), VALID)
+        .file("elsewhere.md", "not a postmortem\n");
+    common::git(repo.path(), &["add", "."]);
+    let status = common::git_command(repo.path())
+        .env("GIT_COMMITTER_DATE", "2026-11-06T10:00:00Z")
+        .env("GIT_AUTHOR_DATE", "2026-11-06T10:00:00Z")
+        .args(["commit", "-q", "--no-verify", "-m", "add"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = repo
+        .pmbook()
+        .args(["-C", "kb", "build", "--out", "out"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let page =
+        std::fs::read_to_string(repo.path().join(format!("kb/out/incidents/{ID}.html"))).unwrap();
+    assert!(page.contains("Last updated 2026-11-06."), "{page}");
+}
+
+#[test]
 fn the_build_is_quiet_off_a_terminal() {
     // Tests run with stderr piped, as CI does: no progress bar may appear.
     let project = Project::example();
