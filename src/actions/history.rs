@@ -2,7 +2,9 @@
 //!
 //! The main line's changes of the postmortem directory come from
 //! [`crate::repo::history`]; only the versions that changed are parsed —
-//! each once, in parallel, however many commits hold it. The changes are
+//! each once, in parallel, however many commits hold it, and not at all
+//! when the caller already parsed that version (the work tree's files are
+//! usually the newest ones committed). The changes are
 //! then replayed in order, keeping for every item identity how many copies
 //! are present and checked.
 //!
@@ -19,6 +21,7 @@ use jiff::Timestamp;
 use super::Key;
 use crate::config::{Config, Project};
 use crate::error::Error;
+use crate::model::Postmortem;
 use crate::parse;
 use crate::repo::Git;
 use crate::repo::history::{BlobId, Change, CommitId, Step};
@@ -59,13 +62,33 @@ impl History {
     }
 }
 
-/// Reads the history of the repository holding `project`.
-pub fn read(project: &Project) -> Result<History, Error> {
-    let git = Git::open_for(
-        project,
-        "`pmbook actions --history` reads when items were opened and closed from the git history: run it inside the repository's work tree, or leave out --history",
-    )?;
+/// A version of a postmortem that the caller has parsed already (a work
+/// tree file, usually the newest one committed): reading the history takes
+/// its items from here instead of parsing it again.
+pub struct Version {
+    blob: BlobId,
+    items: Arc<FileItems>,
+}
+
+impl Version {
+    pub fn of(pm: &Postmortem) -> Option<Version> {
+        Some(Version {
+            blob: BlobId::of_bytes(&pm.source.bytes())?,
+            items: Arc::new(FileItems::of(pm)),
+        })
+    }
+}
+
+/// What to tell a user whose project is not in a git repository.
+pub const NEEDS_GIT: &str = "`pmbook actions --history` reads when items were opened and closed from the git history: run it inside the repository's work tree, or leave out --history";
+
+/// Reads the history of the repository holding `project`; `parsed` are
+/// versions the caller has parsed already.
+pub fn read(project: &Project, parsed: Vec<Version>) -> Result<History, Error> {
+    let git = Git::open_for(project, NEEDS_GIT)?;
     let steps = git.postmortem_history(project)?;
+    let mut items: HashMap<BlobId, Arc<FileItems>> =
+        parsed.into_iter().map(|v| (v.blob, v.items)).collect();
     let blobs: Vec<BlobId> = steps
         .iter()
         .flat_map(|s| &s.changes)
@@ -73,14 +96,15 @@ pub fn read(project: &Project) -> Result<History, Error> {
             Change::Set { blob, .. } => Some(*blob),
             Change::Remove { .. } => None,
         })
+        .filter(|blob| !items.contains_key(blob))
         .collect::<HashSet<BlobId>>()
         .into_iter()
         .collect();
     let config = &project.config;
-    let parsed = git.map_blobs(&blobs, config.lint.max_file_bytes, |text| {
+    items.extend(git.map_blobs(&blobs, config.lint.max_file_bytes, |text| {
         Arc::new(file_items(text, config))
-    })?;
-    Ok(replay(&steps, &parsed))
+    })?);
+    Ok(replay(&steps, &items))
 }
 
 /// What replaying needs from one version of a postmortem.
@@ -109,21 +133,26 @@ impl FileItems {
 
 /// The items of one version of a postmortem.
 fn file_items(text: String, config: &Config) -> FileItems {
-    let pm = parse::parse(String::new(), text, config);
-    FileItems {
-        postmortem: pm.id().map(str::to_owned),
-        items: pm
-            .actions
-            .iter()
-            .filter(|a| a.is_task)
-            .map(|a| {
-                (
-                    a.id.as_ref().map(|f| f.value.clone()),
-                    a.normalized_text(),
-                    a.done,
-                )
-            })
-            .collect(),
+    FileItems::of(&parse::parse(String::new(), text, config))
+}
+
+impl FileItems {
+    fn of(pm: &Postmortem) -> FileItems {
+        FileItems {
+            postmortem: pm.id().map(str::to_owned),
+            items: pm
+                .actions
+                .iter()
+                .filter(|a| a.is_task)
+                .map(|a| {
+                    (
+                        a.id.as_ref().map(|f| f.value.clone()),
+                        a.normalized_text(),
+                        a.done,
+                    )
+                })
+                .collect(),
+        }
     }
 }
 

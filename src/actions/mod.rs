@@ -100,25 +100,32 @@ impl Action {
 }
 
 /// The action items of a project, and the drafts left out of them.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Indexed {
     /// Merged by identity, sorted (see [`merge`]).
     pub actions: Vec<Action>,
     /// Paths of the drafts whose items are left out, in file-name order.
     pub drafts: Vec<String>,
+    /// The versions read, for [`history::read`], when asked.
+    pub versions: Vec<history::Version>,
 }
 
 /// Every action item of the postmortems of `corpus`, merged by identity
 /// and sorted by due date (undated last), postmortem, path and line;
 /// drafts (see [`crate::drafts`]) are left out unless `include_drafts`.
-/// Each model is dropped once its items are taken.
-pub fn index(corpus: Corpus, config: &Config, include_drafts: bool) -> Indexed {
-    let parsed = corpus.map(config, |pm| of_postmortem(&pm, config, include_drafts));
+/// Each model is dropped once its items (and, with `versions`, what the
+/// history needs of it) are taken.
+pub fn index(corpus: Corpus, config: &Config, include_drafts: bool, versions: bool) -> Indexed {
+    let parsed = corpus.map(config, |pm| {
+        let version = versions.then(|| history::Version::of(&pm)).flatten();
+        (of_postmortem(&pm, config, include_drafts), version)
+    });
     let mut indexed = Indexed::default();
     let mut items = Vec::new();
-    for (draft, actions) in parsed {
+    for ((draft, actions), version) in parsed {
         indexed.drafts.extend(draft);
         items.extend(actions);
+        indexed.versions.extend(version);
     }
     indexed.actions = merge(items);
     indexed

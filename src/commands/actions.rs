@@ -33,14 +33,17 @@ pub fn run(global: &GlobalArgs, args: ActionsArgs) -> Result<ExitCode, Error> {
             ));
         }
     }
-    // The history is read first: without a repository, --history fails
-    // before any work is done.
-    let history = (args.history || args.digest)
-        .then(|| history::read(&project))
-        .transpose()?;
+    // Without a repository, --history fails before any work is done.
+    let wants_history = args.history || args.digest;
+    if wants_history {
+        Git::open_for(&project, history::NEEDS_GIT)?;
+    }
     let corpus = Corpus::work_tree(&project)?;
     super::verbose(global, &corpus);
-    let indexed = actions::index(corpus, &project.config, args.include_drafts);
+    let indexed = actions::index(corpus, &project.config, args.include_drafts, wants_history);
+    let history = wants_history
+        .then(|| history::read(&project, indexed.versions))
+        .transpose()?;
     let index = indexed.actions;
     let drafts = crate::drafts::left_out(&indexed.drafts);
     let filter = Filter {

@@ -15,7 +15,8 @@ pub fn run(global: &GlobalArgs, args: StatsArgs) -> Result<ExitCode, Error> {
     let (project, _) = project(global)?;
     let corpus = crate::corpus::Corpus::work_tree(&project)?;
     super::verbose(global, &corpus);
-    let loaded = metrics::load(corpus, &project.config);
+    let in_git = Git::open_for(&project, "days to close need one").is_ok();
+    let mut loaded = metrics::load(corpus, &project.config, in_git);
     let filter = filter(&project.config, &loaded.incidents, args.to_filter())?;
     let deployments = Deployments::load(&project)?;
     for (path, skip) in &loaded.skipped {
@@ -33,9 +34,11 @@ pub fn run(global: &GlobalArgs, args: StatsArgs) -> Result<ExitCode, Error> {
         }
     }
     // Days to close come from the git history, when there is one.
-    let history = match Git::open_for(&project, "days to close need one") {
-        Ok(_) => Some(crate::actions::history::read(&project)?),
-        Err(_) => None,
+    let history = if in_git {
+        let parsed = std::mem::take(&mut loaded.versions);
+        Some(crate::actions::history::read(&project, parsed)?)
+    } else {
+        None
     };
     let metrics = metrics::compute(
         &loaded.incidents,

@@ -24,6 +24,7 @@ pub use deployments::Deployments;
 pub use recurrence::Pair;
 pub use summary::DurationStats;
 
+use crate::actions::history::Version;
 use crate::actions::stats::ActionStats;
 use crate::config::Config;
 use crate::corpus::Corpus;
@@ -311,27 +312,32 @@ pub struct QuarterRow {
 }
 
 /// The incidents of a project, and the files left out.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Loaded {
     /// In file-name order.
     pub incidents: Vec<Incident>,
     /// (path relative to the repository root, why), in file-name order.
     pub skipped: Vec<(String, Skip)>,
+    /// The versions read, for [`crate::actions::history::read`], when asked.
+    pub versions: Vec<Version>,
 }
 
 /// The incidents of the postmortems of `corpus`. Each parsed model is
-/// dropped as soon as its [`Incident`] is taken from it, so memory holds
-/// incidents, not whole documents.
-pub fn load(corpus: Corpus, config: &Config) -> Loaded {
+/// dropped as soon as its [`Incident`] (and, with `versions`, what the
+/// history needs of it) is taken from it, so memory holds incidents, not
+/// whole documents.
+pub fn load(corpus: Corpus, config: &Config, versions: bool) -> Loaded {
     let results = corpus.map(config, |pm| {
+        let version = versions.then(|| Version::of(&pm)).flatten();
         let incident = match pm.file_problem {
             Some(_) => Err(Skip::Unreadable),
             None => Incident::from_postmortem(&pm),
         };
-        (pm.path, incident)
+        (pm.path, incident, version)
     });
     let mut loaded = Loaded::default();
-    for (path, result) in results {
+    for (path, result, version) in results {
+        loaded.versions.extend(version);
         match result {
             Ok(incident) => loaded.incidents.push(incident),
             Err(skip) => loaded.skipped.push((path, skip)),
@@ -356,6 +362,34 @@ pub fn compute_postmortems(
     compute(&incidents, config, deployments, filter, today, None)
 }
 
+/// The incidents metrics are computed over, in the order they started, with
+/// the recurrences among them: what [`compute`] does before looking at a
+/// filter's criteria, made once when many filters are computed over the same
+/// incidents (the site's service and root-cause pages).
+pub struct Population<'a> {
+    incidents: Vec<&'a Incident>,
+    pairs: Vec<(usize, recurrence::Pair)>,
+    window_days: u32,
+}
+
+impl<'a> Population<'a> {
+    /// `incidents`, drafts only with `include_drafts`.
+    pub fn new(incidents: &'a [Incident], config: &Config, include_drafts: bool) -> Population<'a> {
+        let mut population: Vec<&Incident> = incidents
+            .iter()
+            .filter(|i| include_drafts || !i.is_draft(config))
+            .collect();
+        population.sort_by(|a, b| (a.started.timestamp, &a.id).cmp(&(b.started.timestamp, &b.id)));
+        let window_days = config.metrics.recurrence_window_days;
+        let pairs = recurrence::pairs(&population, window_days);
+        Population {
+            incidents: population,
+            pairs,
+            window_days,
+        }
+    }
+}
+
 /// The metrics of the incidents that `filter` selects; `today` decides
 /// which action items are overdue, and `history` (when read) how long
 /// items took to close.
@@ -372,18 +406,36 @@ pub fn compute(
     today: Date,
     history: Option<&crate::actions::history::History>,
 ) -> Metrics {
-    let mut population: Vec<&Incident> = incidents
+    let population = Population::new(incidents, config, filter.include_drafts);
+    compute_over(&population, config, deployments, filter, today, history)
+}
+
+/// [`compute`] over a population made beforehand: the filter's
+/// `include_drafts` was applied when it was made.
+pub fn compute_over(
+    population: &Population,
+    config: &Config,
+    deployments: &Deployments,
+    filter: &Filter,
+    today: Date,
+    history: Option<&crate::actions::history::History>,
+) -> Metrics {
+    let window_days = population.window_days;
+    let selected: Vec<bool> = population
+        .incidents
         .iter()
-        .filter(|i| filter.include_drafts || !i.is_draft(config))
+        .map(|i| filter.selects(i))
         .collect();
-    population.sort_by(|a, b| (a.started.timestamp, &a.id).cmp(&(b.started.timestamp, &b.id)));
-    let window_days = config.metrics.recurrence_window_days;
-    let mut pairs = recurrence::pairs(&population, window_days);
-    let selected: Vec<bool> = population.iter().map(|i| filter.selects(i)).collect();
-    pairs.retain(|(later, _)| selected[*later]);
+    let pairs: Vec<(usize, recurrence::Pair)> = population
+        .pairs
+        .iter()
+        .filter(|(later, _)| selected[*later])
+        .cloned()
+        .collect();
     let mut recurring: Vec<usize> = pairs.iter().map(|(later, _)| *later).collect();
     recurring.dedup();
     let chosen: Vec<&Incident> = population
+        .incidents
         .iter()
         .zip(&selected)
         .filter_map(|(i, keep)| keep.then_some(*i))

@@ -46,6 +46,15 @@ pub struct Source {
 pub const BOM: &str = "\u{feff}";
 
 impl Source {
+    /// The file's bytes as read: the text with its byte-order mark.
+    pub fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
+        if self.has_bom {
+            std::borrow::Cow::Owned([BOM, &self.text].concat().into_bytes())
+        } else {
+            std::borrow::Cow::Borrowed(self.text.as_bytes())
+        }
+    }
+
     pub fn new(text: String) -> Source {
         let (text, has_bom) = match text.strip_prefix(BOM) {
             Some(rest) => (rest.to_owned(), true),

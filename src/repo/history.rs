@@ -34,6 +34,16 @@ impl fmt::Display for CommitId {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct BlobId(Oid);
 
+impl BlobId {
+    /// The id git gives a file holding `bytes` (when no filter such as
+    /// `core.autocrlf` changes them on the way in).
+    pub fn of_bytes(bytes: &[u8]) -> Option<BlobId> {
+        Oid::hash_object(git2::ObjectType::Blob, bytes)
+            .ok()
+            .map(BlobId)
+    }
+}
+
 /// The postmortem changes of one commit of the main line.
 pub struct Step {
     pub commit: CommitId,

@@ -9,7 +9,9 @@ use serde::Serialize;
 
 use super::charts::{self, Chart, Series, Unit};
 use crate::config::Config;
-use crate::metrics::{self, Deployments, DurationStats, Filter, Incident, Metrics, format_minutes};
+use crate::metrics::{
+    self, Deployments, DurationStats, Filter, Incident, Metrics, Population, format_minutes,
+};
 use crate::text::{capitalize, format_share};
 
 /// One headline number over two periods.
@@ -34,16 +36,33 @@ pub struct ChartView {
 pub const RECENT_DAYS: i32 = 90;
 
 pub struct MetricsInput<'a> {
-    pub incidents: &'a [Incident],
     pub config: &'a Config,
     pub deployments: &'a Deployments,
     pub today: Date,
+    /// The site's incidents, sorted and with their recurrences, once for
+    /// the many pages that show numbers.
+    population: Population<'a>,
 }
 
-impl MetricsInput<'_> {
+impl<'a> MetricsInput<'a> {
+    pub fn new(
+        incidents: &'a [Incident],
+        config: &'a Config,
+        deployments: &'a Deployments,
+        today: Date,
+    ) -> MetricsInput<'a> {
+        MetricsInput {
+            config,
+            deployments,
+            today,
+            population: Population::new(incidents, config, false),
+        }
+    }
+
+    /// The metrics of the incidents `filter` selects (drafts never count).
     pub fn compute(&self, filter: &Filter) -> Metrics {
-        metrics::compute(
-            self.incidents,
+        metrics::compute_over(
+            &self.population,
             self.config,
             self.deployments,
             filter,

@@ -25,7 +25,9 @@ use std::collections::hash_map::Entry;
 use std::path::PathBuf;
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 
+use crate::actions::history::Version;
 use crate::config::Project;
 use crate::corpus::{Corpus, IdIndex};
 use crate::diagnostics::{FileReport, Report};
@@ -131,6 +133,14 @@ pub fn build(project: &Project, corpus: Corpus, options: &BuildOptions) -> Resul
         .iter()
         .map(|pm| (pm.id().map(str::to_owned), crate::actions::actions_of(pm)))
         .collect();
+    // Days to close come from the git history, when there is one.
+    let history = match crate::repo::Git::open_for(project, "days to close need one") {
+        Ok(_) => {
+            let parsed = postmortems.par_iter().filter_map(Version::of).collect();
+            Some(crate::actions::history::read(project, parsed)?)
+        }
+        Err(_) => None,
+    };
     let site = view::Site::new(
         project,
         postmortems,
@@ -150,14 +160,9 @@ pub fn build(project: &Project, corpus: Corpus, options: &BuildOptions) -> Resul
     );
     let calendars = calendar::calendars(project, &site, &items, options.public, options.today);
     let staging = output::Staging::new(&options.out)?;
-    // Days to close come from the git history, when there is one.
-    let close_times = match crate::repo::Git::open_for(project, "days to close need one") {
-        Ok(_) => {
-            let history = crate::actions::history::read(project)?;
-            crate::metrics::close_times::by_quarter(&items, &history)
-        }
-        Err(_) => Vec::new(),
-    };
+    let close_times = history
+        .map(|history| crate::metrics::close_times::by_quarter(&items, &history))
+        .unwrap_or_default();
     let pages = render::render_all(
         project,
         &site,

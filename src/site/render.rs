@@ -115,12 +115,12 @@ pub fn render_all(
         calendars,
         close_times,
         env: environment(theme.clone()),
-        figures: MetricsInput {
-            incidents: &site.metric_incidents,
-            config: &project.config,
+        figures: MetricsInput::new(
+            &site.metric_incidents,
+            &project.config,
             deployments,
-            today: options.today,
-        },
+            options.today,
+        ),
         // Each incident's list entry is converted once; lists share them.
         summaries: site.incidents.iter().map(|i| v(i.summary())).collect(),
     };
