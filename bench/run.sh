@@ -266,6 +266,22 @@ bench_build() {   # the site goes to $WORK, never into the cached corpus
     if [[ -z $TAG && " $MDBOOK_SIZES " == *" $size "* ]]; then
         compare_mdbook "$size" "$corpus"
     fi
+    [[ -n $TAG ]] || compare_hugo "$size" "$corpus"
+}
+
+# Hugo (Debian's `hugo`) building the same postmortems: their `+++` TOML
+# front-matter is Hugo's own; bench/hugo holds the config (taxonomies for
+# services, tags, severity and cause) and a minimal theme.
+compare_hugo() {
+    local size=$1 corpus=$2 src="$WORK/hugo-src" out="$WORK/hugo-$1"
+    if ! command -v hugo >/dev/null; then
+        SKIPPED+=("Hugo (apt-get install hugo)")
+        return
+    fi
+    rm -rf "$src" "$out"; cp -r "$BENCH_DIR/hugo" "$src"   # Hugo writes into its source
+    bench "hugo (same postmortems, taxonomies)" "$size" "$src" -- \
+        hugo --quiet --source "$src" --contentDir "$corpus/postmortems" --destination "$out"
+    ROWS+=("| Hugo's site size (\`du -sh\`) | $size | $(du -sh "$out" | cut -f1) | | | |")
 }
 
 # mdBook rendering the same postmortems as a book (one chapter each), for
