@@ -313,6 +313,37 @@ fn finish(html: &str, links: &Links) -> String {
 /// Markdown inline text (a timeline entry, an action item) as safe HTML,
 /// without the enclosing paragraph.
 pub fn inline_html(text: &str, links: &Links) -> String {
+    if is_plain(text) {
+        return text.to_owned();
+    }
+    rendered_inline_html(text, links)
+}
+
+/// Whether `text` is words and punctuation that Markdown leaves as they are
+/// and HTML needs no escaping for, so that [`inline_html`] is `text` itself.
+/// Most timeline entries and action items are such text, and a site of
+/// 10,000 incidents has hundreds of thousands of them: this spares each a
+/// Markdown and an HTML parse. Conservative: anything that could start a
+/// block (a digit, `-`, `>`, indentation), an inline (emphasis, code, links,
+/// autolinks, entities, strikethrough) or need escaping is rendered.
+fn is_plain(text: &str) -> bool {
+    const SPECIAL: &[char] = &[
+        '*', '_', '`', '[', ']', '!', '<', '>', '&', '\\', '~', '@', '|', '#', '$', '^', '=', '{',
+        '}', '\u{a0}',
+    ];
+    let starts_with_letter = text.chars().next().is_some_and(char::is_alphabetic);
+    let lower = text.to_ascii_lowercase();
+    starts_with_letter
+        && !text.ends_with(char::is_whitespace)
+        && !text.contains(SPECIAL)
+        && !text.contains(|c: char| c.is_control())
+        && !["://", "www.", "mailto:", "xmpp:"]
+            .iter()
+            .any(|s| lower.contains(s))
+}
+
+/// [`inline_html`] through Markdown and the sanitizer.
+fn rendered_inline_html(text: &str, links: &Links) -> String {
     let html = finish(&comrak::markdown_to_html(text, &options()), links);
     let trimmed = html.trim();
     trimmed
@@ -348,5 +379,43 @@ mod tests {
             &links,
         );
         assert_eq!(html, "see  <a>x</a> <img>");
+    }
+
+    proptest::proptest! {
+        /// The shortcut for plain text gives what rendering gives.
+        #[test]
+        fn plain_text_is_rendered_as_itself(
+            text in "[a-zA-Zé0-9 .,:;'\"()/%?+\\-—]{0,30}[*_`<>&#\\[\\]!~@|=$^{}\u{a0}\t\n\\\\ w.:/-]{0,3}[a-zA-Zé0-9 .,:;'\"()/%?+\\-—]{0,30}"
+        ) {
+            let disk = Disk {
+                repo_root: ".".into(),
+                project_root: ".".into(),
+            };
+            let pages = HashMap::new();
+            let links = Links::new(&disk, "postmortems/a.md", &pages, "../");
+            if is_plain(&text) {
+                proptest::prop_assert_eq!(&text, &rendered_inline_html(&text, &links));
+            }
+        }
+    }
+
+    #[test]
+    fn the_plain_text_shortcut_takes_sentences_and_leaves_markup() {
+        assert!(is_plain(
+            "On-call acknowledges: \"looking at it\" (eu-west-1), 60% errors."
+        ));
+        assert!(is_plain("Résumé — fini"));
+        for markup in [
+            "1. a list",
+            "- a list",
+            "see *this*",
+            "see www.example.com",
+            "see https://example.com",
+            "a &amp; b",
+            "trailing space ",
+            "two\nlines",
+        ] {
+            assert!(!is_plain(markup), "{markup}");
+        }
     }
 }
