@@ -112,6 +112,11 @@ pub(super) fn segments(
 /// of `pm`, which starts at `start` (a line start).
 fn footnotes(pm: &Postmortem, start: usize) -> Vec<std::ops::Range<usize>> {
     let source = &pm.source;
+    // A definition starts `[^label]:`; most bodies have none, and need not
+    // be parsed again to find that out.
+    if !source.text[start..].contains("[^") {
+        return Vec::new();
+    }
     let first_line = source.line_of(start);
     let arena = comrak::Arena::new();
     let root = markdown::parse(&arena, &source.text[start..]);
