@@ -67,7 +67,7 @@ fn the_french_template_lints_clean_right_after_init_and_new() {
         .current_dir(dir.path())
         .args([
             "new",
-            "Latence du paiement",
+            "Paiements refusés après l’échéance",
             "--started",
             "2026-11-03T09:12:00Z",
         ])
@@ -76,9 +76,10 @@ fn the_french_template_lints_clean_right_after_init_and_new() {
         .output()
         .unwrap();
     assert_eq!(new.status.code(), Some(0), "{}", stderr(&new));
+    // The file name spells the title's accents out.
     let path = dir
         .path()
-        .join("postmortems/2026-11-03-latence-du-paiement.md");
+        .join("postmortems/2026-11-03-paiements-refuses-apres-l-echeance.md");
     let text = std::fs::read_to_string(&path).unwrap();
     let headings: Vec<&str> = text.lines().filter(|l| l.starts_with("## ")).collect();
     assert_eq!(
