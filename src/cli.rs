@@ -91,9 +91,9 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// The language the postmortems are written in (`[book] language`):
-    /// `fr` for the French template and wording rules.
-    #[arg(long, default_value = "en", value_parser = crate::language::CODES)]
-    pub language: String,
+    /// `fr` for the French template and wording rules (default: `en`).
+    #[arg(long, value_parser = crate::language::CODES)]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -433,3 +433,36 @@ fn a_missing_section_is_named_and_added_in_french() {
         "{fixed}"
     );
 }
+
+/// `init --language` never changes an existing pmbook.toml: it says how to
+/// change its language, and only when another one was asked for.
+#[test]
+fn init_keeps_an_existing_config_and_says_how_to_change_its_language() {
+    let project = Project::new();
+    project.file("pmbook.toml", "[book]\ntitle = \"Incidents\"\n");
+    let output = project
+        .pmbook()
+        .args(["init", "--language", "fr"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains(
+            "kept pmbook.toml: it already exists\n  its `[book] language` is \"en\"; set it to \"fr\" there to change it\n"
+        ),
+        "{text}"
+    );
+    let config = std::fs::read_to_string(project.path().join("pmbook.toml")).unwrap();
+    assert_eq!(config, "[book]\ntitle = \"Incidents\"\n");
+
+    let french = french_project();
+    let output = french.pmbook().arg("init").output().unwrap();
+    let text = stdout(&output);
+    assert!(!text.contains("language"), "{text}");
+    let readme = std::fs::read_to_string(french.path().join("postmortems/README.md")).unwrap();
+    assert!(
+        readme.contains("Un fichier Markdown par incident"),
+        "{readme}"
+    );
+}

@@ -65,15 +65,19 @@ pub fn run(global: &GlobalArgs, args: &InitArgs) -> Result<ExitCode, Error> {
         let text = std::fs::read_to_string(&config_path).map_err(|e| Error::io(&config_path, e))?;
         let config = Config::from_toml(&text, &config_path, &crate::lint::registry::ids())?;
         say(format!("kept {}: it already exists", config::FILE_NAME));
-        if config.book.language != args.language {
+        if let Some(asked) = args
+            .language
+            .as_deref()
+            .filter(|l| *l != config.book.language)
+        {
             say(format!(
-                "  its `[book] language` is \"{}\"; set it to \"{}\" there to change it",
-                config.book.language, args.language
+                "  its `[book] language` is \"{}\"; set it to \"{asked}\" there to change it",
+                config.book.language
             ));
         }
         config
     } else {
-        let text = with_language(CONFIG, &args.language);
+        let text = with_language(CONFIG, args.language.as_deref().unwrap_or("en"));
         create(&config_path, &text)?;
         say(format!("created {}", config::FILE_NAME));
         Config::from_toml(&text, &config_path, &[])?
@@ -89,7 +93,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs) -> Result<ExitCode, Error> {
     if readme.exists() {
         say(format!("kept {src}/README.md: it already exists"));
     } else {
-        let text = if crate::language::is_french(&args.language) {
+        let text = if crate::language::is_french(&config.book.language) {
             SRC_README_FR
         } else {
             SRC_README
