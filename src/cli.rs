@@ -72,7 +72,7 @@ pub enum Command {
     Lsp(LspArgs),
     /// Set up a repository: pmbook.toml, the postmortem directory and a
     /// .gitignore entry for the site. Never overwrites a file.
-    Init,
+    Init(InitArgs),
     /// Start a postmortem from the template, as a draft.
     New(NewArgs),
     /// Convert existing postmortems (Markdown with YAML, TOML or no
@@ -86,6 +86,14 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff).
     Man,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The language the postmortems are written in (`[book] language`):
+    /// `fr` for the French template and wording rules (default: `en`).
+    #[arg(long, value_parser = crate::language::CODES)]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Args)]

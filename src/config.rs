@@ -59,6 +59,9 @@ pub struct BookConfig {
     /// Glob patterns, relative to `src`, of Markdown files that are not
     /// postmortems.
     pub exclude: Vec<String>,
+    /// The language the postmortems are written in, `en` or `fr`: it
+    /// chooses the template of `pmbook new` and the wording rules' phrases.
+    pub language: String,
 }
 
 impl Default for BookConfig {
@@ -67,6 +70,7 @@ impl Default for BookConfig {
             title: "Incident postmortems".into(),
             src: "postmortems".into(),
             exclude: strings(&["README.md", "**/README.md", "_*", "**/_*"]),
+            language: "en".into(),
         }
     }
 }
@@ -440,6 +444,14 @@ impl Config {
                     message: format!("invalid pattern in `[book] exclude`: {}", e.kind()),
                 }));
             }
+        }
+        if let Some(problem) = crate::language::problem(&self.book.language) {
+            return Err(Error::Source(SourceError {
+                path: path.to_path_buf(),
+                text: text.to_owned(),
+                span: located(text, &["book", "language"]).map(|at| at.value),
+                message: format!("invalid `[book] language`: {problem}"),
+            }));
         }
         if let Some(problem) = self.site.url.as_deref().and_then(site_url_problem) {
             return Err(Error::Source(SourceError {

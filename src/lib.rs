@@ -17,6 +17,7 @@ pub mod drafts;
 pub mod error;
 pub mod hooks;
 pub mod import;
+pub mod language;
 pub mod links;
 pub mod lint;
 pub mod lsp;

@@ -15,6 +15,19 @@ use crate::text::did_you_mean;
 /// writes, and where `lint --fix` takes the guidance of a section it adds.
 pub const TEMPLATE: &str = include_str!("../schema/template.md");
 
+/// The built-in French template, `schema/template.fr.md`: its headings are
+/// the French names of the default sections.
+pub const TEMPLATE_FR: &str = include_str!("../schema/template.fr.md");
+
+/// The built-in template of the language `code` (`[book] language`).
+pub fn built_in(code: &str) -> &'static str {
+    if crate::language::is_french(code) {
+        TEMPLATE_FR
+    } else {
+        TEMPLATE
+    }
+}
+
 /// `text` with every `{{ name }}` replaced by its value in `values`; an
 /// unknown name is an error (with a suggestion), so that a typo in a
 /// template does not end up in a postmortem. `template` names the template

@@ -2,8 +2,8 @@
 //! to be run (`sh`, `bash`, `console`; see `common::book`) runs as written,
 //! with the pmbook under test on `PATH`, in a project such as the guide
 //! describes: a git repository holding the example's postmortems, the
-//! pmbook checkout's `book/example`, and an `old-postmortems/` archive to
-//! import.
+//! pmbook checkout's `book/example` and `book/example-fr`, and an
+//! `old-postmortems/` archive to import.
 
 mod common;
 
@@ -24,6 +24,10 @@ fn project(dir: &Path) -> std::path::PathBuf {
     let example = root.join("book/example");
     common::copy_dir(&example, &project);
     common::copy_dir(&example, &project.join("book/example"));
+    common::copy_dir(
+        &root.join("book/example-fr"),
+        &project.join("book/example-fr"),
+    );
     common::copy_dir(
         &root.join("tests/fixtures/import/archive"),
         &project.join("old-postmortems"),

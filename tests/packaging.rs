@@ -87,6 +87,7 @@ fn the_package_holds_the_theme_schema_and_templates() {
         "schema/postmortem.schema.json",
         "schema/pmbook.toml",
         "schema/template.md",
+        "schema/template.fr.md",
         "hooks/pre-commit",
         "hooks/pre-push",
         "src/site/theme/assets/pmbook.css",

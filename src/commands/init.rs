@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::{CLEAN, working_dir};
-use crate::cli::GlobalArgs;
+use crate::cli::{GlobalArgs, InitArgs};
 use crate::config::{self, Config};
 use crate::error::Error;
 
@@ -28,7 +28,31 @@ Files named `README.md` or starting with `_` are not postmortems (`[book]
 exclude` in pmbook.toml).
 ";
 
-pub fn run(global: &GlobalArgs) -> Result<ExitCode, Error> {
+const SRC_README_FR: &str = "\
+# Postmortems
+
+Un fichier Markdown par incident, nommé `AAAA-MM-JJ-titre-court.md`, qui
+commence par un front-matter TOML entre deux lignes `+++`.
+
+- `pmbook new \"Latence du paiement après un déploiement du cache\"` en
+  commence un à partir du modèle, comme brouillon.
+- `pmbook lint` les vérifie tous ; `pmbook rules` liste les vérifications.
+
+Les fichiers nommés `README.md` ou commençant par `_` ne sont pas des
+postmortems (`[book] exclude` dans pmbook.toml).
+";
+
+/// The config file `init` writes for `language`: [`CONFIG`] with its
+/// `[book] language` set.
+fn with_language(config: &str, language: &str) -> String {
+    config.replacen(
+        "\nlanguage = \"en\"\n",
+        &format!("\nlanguage = \"{language}\"\n"),
+        1,
+    )
+}
+
+pub fn run(global: &GlobalArgs, args: &InitArgs) -> Result<ExitCode, Error> {
     let dir = working_dir(global)?;
     let mut out = anstream::stdout().lock();
     let mut say = |line: String| {
@@ -41,11 +65,22 @@ pub fn run(global: &GlobalArgs) -> Result<ExitCode, Error> {
         let text = std::fs::read_to_string(&config_path).map_err(|e| Error::io(&config_path, e))?;
         let config = Config::from_toml(&text, &config_path, &crate::lint::registry::ids())?;
         say(format!("kept {}: it already exists", config::FILE_NAME));
+        if let Some(asked) = args
+            .language
+            .as_deref()
+            .filter(|l| *l != config.book.language)
+        {
+            say(format!(
+                "  its `[book] language` is \"{}\"; set it to \"{asked}\" there to change it",
+                config.book.language
+            ));
+        }
         config
     } else {
-        create(&config_path, CONFIG)?;
+        let text = with_language(CONFIG, args.language.as_deref().unwrap_or("en"));
+        create(&config_path, &text)?;
         say(format!("created {}", config::FILE_NAME));
-        Config::default()
+        Config::from_toml(&text, &config_path, &[])?
     };
 
     let src = &config.book.src;
@@ -58,7 +93,12 @@ pub fn run(global: &GlobalArgs) -> Result<ExitCode, Error> {
     if readme.exists() {
         say(format!("kept {src}/README.md: it already exists"));
     } else {
-        create(&readme, SRC_README)?;
+        let text = if crate::language::is_french(&config.book.language) {
+            SRC_README_FR
+        } else {
+            SRC_README
+        };
+        create(&readme, text)?;
         say(format!("created {src}/README.md"));
     }
 
@@ -129,6 +169,15 @@ fn ignore(gitignore: &Path, dir: &str) -> Result<bool, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_french_config_differs_from_the_default_by_its_language() {
+        let text = with_language(CONFIG, "fr");
+        let parsed = Config::from_toml(&text, Path::new("pmbook.toml"), &[]).unwrap();
+        let mut expected = Config::default();
+        expected.book.language = "fr".into();
+        assert_eq!(parsed, expected);
+    }
 
     #[test]
     fn the_written_config_is_the_default_config() {

@@ -43,7 +43,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Build(args) => build::run(&cli.global, args),
         Command::Serve(args) => serve::run(&cli.global, args),
         Command::Lsp(args) => lsp::run(&cli.global, args),
-        Command::Init => init::run(&cli.global),
+        Command::Init(args) => init::run(&cli.global, &args),
         Command::New(args) => new::run(&cli.global, args),
         Command::Import(args) => import::run(&cli.global, args),
         Command::Schema(args) => schema::run(args),

@@ -14,7 +14,7 @@ use crate::config::{Config, Project};
 use crate::corpus::{Corpus, Selection};
 use crate::error::Error;
 use crate::parse::front_matter;
-use crate::template::{self, TEMPLATE};
+use crate::template;
 use crate::text::{did_you_mean, slugify};
 
 /// Ids are at most this long (`id-format`).
@@ -40,7 +40,10 @@ pub fn run(global: &GlobalArgs, args: NewArgs) -> Result<ExitCode, Error> {
             let text = std::fs::read_to_string(&full).map_err(|e| Error::io(&full, e))?;
             (text, path.display().to_string())
         }
-        None => (TEMPLATE.to_owned(), "the built-in template".to_owned()),
+        None => (
+            template::built_in(&config.book.language).to_owned(),
+            "the built-in template".to_owned(),
+        ),
     };
     let started = args.started.map_or_else(now, with_seconds);
     let day = Datetime {
@@ -72,7 +75,7 @@ pub fn run(global: &GlobalArgs, args: NewArgs) -> Result<ExitCode, Error> {
         HashSet::new()
     };
     let prefix = format!("{day}-");
-    let slug = match slugify(title) {
+    let slug = match slugify(&crate::language::without_accents(title)) {
         slug if slug.is_empty() => "incident".to_owned(),
         slug => slug,
     };

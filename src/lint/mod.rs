@@ -136,7 +136,13 @@ impl Patterns {
     pub fn new(config: &Config) -> Result<Patterns, Error> {
         Ok(Patterns {
             placeholders: words_pattern(&config.lint.placeholders, false)?,
-            blameful: words_pattern(&config.lint.blameful_phrases, true)?,
+            blameful: if crate::language::is_french(&config.book.language) {
+                Some(rules::blameful_language::french_pattern(
+                    &config.lint.blameful_phrases,
+                )?)
+            } else {
+                words_pattern(&config.lint.blameful_phrases, true)?
+            },
         })
     }
 }

@@ -7,6 +7,7 @@ pub mod action_table;
 pub mod front_matter;
 pub mod ids;
 pub mod markdown;
+pub mod names;
 pub mod sections;
 pub mod timeline;
 
@@ -37,7 +38,7 @@ pub fn parse(path: String, text: String, config: &Config) -> Postmortem {
     let body = body_start
         .map(|start| markdown::parse(&source, start, config, incident_start))
         .unwrap_or_default();
-    Postmortem {
+    let mut pm = Postmortem {
         path,
         source,
         front_matter,
@@ -53,7 +54,9 @@ pub fn parse(path: String, text: String, config: &Config) -> Postmortem {
         links: body.links,
         suppressions,
         file_problem: None,
-    }
+    };
+    names::read_french_names(&mut pm, config);
+    pm
 }
 
 /// A postmortem that could not be read; `text` is what could be decoded, for

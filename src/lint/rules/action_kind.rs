@@ -6,7 +6,12 @@ rule! {
     ///
     /// Kinds (`[actions] kinds`, by default `fix, automate, tooling, process,
     /// test, detect, mitigate, prevent`) show whether a team only patches
-    /// symptoms or also prevents recurrence. A warning while the postmortem
+    /// symptoms or also prevents recurrence. In a French book
+    /// (`[book] language = "fr"`) the French names of the default kinds
+    /// are read as them: `corriger` is `fix`,
+    /// `automatiser` `automate`, `outiller` `tooling`, `formaliser`
+    /// `process`, `tester` `test`, `détecter` `detect`, `atténuer`
+    /// `mitigate`, `prévenir` `prevent`. A warning while the postmortem
     /// is a draft: like owners, kinds are often agreed in the review (and
     /// `pmbook import` sets a kind only where one keyword names it).
     pub static ACTION_KIND = {

@@ -8,7 +8,10 @@ rule! {
     /// `severity`, `status` and `root_cause_category` must be one of
     /// `[lint] severities`, `statuses` and `root_cause_categories`;
     /// `visibility` is `internal` or `public`; the categories of the Ishikawa
-    /// section are root-cause categories; `title` is not empty; an SLO's
+    /// section are root-cause categories (in a French book, the Ishikawa 6M
+    /// are read as the default categories: `main-d'œuvre` is `people`, `méthode`
+    /// `process`, `mesure` `tooling`, `matière` `code`, `matériel`
+    /// `infrastructure`, `milieu` `external`); `title` is not empty; an SLO's
     /// `budget_consumed` is not negative. Indexes and metrics group by these
     /// values, so a stray `Sev2` or `proccess` would start a group of its own.
     pub static INVALID_VALUE = {

@@ -4,22 +4,29 @@ use crate::config::Config;
 use crate::lint::fix::{Edit, Fix};
 use crate::lint::{Context, Violation, rule};
 use crate::model::Span;
-use crate::template::{self, TEMPLATE};
+use crate::parse::sections;
+use crate::template;
 
 rule! {
     /// A required section is missing.
     ///
     /// Sections are level-2 headings (`## Timeline`), matched
-    /// case-insensitively against the names in `[sections] required` and
-    /// their aliases in `[sections.aliases]` (so a team can write
-    /// `## Chronologie`). The defaults cover the four parts of a postmortem:
+    /// case-insensitively (and without regard to the Unicode form of
+    /// accents or to curly apostrophes) against the names in `[sections]
+    /// required`, their aliases in `[sections.aliases]`, and, in a French
+    /// book (`[book] language = "fr"`), the built-in French names of the
+    /// default sections (`## Chronologie`, `## Cause
+    /// racine`, `## Éléments d'action`, ...). The defaults cover the four
+    /// parts of a postmortem:
     /// facts (Summary, Impact, Timeline), analysis (Root cause, Contributing
     /// factors), actions (Action items) and communication.
     ///
     /// `pmbook lint --fix` adds the missing sections, empty, in the
     /// configured order: each before the next required section present, or
     /// at the end. Under each heading it writes the template's guidance as
-    /// an HTML comment, so that `empty-section` still asks for the text.
+    /// an HTML comment, so that `empty-section` still asks for the text. In
+    /// a French book (`[book] language = "fr"`) the heading and guidance
+    /// added are those of the French template (`## Cause racine`).
     pub static REQUIRED_SECTION = {
         id: "required-section",
         level: Error,
@@ -46,6 +53,8 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
         if ctx.pm.section(name).is_some() {
             continue;
         }
+        let canonical = name;
+        let name = sections::written_name(canonical, &ctx.config.book.language);
         let next_present = required[position + 1..]
             .iter()
             .find_map(|next| ctx.pm.section(next));
@@ -80,7 +89,7 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
             object: format!("## {name}"),
             edits: vec![insert],
         };
-        let aliases = ctx.config.sections.aliases.get(name);
+        let aliases = ctx.config.sections.aliases.get(canonical);
         let violation = Violation::at(
             ctx.first_line(at),
             format!("missing required section `## {name}`"),
@@ -118,7 +127,7 @@ fn separator_at_end(text: &str, after_added: bool, nl: &str) -> String {
 /// filled in (`day` is the incident's): what the author is asked to write in
 /// the section.
 fn guidance(name: &str, config: &Config, day: Option<Date>) -> Option<String> {
-    let mut lines = TEMPLATE.lines();
+    let mut lines = template::built_in(&config.book.language).lines();
     lines.find(|line| {
         line.strip_prefix("## ")
             .is_some_and(|title| title.trim().eq_ignore_ascii_case(name))

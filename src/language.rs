@@ -1,0 +1,144 @@
+//! The languages postmortems are written in (`[book] language`), the one
+//! way names written by people are compared across languages and keyboards
+//! ([`fold`]), and the French names of action kinds and root-cause
+//! categories.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// The languages `[book] language` accepts.
+pub const CODES: [&str; 2] = ["en", "fr"];
+
+/// What is wrong with `code` as a `[book] language`, if anything.
+pub fn problem(code: &str) -> Option<String> {
+    (!CODES.contains(&code)).then(|| {
+        format!(
+            "`{code}` is not a supported language; expected one of: {}",
+            CODES.join(", ")
+        )
+    })
+}
+
+/// Whether `code` (a `[book] language`) is French.
+pub fn is_french(code: &str) -> bool {
+    code == "fr"
+}
+
+/// `text` as names are compared: in Unicode's composed form (NFC, so that
+/// an `é` typed as `e` and a combining accent is an `é`), lowercased,
+/// with typographic apostrophes (`’`, `‘`, `ʼ`) read as `'`.
+pub fn fold(text: &str) -> String {
+    text.nfc()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            '\u{2019}' | '\u{2018}' | '\u{02BC}' => '\'',
+            c => c,
+        })
+        .collect()
+}
+
+/// `text` without its accents and ligatures (`é` → `e`, `œ` → `oe`), so
+/// that a French title makes a readable file name.
+pub fn without_accents(text: &str) -> String {
+    text.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(|c| match c {
+            'œ' => "oe".chars().collect::<Vec<_>>(),
+            'Œ' => "OE".chars().collect(),
+            'æ' => "ae".chars().collect(),
+            'Æ' => "AE".chars().collect(),
+            c => vec![c],
+        })
+        .collect()
+}
+
+/// French names of the default action kinds (`[actions] kinds`), verbs and
+/// nouns, each with the kind it stands for; compared after [`fold`].
+pub const FRENCH_KINDS: &[(&str, &str)] = &[
+    ("corriger", "fix"),
+    ("correction", "fix"),
+    ("automatiser", "automate"),
+    ("automatisation", "automate"),
+    ("outiller", "tooling"),
+    ("outillage", "tooling"),
+    ("formaliser", "process"),
+    ("processus", "process"),
+    ("tester", "test"),
+    ("détecter", "detect"),
+    ("détection", "detect"),
+    ("atténuer", "mitigate"),
+    ("atténuation", "mitigate"),
+    ("prévenir", "prevent"),
+    ("prévention", "prevent"),
+];
+
+/// French names of the default root-cause categories (`[lint]
+/// root_cause_categories`): the Ishikawa 6M and plain translations, each
+/// with the category it stands for; compared after [`fold`].
+pub const FRENCH_CATEGORIES: &[(&str, &str)] = &[
+    ("main-d'œuvre", "people"),
+    ("main-d'oeuvre", "people"),
+    ("personnes", "people"),
+    ("humain", "people"),
+    ("méthode", "process"),
+    ("méthodes", "process"),
+    ("processus", "process"),
+    ("mesure", "tooling"),
+    ("mesures", "tooling"),
+    ("outillage", "tooling"),
+    ("outils", "tooling"),
+    ("matière", "code"),
+    ("matières", "code"),
+    ("matériel", "infrastructure"),
+    ("milieu", "external"),
+    ("externe", "external"),
+];
+
+/// The configured name that `written` stands for when it is not itself one
+/// of `configured` but is the French name (in `french`, written in any
+/// case, Unicode form or apostrophe) of one that is. `None` otherwise, so
+/// that a team's own names always win.
+pub fn configured_name<'a>(
+    written: &str,
+    configured: &'a [String],
+    french: &[(&str, &str)],
+) -> Option<&'a str> {
+    if configured.iter().any(|c| c == written) {
+        return None;
+    }
+    let key = fold(written.trim());
+    let (_, target) = french.iter().find(|(name, _)| fold(name) == key)?;
+    configured.iter().find(|c| c == target).map(String::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_ignores_case_unicode_form_and_apostrophes() {
+        let composed = "Main-d\u{2019}\u{0152}uvre \u{00C9}l\u{00E9}ments";
+        let decomposed = "main-d'\u{0152}uvre E\u{0301}le\u{0301}ments";
+        assert_eq!(fold(composed), fold(decomposed));
+        assert_eq!(fold(composed), "main-d'\u{0153}uvre \u{00E9}l\u{00E9}ments");
+    }
+
+    #[test]
+    fn accents_and_ligatures_are_spelt_out() {
+        assert_eq!(
+            without_accents("Main-d\u{2019}œuvre à Paris, été"),
+            "Main-d\u{2019}oeuvre a Paris, ete"
+        );
+    }
+
+    #[test]
+    fn french_names_stand_for_configured_ones_only() {
+        let kinds = vec!["fix".to_owned(), "tester".to_owned()];
+        assert_eq!(
+            configured_name("Corriger", &kinds, FRENCH_KINDS),
+            Some("fix")
+        );
+        assert_eq!(configured_name("tester", &kinds, FRENCH_KINDS), None);
+        assert_eq!(configured_name("automatiser", &kinds, FRENCH_KINDS), None);
+        assert_eq!(configured_name("réparer", &kinds, FRENCH_KINDS), None);
+    }
+}
