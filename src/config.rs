@@ -59,6 +59,8 @@ pub struct BookConfig {
     /// Glob patterns, relative to `src`, of Markdown files that are not
     /// postmortems.
     pub exclude: Vec<String>,
+    /// The language of the site's words, dates and numbers (`en`, `fr`).
+    pub language: String,
 }
 
 impl Default for BookConfig {
@@ -67,6 +69,7 @@ impl Default for BookConfig {
             title: "Incident postmortems".into(),
             src: "postmortems".into(),
             exclude: strings(&["README.md", "**/README.md", "_*", "**/_*"]),
+            language: "en".into(),
         }
     }
 }
@@ -440,6 +443,19 @@ impl Config {
                     message: format!("invalid pattern in `[book] exclude`: {}", e.kind()),
                 }));
             }
+        }
+        if !crate::i18n::codes().any(|code| code == self.book.language) {
+            let codes: Vec<_> = crate::i18n::codes().map(|c| format!("`{c}`")).collect();
+            return Err(Error::Source(SourceError {
+                path: path.to_path_buf(),
+                text: text.to_owned(),
+                span: located(text, &["book", "language"]).map(|at| at.value),
+                message: format!(
+                    "`[book] language` is `{}`; the site speaks {}",
+                    self.book.language,
+                    codes.join(", ")
+                ),
+            }));
         }
         if let Some(problem) = self.site.url.as_deref().and_then(site_url_problem) {
             return Err(Error::Source(SourceError {
