@@ -60,7 +60,8 @@ pub struct BookConfig {
     /// postmortems.
     pub exclude: Vec<String>,
     /// The language the postmortems are written in, `en` or `fr`: it
-    /// chooses the template of `pmbook new` and the wording rules' phrases.
+    /// chooses the template of `pmbook new`, the wording rules' phrases and
+    /// the site's words, dates and numbers.
     pub language: String,
 }
 
@@ -450,7 +451,7 @@ impl Config {
                 path: path.to_path_buf(),
                 text: text.to_owned(),
                 span: located(text, &["book", "language"]).map(|at| at.value),
-                message: format!("invalid `[book] language`: {problem}"),
+                message: problem,
             }));
         }
         if let Some(problem) = self.site.url.as_deref().and_then(site_url_problem) {

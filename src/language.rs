@@ -11,9 +11,10 @@ pub const CODES: [&str; 2] = ["en", "fr"];
 /// What is wrong with `code` as a `[book] language`, if anything.
 pub fn problem(code: &str) -> Option<String> {
     (!CODES.contains(&code)).then(|| {
+        let codes: Vec<String> = CODES.iter().map(|c| format!("`{c}`")).collect();
         format!(
-            "`{code}` is not a supported language; expected one of: {}",
-            CODES.join(", ")
+            "`[book] language` is `{code}`; pmbook speaks {}",
+            codes.join(", ")
         )
     })
 }

@@ -16,6 +16,7 @@ pub mod discover;
 pub mod drafts;
 pub mod error;
 pub mod hooks;
+pub mod i18n;
 pub mod import;
 pub mod language;
 pub mod links;

@@ -158,9 +158,7 @@ fn init_rejects_an_unknown_language_and_the_config_too() {
     assert_eq!(output.status.code(), Some(2));
     let text = stderr(&output);
     assert!(
-        text.contains(
-            "invalid `[book] language`: `de` is not a supported language; expected one of: en, fr"
-        ),
+        text.contains("`[book] language` is `de`; pmbook speaks `en`, `fr`"),
         "{text}"
     );
     assert!(text.contains("pmbook.toml:2:"), "{text}");

@@ -13,6 +13,7 @@ use jiff::civil::Date;
 use super::view::Site;
 use crate::actions::{Action, Key};
 use crate::config::Project;
+use crate::i18n::Catalogue;
 use crate::text::slugify;
 
 /// A calendar of the site, and the owner it is for.
@@ -64,14 +65,16 @@ pub fn calendars(
         })
         .collect();
     let stamp = format!("{}T000000Z", compact(today));
+    let words = crate::i18n::catalogue(&project.config.book.language);
     let mut calendars = vec![Calendar {
         file: "actions.ics".into(),
         owner: None,
         text: ics(
-            &format!("{}: action items", site.title),
+            &words.fill("calendar.all", &[("title", &site.title)]),
             due.iter(),
             &stamp,
             public,
+            words,
         ),
     }];
     if public {
@@ -106,10 +109,11 @@ pub fn calendars(
         calendars.push(Calendar {
             file: format!("calendars/{file}.ics"),
             text: ics(
-                &format!("{}: action items of {name}", site.title),
+                &words.fill("calendar.owner", &[("title", &site.title), ("name", &name)]),
                 events.into_iter(),
                 &stamp,
                 public,
+                words,
             ),
             owner: Some(name),
         });
@@ -153,7 +157,14 @@ fn ics<'a>(
     events: impl Iterator<Item = &'a Event<'a>>,
     stamp: &str,
     public: bool,
+    words: &'static Catalogue,
 ) -> String {
+    let field = |label: &str, value: &str| {
+        words.fill(
+            "calendar.field",
+            &[("label", words.text(label)), ("value", value)],
+        )
+    };
     let mut lines = vec![
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".into(),
@@ -167,17 +178,17 @@ fn ics<'a>(
         let end = event.date.tomorrow().unwrap_or(event.date);
         let mut description = Vec::new();
         if let (false, Some(owner)) = (public, &action.owner) {
-            description.push(format!("Owner: {}", owner.trim_start_matches('@')));
+            description.push(field("calendar.owner_label", owner.trim_start_matches('@')));
         }
         if let Some(kind) = &action.kind {
-            description.push(format!("Kind: {kind}"));
+            description.push(field("calendar.kind", kind));
         }
         if let Some(ticket) = &action.ticket {
-            description.push(format!("Ticket: {ticket}"));
+            description.push(field("calendar.ticket", ticket));
         }
-        description.push(format!("Postmortem: {}", event.incident));
+        description.push(field("calendar.postmortem", event.incident));
         if let Url::Relative(url) = event.url {
-            description.push(format!("Page: {url}"));
+            description.push(field("calendar.page", url));
         }
         lines.extend([
             "BEGIN:VEVENT".to_owned(),

@@ -26,15 +26,16 @@
 //! let series: Vec<Series> = config.lint.severities.iter().zip(&counts)
 //!     .map(|(name, values)| Series { name, values })
 //!     .collect();
-//! let chart = Chart { id: "by-month", title: "Incidents per month", unit: Unit::Count };
+//! let words = pmbook::i18n::catalogue("en");
+//! let chart = Chart { id: "by-month", title: "Incidents per month", unit: Unit::Count, words };
 //! let svg = charts::stacked_bars(&chart, &months, &series);
 //! assert!(svg.contains("No data"));
 //! ```
 
 use std::fmt::Write as _;
 
+use crate::i18n::Catalogue;
 use crate::text::escape_html;
-use crate::time::format_approx_minutes;
 
 /// What every chart needs besides its data.
 #[derive(Debug, Clone, Copy)]
@@ -44,6 +45,14 @@ pub struct Chart<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub unit: Unit,
+    /// The language of its numbers and of "No data".
+    pub words: &'static Catalogue,
+}
+
+impl Chart<'_> {
+    fn format(&self, value: f64) -> String {
+        self.unit.format(value, self.words)
+    }
 }
 
 /// How values are written on axes and in tooltips.
@@ -58,12 +67,12 @@ pub enum Unit {
 }
 
 impl Unit {
-    fn format(self, value: f64) -> String {
+    fn format(self, value: f64, words: &'static Catalogue) -> String {
         match self {
             Unit::Count if value.fract() == 0.0 => format!("{value:.0}"),
-            Unit::Count => format!("{value:.1}"),
-            Unit::Minutes => format_approx_minutes(value),
-            Unit::Share => format!("{:.1}%", value * 100.0),
+            Unit::Count => words.number(value, 1),
+            Unit::Minutes => words.approx_minutes(Some(value)),
+            Unit::Share => words.share(Some(value)),
         }
     }
 
@@ -170,7 +179,7 @@ pub fn stacked_bars(chart: &Chart, categories: &[String], series: &[Series]) -> 
                 color = Palette::Severity.color(i),
                 label = escape_html(category),
                 name = escape_html(s.name),
-                value = escape_html(&chart.unit.format(v)),
+                value = escape_html(&chart.format(v)),
             );
             base += v;
         }
@@ -229,7 +238,7 @@ pub fn lines(chart: &Chart, categories: &[String], series: &[Series]) -> String 
                     cy = axis.y(v),
                     label = escape_html(category),
                     name = escape_html(s.name),
-                    value = escape_html(&chart.unit.format(v)),
+                    value = escape_html(&chart.format(v)),
                 );
             }
         }
@@ -268,7 +277,7 @@ pub fn bars(chart: &Chart, labels: &[String], values: &[f64]) -> String {
             r#"<line class="pm-grid" x1="{x:.1}" y1="{TOP:.1}" x2="{x:.1}" y2="{bottom:.1}" style="stroke:var(--pm-grid, rgba(128,128,128,0.25))"/><text class="pm-tick" x="{x:.1}" y="{ty:.1}" text-anchor="middle">{label}</text>"#,
             x = x(tick),
             ty = bottom + 16.0,
-            label = escape_html(&chart.unit.format(tick)),
+            label = escape_html(&chart.format(tick)),
         );
         tick += step;
     }
@@ -287,7 +296,7 @@ pub fn bars(chart: &Chart, labels: &[String], values: &[f64]) -> String {
             h = ROW - 8.0,
             color = Palette::Series.color(0),
             vx = x(v) + 4.0,
-            value = escape_html(&chart.unit.format(v)),
+            value = escape_html(&chart.format(v)),
         );
     }
     let _ = write!(
@@ -365,7 +374,7 @@ impl<'a> Svg<'a> {
                 x2 = WIDTH - RIGHT,
                 tx = LEFT - 6.0,
                 ty = axis.y(v) + 4.0,
-                label = escape_html(&unit.format(v)),
+                label = escape_html(&self.chart.format(v)),
             );
         }
         let bottom = TOP + PLOT_HEIGHT;
@@ -431,7 +440,8 @@ impl<'a> Svg<'a> {
     fn no_data(mut self) -> String {
         self.height = TOP + PLOT_HEIGHT / 2.0;
         self.body = format!(
-            r#"<text class="pm-no-data" x="{x:.1}" y="{y:.1}" text-anchor="middle">No data</text>"#,
+            r#"<text class="pm-no-data" x="{x:.1}" y="{y:.1}" text-anchor="middle">{text}</text>"#,
+            text = escape_html(self.chart.words.text("charts.no_data")),
             x = WIDTH / 2.0,
             y = self.height / 2.0 + 4.0,
         );
@@ -497,6 +507,7 @@ mod tests {
             id: "c",
             title: "A chart",
             unit,
+            words: crate::i18n::catalogue("en"),
         }
     }
 
@@ -509,6 +520,7 @@ mod tests {
             id: "x",
             title,
             unit: Unit::Count,
+            words: crate::i18n::catalogue("en"),
         };
         let categories = vec![label.to_owned(), "b".to_owned()];
         let values = [Some(1.0), Some(2.0)];

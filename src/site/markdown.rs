@@ -85,6 +85,8 @@ pub struct Links<'a> {
     pub mermaid: bool,
     /// A diagram was rendered for the renderer to draw.
     pub diagrams: Cell<bool>,
+    /// The language of the headings' anchor labels (English unless set).
+    pub words: &'static crate::i18n::Catalogue,
 }
 
 impl<'a> Links<'a> {
@@ -102,6 +104,7 @@ impl<'a> Links<'a> {
             attachments: RefCell::new(BTreeSet::new()),
             mermaid: false,
             diagrams: Cell::new(false),
+            words: crate::i18n::catalogue("en"),
         }
     }
 
@@ -292,6 +295,15 @@ fn finish(html: &str, links: &Links) -> String {
             Some(url) => format!(r#" {}="{}""#, &c[1], escape_html(&url)),
             None => String::new(),
         }
+    });
+    // comrak labels the anchor of a heading in English.
+    static ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#" aria-label="Link to heading '([^"]*)'""#)
+            .expect("the anchor pattern is valid")
+    });
+    let html = ANCHOR.replace_all(&html, |c: &Captures| {
+        let label = links.words.fill("incident.anchor", &[("heading", &c[1])]);
+        format!(r#" aria-label="{label}""#)
     });
     let html = html.as_ref();
     static HEADING: LazyLock<Regex> = LazyLock::new(|| {

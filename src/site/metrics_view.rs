@@ -9,10 +9,9 @@ use serde::Serialize;
 
 use super::charts::{self, Chart, Series, Unit};
 use crate::config::Config;
-use crate::metrics::{
-    self, Deployments, DurationStats, Filter, Incident, Metrics, Population, format_minutes,
-};
-use crate::text::{capitalize, format_share};
+use crate::i18n::Catalogue;
+use crate::metrics::{self, Deployments, DurationStats, Filter, Incident, Metrics, Population};
+use crate::text::capitalize;
 
 /// One headline number over two periods.
 #[derive(Debug, Clone, Serialize)]
@@ -81,72 +80,74 @@ impl<'a> MetricsInput<'a> {
             ..base.clone()
         });
         let all = self.compute(base);
-        let row = |label, f: &dyn Fn(&Metrics) -> String| HeadlineRow {
-            label,
+        let w = crate::i18n::catalogue(&self.config.book.language);
+        let row = |key: &str, f: &dyn Fn(&Metrics) -> String| HeadlineRow {
+            label: w.text(&format!("headline.{key}")),
             recent: f(&recent),
             all: f(&all),
         };
         vec![
-            row("Incidents", &|m| m.incidents.to_string()),
-            row("Time to detect, median", &|m| {
-                format_minutes(m.time_to_detect.median_minutes)
+            row("incidents", &|m| m.incidents.to_string()),
+            row("detect_median", &|m| {
+                w.approx_minutes(m.time_to_detect.median_minutes)
             }),
-            row("Time to resolve, median", &|m| {
-                format_minutes(m.time_to_resolve.median_minutes)
+            row("resolve_median", &|m| {
+                w.approx_minutes(m.time_to_resolve.median_minutes)
             }),
-            row("Time to resolve, p90", &|m| {
-                format_minutes(m.time_to_resolve.p90_minutes)
+            row("resolve_p90", &|m| {
+                w.approx_minutes(m.time_to_resolve.p90_minutes)
             }),
-            row("Caused by a change", &|m| {
-                format_share(m.change_failure.share)
+            row("caused_by_change", &|m| w.share(m.change_failure.share)),
+            row("recurring", &|m| w.share(m.recurrence.share)),
+            row("reviews", &|m| {
+                w.fill(
+                    "headline.reviews_value",
+                    &[
+                        ("within", &m.reviews.within_window.to_string()),
+                        ("total", &m.incidents.to_string()),
+                    ],
+                )
             }),
-            row("Recurring incidents", &|m| format_share(m.recurrence.share)),
-            row("Reviews in the window", &|m| {
-                format!("{} of {}", m.reviews.within_window, m.incidents)
-            }),
-            row("Open action items (overdue)", &|m| {
+            row("open_overdue", &|m| {
                 format!("{} ({})", m.actions.open, m.actions.overdue)
             }),
         ]
     }
 }
 
-fn duration_cells(stats: &DurationStats) -> [String; 3] {
+fn duration_cells(stats: &DurationStats, w: &'static Catalogue) -> [String; 3] {
     [
         stats.count.to_string(),
-        format_minutes(stats.median_minutes),
-        format_minutes(stats.p90_minutes),
+        w.approx_minutes(stats.median_minutes),
+        w.approx_minutes(stats.p90_minutes),
     ]
 }
 
 /// The charts of the metrics page, each with its table.
 pub fn charts(m: &Metrics, config: &Config) -> Vec<ChartView> {
     let quarters: Vec<String> = m.quarters.iter().map(|q| q.quarter.to_string()).collect();
+    let w = crate::i18n::catalogue(&config.book.language);
     vec![
-        by_month(m, config),
-        per_quarter(m, &quarters, "detect", "Time to detect per quarter", |q| {
-            &q.time_to_detect
-        }),
-        per_quarter(
-            m,
-            &quarters,
-            "resolve",
-            "Time to resolve per quarter",
-            |q| &q.time_to_resolve,
-        ),
-        change_failure(m, &quarters),
-        slo(m),
-        follow_up(m),
+        by_month(m, config, w),
+        per_quarter(m, &quarters, "detect", w, |q| &q.time_to_detect),
+        per_quarter(m, &quarters, "resolve", w, |q| &q.time_to_resolve),
+        change_failure(m, &quarters, w),
+        slo(m, w),
+        follow_up(m, w),
     ]
 }
 
-/// The column headings of a chart's table.
-fn head(columns: &[&str]) -> Vec<String> {
-    columns.iter().map(|c| (*c).to_owned()).collect()
+/// The column headings of a chart's table, from their keys under
+/// `charts` in the catalogue.
+fn head(w: &'static Catalogue, columns: &[&str]) -> Vec<String> {
+    columns
+        .iter()
+        .map(|c| w.text(&format!("charts.{c}")).to_owned())
+        .collect()
 }
 
 /// Incidents per month, stacked by severity (the configured ones first).
-fn by_month(m: &Metrics, config: &Config) -> ChartView {
+fn by_month(m: &Metrics, config: &Config, w: &'static Catalogue) -> ChartView {
     let months: Vec<String> = m.months.iter().map(|r| r.month.to_string()).collect();
     let mut severities: Vec<String> = config.lint.severities.clone();
     for row in &m.months {
@@ -172,13 +173,14 @@ fn by_month(m: &Metrics, config: &Config) -> ChartView {
         .collect();
     let chart = Chart {
         id: "by-month",
-        title: "Incidents per month, by severity",
+        title: w.text("charts.by_month"),
         unit: Unit::Count,
+        words: w,
     };
     ChartView {
         chart,
         svg: charts::stacked_bars(&chart, &months, &series),
-        head: std::iter::once("Month".to_owned())
+        head: std::iter::once(w.text("charts.month").to_owned())
             .chain(severities.iter().cloned())
             .collect(),
         rows: m
@@ -198,26 +200,27 @@ fn per_quarter(
     m: &Metrics,
     quarters: &[String],
     id: &'static str,
-    title: &'static str,
+    w: &'static Catalogue,
     pick: fn(&metrics::QuarterRow) -> &DurationStats,
 ) -> ChartView {
     let median: Vec<Option<f64>> = m.quarters.iter().map(|q| pick(q).median_minutes).collect();
     let p90: Vec<Option<f64>> = m.quarters.iter().map(|q| pick(q).p90_minutes).collect();
-    let series = median_and_p90(&median, &p90);
+    let series = median_and_p90(&median, &p90, w);
     let chart = Chart {
         id,
-        title,
+        title: w.text(&format!("charts.{id}")),
         unit: Unit::Minutes,
+        words: w,
     };
     ChartView {
         chart,
         svg: charts::lines(&chart, quarters, &series),
-        head: head(&["Quarter", "Incidents", "Median", "p90"]),
+        head: head(w, &["quarter", "incidents", "median", "p90"]),
         rows: m
             .quarters
             .iter()
             .map(|q| {
-                let [count, median, p90] = duration_cells(pick(q));
+                let [count, median, p90] = duration_cells(pick(q), w);
                 vec![q.quarter.to_string(), count, median, p90]
             })
             .collect(),
@@ -226,34 +229,29 @@ fn per_quarter(
 
 /// The share of incidents caused by a change, and the change failure rate
 /// where deployments are known, per quarter.
-fn change_failure(m: &Metrics, quarters: &[String]) -> ChartView {
+fn change_failure(m: &Metrics, quarters: &[String], w: &'static Catalogue) -> ChartView {
     let shares: Vec<Option<f64>> = m.quarters.iter().map(|q| q.change_failure.share).collect();
     let rates: Vec<Option<f64>> = m.quarters.iter().map(|q| q.change_failure.rate).collect();
     let mut series = vec![Series {
-        name: "share of incidents caused by a change",
+        name: w.text("charts.caused_share"),
         values: &shares,
     }];
     if rates.iter().any(Option::is_some) {
         series.push(Series {
-            name: "change failure rate (of deployments)",
+            name: w.text("charts.failure_rate"),
             values: &rates,
         });
     }
     let chart = Chart {
         id: "change-failure",
-        title: "Change failure per quarter",
+        title: w.text("charts.change_failure"),
         unit: Unit::Share,
+        words: w,
     };
     ChartView {
         chart,
         svg: charts::lines(&chart, quarters, &series),
-        head: head(&[
-            "Quarter",
-            "Caused by a change",
-            "Share",
-            "Deployments",
-            "Rate",
-        ]),
+        head: head(w, &["quarter", "caused", "share", "deployments", "rate"]),
         rows: m
             .quarters
             .iter()
@@ -262,10 +260,10 @@ fn change_failure(m: &Metrics, quarters: &[String]) -> ChartView {
                 vec![
                     q.quarter.to_string(),
                     c.caused_by_change.to_string(),
-                    format_share(c.share),
+                    w.share(c.share),
                     c.deployments
                         .map_or_else(|| "—".to_owned(), |d| d.to_string()),
-                    format_share(c.rate),
+                    w.share(c.rate),
                 ]
             })
             .collect(),
@@ -273,7 +271,7 @@ fn change_failure(m: &Metrics, quarters: &[String]) -> ChartView {
 }
 
 /// The error budget consumed, per SLO and quarter.
-fn slo(m: &Metrics) -> ChartView {
+fn slo(m: &Metrics, w: &'static Catalogue) -> ChartView {
     let labels: Vec<String> = m
         .slo
         .iter()
@@ -282,27 +280,41 @@ fn slo(m: &Metrics) -> ChartView {
     let values: Vec<f64> = m.slo.iter().map(|s| s.budget_consumed).collect();
     let chart = Chart {
         id: "slo",
-        title: "Error budget consumed by incidents, per SLO and quarter",
+        title: w.text("charts.slo"),
         unit: Unit::Share,
+        words: w,
     };
     ChartView {
         chart,
         svg: charts::bars(&chart, &labels, &values),
-        head: head(&["SLO", "Quarter", "Budget consumed"]),
-        rows: m.slo.iter().map(metrics::SloBudget::cells).collect(),
+        head: head(w, &["slo_name", "quarter", "budget_consumed"]),
+        rows: m
+            .slo
+            .iter()
+            .map(|s| {
+                vec![
+                    s.name.clone(),
+                    s.quarter.to_string(),
+                    w.share(Some(s.budget_consumed)),
+                ]
+            })
+            .collect(),
     }
 }
 
 /// Review timeliness and action closure, as shares.
-fn follow_up(m: &Metrics) -> ChartView {
+fn follow_up(m: &Metrics, w: &'static Catalogue) -> ChartView {
     let items = m.actions.open + m.actions.done;
     let [low, high] = m.reviews.window_hours;
-    let window = format!("reviews {low}–{high} h after resolution");
+    let window = w.fill(
+        "charts.review_window",
+        &[("low", &low.to_string()), ("high", &high.to_string())],
+    );
     let measures = [
-        ("reviews held", m.reviews.held, m.incidents),
+        (w.text("charts.reviews_held"), m.reviews.held, m.incidents),
         (window.as_str(), m.reviews.within_window, m.incidents),
-        ("action items done", m.actions.done, items),
-        ("action items overdue", m.actions.overdue, items),
+        (w.text("charts.items_done"), m.actions.done, items),
+        (w.text("charts.items_overdue"), m.actions.overdue, items),
     ];
     let labels: Vec<String> = measures.iter().map(|(l, _, _)| (*l).to_owned()).collect();
     let values: Vec<f64> = measures
@@ -311,27 +323,28 @@ fn follow_up(m: &Metrics) -> ChartView {
         .collect();
     let chart = Chart {
         id: "follow-up",
-        title: "Reviews and action items",
+        title: w.text("charts.follow_up"),
         unit: Unit::Share,
+        words: w,
     };
     ChartView {
         chart,
         svg: charts::bars(&chart, &labels, &values),
-        head: head(&["Measure", "Count", "Of", "Share"]),
+        head: head(w, &["measure", "count", "of", "share"]),
         rows: measures
             .iter()
-            .map(|(label, count, total)| row_of(&capitalize(label), *count, *total))
+            .map(|(label, count, total)| row_of(&capitalize(label), *count, *total, w))
             .collect(),
     }
 }
 
-fn row_of(label: &str, count: usize, total: usize) -> Vec<String> {
+fn row_of(label: &str, count: usize, total: usize, w: &'static Catalogue) -> Vec<String> {
     let ratio = (total > 0).then(|| count as f64 / total as f64);
     vec![
         label.to_owned(),
         count.to_string(),
         total.to_string(),
-        format_share(ratio),
+        w.share(ratio),
     ]
 }
 
@@ -339,6 +352,7 @@ fn row_of(label: &str, count: usize, total: usize) -> Vec<String> {
 /// without the git history or without closed items.
 pub fn close_times_chart(
     quarters: &[metrics::close_times::QuarterCloseTimes],
+    w: &'static Catalogue,
 ) -> Option<ChartView> {
     if quarters.is_empty() {
         return None;
@@ -346,19 +360,18 @@ pub fn close_times_chart(
     let labels: Vec<String> = quarters.iter().map(|q| q.quarter.to_string()).collect();
     let median: Vec<Option<f64>> = quarters.iter().map(|q| q.median).collect();
     let p90: Vec<Option<f64>> = quarters.iter().map(|q| q.p90).collect();
-    let series = median_and_p90(&median, &p90);
+    let series = median_and_p90(&median, &p90, w);
     let chart = Chart {
         id: "days-to-close",
-        title: "Days to close action items, per quarter of closing",
+        title: w.text("charts.days_to_close"),
         unit: Unit::Count,
+        words: w,
     };
-    let days = |d: Option<f64>| d.map_or_else(|| "—".to_owned(), |d| format!("{d:.1}"));
+    let days = |d: Option<f64>| d.map_or_else(|| "—".to_owned(), |d| w.number(d, 1));
     Some(ChartView {
         chart,
         svg: charts::lines(&chart, &labels, &series),
-        head: ["Quarter", "Items closed", "Median days", "p90 days"]
-            .map(String::from)
-            .to_vec(),
+        head: head(w, &["quarter", "items_closed", "median_days", "p90_days"]),
         rows: quarters
             .iter()
             .map(|q| {
@@ -374,14 +387,18 @@ pub fn close_times_chart(
 }
 
 /// The two series of a chart of durations: the median and the p90.
-fn median_and_p90<'a>(median: &'a [Option<f64>], p90: &'a [Option<f64>]) -> [Series<'a>; 2] {
+fn median_and_p90<'a>(
+    median: &'a [Option<f64>],
+    p90: &'a [Option<f64>],
+    w: &'static Catalogue,
+) -> [Series<'a>; 2] {
     [
         Series {
-            name: "median",
+            name: w.text("charts.median_series"),
             values: median,
         },
         Series {
-            name: "p90",
+            name: w.text("charts.p90"),
             values: p90,
         },
     ]

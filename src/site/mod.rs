@@ -19,6 +19,7 @@ pub mod render;
 pub mod search;
 mod slugs;
 pub mod view;
+pub mod words;
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;

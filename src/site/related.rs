@@ -6,13 +6,14 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rayon::prelude::*;
 
 use super::view::{Incident, Related};
+use crate::i18n::Catalogue;
 
 /// Explicit `related` ids that are in the site, then up to five computed
 /// ones: incidents nearest in time sharing a service and the root-cause
 /// category, or sharing tags. Neighbours are looked up in per-key lists
 /// sorted by time, so the cost does not grow with the square of the number
 /// of incidents.
-pub fn link_related(incidents: &mut [Incident]) {
+pub fn link_related(incidents: &mut [Incident], words: &'static Catalogue) {
     let position: HashMap<String, usize> = incidents
         .iter()
         .enumerate()
@@ -44,7 +45,7 @@ pub fn link_related(incidents: &mut [Incident]) {
                 {
                     out.push(related_link(
                         &incidents[j],
-                        "linked by the authors".to_owned(),
+                        words.text("incident.linked").to_owned(),
                     ));
                 }
             }
@@ -70,13 +71,20 @@ pub fn link_related(incidents: &mut [Incident]) {
                 for service in &inc.service_names {
                     consider(
                         format!("s\u{0}{service}\u{0}{}", cause.name),
-                        format!("same service ({service}) and cause ({})", cause.name),
+                        words.fill(
+                            "incident.same_cause",
+                            &[("service", service), ("cause", &cause.name)],
+                        ),
                         3,
                     );
                 }
             }
             for tag in &inc.tag_names {
-                consider(format!("t\u{0}{tag}"), format!("shared tag: {tag}"), 1);
+                consider(
+                    format!("t\u{0}{tag}"),
+                    words.fill("incident.shared_tag", &[("tag", tag)]),
+                    1,
+                );
             }
             for ((_, _, j), reason) in scored {
                 if out.len() >= 5 + inc.explicit_related.len() {

@@ -21,6 +21,7 @@ use super::search;
 use super::view::{Index, Site, TermPage};
 use crate::config::Project;
 use crate::error::Error;
+use crate::i18n::Catalogue;
 use crate::metrics::close_times::QuarterCloseTimes;
 use crate::metrics::{Deployments, Filter};
 use crate::text::escape_html;
@@ -108,13 +109,17 @@ pub fn render_all(
     close_times: &[QuarterCloseTimes],
 ) -> Result<usize, Error> {
     let theme = project.root.join("theme");
+    let words = crate::i18n::catalogue(&project.config.book.language);
+    let mut env = environment(theme.clone());
+    super::words::install(&mut env, words);
     let pages = Pages {
         project,
         site,
         staging,
         calendars,
         close_times,
-        env: environment(theme.clone()),
+        env,
+        words,
         figures: MetricsInput::new(
             &site.metric_incidents,
             &project.config,
@@ -149,6 +154,8 @@ struct Pages<'a> {
     /// Days to close action items per quarter, from the git history.
     close_times: &'a [QuarterCloseTimes],
     env: Environment<'static>,
+    /// The words of the site's language.
+    words: &'static Catalogue,
     figures: MetricsInput<'a>,
     /// The list entry of each incident, in [`Site::incidents`] order.
     summaries: Vec<Value>,
@@ -238,7 +245,7 @@ impl Pages<'_> {
             &format!("{}/{}.html", index.kind, term.slug),
             "term.html",
             context! {
-                title => format!("{}: {}", index.title, term.name),
+                title => self.words.fill("indexes.term", &[("index", index.title), ("name", &term.name)]),
                 index_title => index.title,
                 name => &term.name,
                 incidents => self.list(&term.incidents),
@@ -272,19 +279,25 @@ impl Pages<'_> {
             ),
             (
                 "timeline.html",
-                context! { title => "Timeline", years => months(site, &self.summaries) },
+                context! { title => self.words.text("timeline.title"), years => months(site, &self.summaries) },
             ),
             (
                 "actions.html",
                 context! {
-                    title => "Action items",
+                    title => self.words.text("actions.title"),
                     actions => v(&site.actions),
                     calendars => v(self.calendars),
                 },
             ),
             ("metrics.html", self.metrics(headline)),
-            ("search.html", context! { title => "Search" }),
-            ("404.html", context! { title => "Page not found" }),
+            (
+                "search.html",
+                context! { title => self.words.text("search.title") },
+            ),
+            (
+                "404.html",
+                context! { title => self.words.text("not_found.title") },
+            ),
         ];
         for (template, ctx) in &top_level {
             self.write(template, template, ctx.clone())?;
@@ -297,7 +310,10 @@ impl Pages<'_> {
         let all_time = self.figures.compute(&Filter::default());
         let charts: Vec<Value> = metrics_view::charts(&all_time, &self.project.config)
             .into_iter()
-            .chain(metrics_view::close_times_chart(self.close_times))
+            .chain(metrics_view::close_times_chart(
+                self.close_times,
+                self.words,
+            ))
             .map(|c| {
                 context! {
                     id => c.chart.id,
@@ -334,13 +350,13 @@ impl Pages<'_> {
             })
             .collect();
         context! {
-            title => "Metrics",
+            title => self.words.text("metrics.title"),
             headline => headline,
             recent_days => metrics_view::RECENT_DAYS,
             charts => charts,
             pairs => pairs,
             recurrence_window => all_time.recurrence.window_days,
-            recurrence_share => crate::text::format_share(all_time.recurrence.share),
+            recurrence_share => self.words.share(all_time.recurrence.share),
             recurring => all_time.recurrence.incidents,
         }
     }

@@ -11,8 +11,9 @@ use crate::site::markdown;
 const CONTENTS_FROM: usize = 6;
 
 /// The level-2 headings of `body`, in order, when there are at least
-/// [`CONTENTS_FROM`].
-pub(super) fn contents(body: &[Segment]) -> Vec<Heading> {
+/// [`CONTENTS_FROM`]; the sections pmbook draws have their titles in
+/// `words`.
+pub(super) fn contents(body: &[Segment], words: &'static crate::i18n::Catalogue) -> Vec<Heading> {
     static HEADING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r##"<h2 id="([^"]*)">(.*?)<a href="#"##)
             .expect("the heading pattern is valid")
@@ -20,15 +21,15 @@ pub(super) fn contents(body: &[Segment]) -> Vec<Heading> {
     let mut found = Vec::new();
     for segment in body {
         let drawn = match segment.kind {
-            "timeline" => Some(("timeline", "Timeline")),
-            "actions" => Some(("action-items", "Action items")),
-            "ishikawa" => Some(("ishikawa", "Ishikawa")),
+            "timeline" => Some(("timeline", "incident.timeline")),
+            "actions" => Some(("action-items", "incident.actions")),
+            "ishikawa" => Some(("ishikawa", "incident.ishikawa")),
             _ => None,
         };
         match drawn {
             Some((id, title)) => found.push(Heading {
                 id: id.to_owned(),
-                html: title.to_owned(),
+                html: crate::text::escape_html(words.text(title)),
             }),
             None => found.extend(HEADING.captures_iter(&segment.html).map(|c| Heading {
                 id: c[1].to_owned(),

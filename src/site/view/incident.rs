@@ -7,13 +7,13 @@ use super::board::{ShownUnder, action_row};
 use super::body::{Views, contents, segments};
 use super::{ActionRow, Fact, Incident, SloView, TimelineItem};
 use crate::config::Project;
+use crate::i18n::Catalogue;
 use crate::links::Disk;
 use crate::model::{DateTime, Field, FrontMatter, Postmortem};
 use crate::site::search::search_words;
 use crate::site::slugs::Slugs;
 use crate::site::{BuildOptions, fishbone, markdown};
 use crate::text::{slugify, url_path};
-use crate::time::format_duration;
 
 pub(super) fn incident(
     project: &Project,
@@ -25,9 +25,11 @@ pub(super) fn incident(
     mermaid: bool,
 ) -> Incident {
     let config = &project.config;
+    let w = crate::i18n::catalogue(&config.book.language);
     let disk = Disk::of(project);
     let mut links = markdown::Links::new(&disk, &pm.path, pages, "../");
     links.mermaid = mermaid;
+    links.words = w;
     let fm = pm
         .front_matter
         .as_ref()
@@ -59,9 +61,9 @@ pub(super) fn incident(
         }
         None => ("undated".to_owned(), "undated".to_owned()),
     };
-    let times = times(fm);
-    let durations = durations(fm);
-    let timeline = timeline_items(pm, started, &links);
+    let times = times(fm, w);
+    let durations = durations(fm, w);
+    let timeline = timeline_items(pm, started, &links, w);
     let fishbone = fishbone::svg(&title, &pm.ishikawa);
     let url = format!("incidents/{id}.html");
     let under = ShownUnder {
@@ -138,9 +140,9 @@ pub(super) fn incident(
         slo: if hidden("slo") {
             Vec::new()
         } else {
-            slo_views(fm)
+            slo_views(fm, w)
         },
-        contents: contents(&body),
+        contents: contents(&body, w),
         body,
         fishbone,
         related: Vec::new(),
@@ -163,20 +165,20 @@ pub(super) fn incident(
 }
 
 /// The times of the front-matter, as written.
-fn times(fm: &FrontMatter) -> Vec<Fact> {
+fn times(fm: &FrontMatter, words: &'static Catalogue) -> Vec<Fact> {
     let mut times = Vec::new();
-    for (label, field) in [
-        ("Started", &fm.started_at),
-        ("Detected", &fm.detected_at),
-        ("Acknowledged", &fm.acknowledged_at),
-        ("Mitigated", &fm.mitigated_at),
-        ("Resolved", &fm.resolved_at),
-        ("Reviewed", &fm.review_at),
+    for (key, field) in [
+        ("incident.started", &fm.started_at),
+        ("incident.detected", &fm.detected_at),
+        ("incident.acknowledged", &fm.acknowledged_at),
+        ("incident.mitigated", &fm.mitigated_at),
+        ("incident.resolved", &fm.resolved_at),
+        ("incident.reviewed", &fm.review_at),
     ] {
         if let Some(f) = field {
             times.push(Fact {
-                label,
-                value: format_time(&f.value),
+                label: words.text(key),
+                value: format_time(&f.value, words),
             });
         }
     }
@@ -184,19 +186,19 @@ fn times(fm: &FrontMatter) -> Vec<Fact> {
 }
 
 /// The durations the front-matter's times give.
-fn durations(fm: &FrontMatter) -> Vec<Fact> {
+fn durations(fm: &FrontMatter, words: &'static Catalogue) -> Vec<Fact> {
     let d = fm.durations();
     [
-        ("Time to detect", d.to_detect),
-        ("Time to acknowledge", d.to_acknowledge),
-        ("Time to mitigate", d.to_mitigate),
-        ("Time to resolve", d.to_resolve),
+        ("incident.to_detect", d.to_detect),
+        ("incident.to_acknowledge", d.to_acknowledge),
+        ("incident.to_mitigate", d.to_mitigate),
+        ("incident.to_resolve", d.to_resolve),
     ]
     .into_iter()
-    .filter_map(|(label, value)| {
+    .filter_map(|(key, value)| {
         Some(Fact {
-            label,
-            value: format_duration(value?),
+            label: words.text(key),
+            value: words.duration(value?),
         })
     })
     .collect()
@@ -208,6 +210,7 @@ fn timeline_items(
     pm: &Postmortem,
     started: Option<DateTime>,
     links: &markdown::Links,
+    words: &'static Catalogue,
 ) -> HashMap<usize, TimelineItem> {
     pm.timeline
         .iter()
@@ -215,11 +218,11 @@ fn timeline_items(
             let line = pm.source.line_of(entry.span.start);
             let item = match entry.at.as_ref() {
                 Ok(at) => TimelineItem {
-                    at: format_time(at),
+                    at: format_time(at, words),
                     offset: started.map(|s| {
                         format!(
                             "T+{}",
-                            format_duration(s.timestamp.duration_until(at.timestamp))
+                            words.duration(s.timestamp.duration_until(at.timestamp))
                         )
                     }),
                     html: markdown::inline_html(&entry.text, links),
@@ -294,26 +297,26 @@ fn replaced_sections(
 }
 
 /// The SLOs of the front-matter, with the share of budget consumed.
-fn slo_views(fm: &FrontMatter) -> Vec<SloView> {
+fn slo_views(fm: &FrontMatter, words: &'static Catalogue) -> Vec<SloView> {
     fm.slo
         .iter()
         .map(|s| SloView {
-            name: s
-                .value
-                .name
-                .as_ref()
-                .map_or_else(|| "unnamed SLO".to_owned(), |n| n.value.clone()),
+            name: s.value.name.as_ref().map_or_else(
+                || words.text("incident.unnamed_slo").to_owned(),
+                |n| n.value.clone(),
+            ),
             budget_percent: s.value.budget_consumed.as_ref().map_or_else(
-                || "unknown".to_owned(),
-                |b| format!("{:.1} %", b.value * 100.0),
+                || words.text("incident.unknown").to_owned(),
+                |b| words.budget(b.value),
             ),
         })
         .collect()
 }
 
-/// `2026-11-03 09:12 UTC` or `2026-11-03 22:12 -05:00`: at the offset it
-/// was written with, written as in the postmortem (`±HH:MM`).
-pub fn format_time(at: &DateTime) -> String {
+/// `2026-11-03 09:12 UTC` or `2026-11-03 22:12 -05:00` (in English): at
+/// the offset it was written with, written as in the postmortem
+/// (`±HH:MM`).
+pub fn format_time(at: &DateTime, words: &'static Catalogue) -> String {
     let civil = at.offset.to_datetime(at.timestamp);
     let seconds = at.offset.seconds();
     let zone = if seconds == 0 {
@@ -323,7 +326,8 @@ pub fn format_time(at: &DateTime) -> String {
         let minutes = seconds.unsigned_abs() / 60;
         format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
     };
-    format!("{} {zone}", civil.strftime("%Y-%m-%d %H:%M"))
+    let time = civil.strftime("%H:%M").to_string();
+    words.datetime(civil.date(), &time, &zone)
 }
 
 /// The first paragraph of the Summary section, as plain text; empty when

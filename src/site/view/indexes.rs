@@ -35,6 +35,7 @@ pub(super) fn indexes(project: &Project, incidents: &[Incident], slugs: &Slugs) 
             .collect()
     };
     let order = &project.config.lint.severities;
+    let words = crate::i18n::catalogue(&project.config.book.language);
     let mut severity_pages = pages("severities", severities);
     severity_pages.sort_by_key(|t| {
         order
@@ -45,22 +46,22 @@ pub(super) fn indexes(project: &Project, incidents: &[Incident], slugs: &Slugs) 
     vec![
         Index {
             kind: "services",
-            title: "Services",
+            title: words.text("indexes.services"),
             terms: pages("services", services),
         },
         Index {
             kind: "severities",
-            title: "Severities",
+            title: words.text("indexes.severities"),
             terms: severity_pages,
         },
         Index {
             kind: "tags",
-            title: "Tags",
+            title: words.text("indexes.tags"),
             terms: pages("tags", tags),
         },
         Index {
             kind: "causes",
-            title: "Root causes",
+            title: words.text("indexes.causes"),
             terms: pages("causes", causes),
         },
     ]

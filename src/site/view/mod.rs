@@ -283,7 +283,10 @@ impl Site {
             })
             .collect();
         incidents.sort_by(|a, b| b.started.cmp(&a.started).then_with(|| a.id.cmp(&b.id)));
-        link_related(&mut incidents);
+        link_related(
+            &mut incidents,
+            crate::i18n::catalogue(&config.book.language),
+        );
         let indexes = indexes::indexes(project, &incidents, &slugs);
         let mut actions = board::board(project, &included, &incidents, options, &pages);
         actions.sort_by(|a, b| {

@@ -43,7 +43,8 @@
         row.hidden = !ok;
         if (ok) { shown += 1; }
       });
-      count.textContent = shown + " of " + rows.length + " items";
+      count.textContent = (count.dataset.text || "{shown} of {total} items")
+        .replace("{shown}", shown).replace("{total}", rows.length);
     }
     if (location.hash === "#overdue") { form.elements.status.value = "overdue"; }
     form.addEventListener("input", apply);

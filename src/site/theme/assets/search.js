@@ -22,6 +22,17 @@
     });
   }
 
+  // The status line's words, from the catalogue (its data-* attributes;
+  // English when a custom search.html has none), with the count for {n}.
+  var english = {
+    all: "{n} incidents. Type words to search, or pick a filter.",
+    one: "{n} incident found.",
+    other: "{n} incidents found."
+  };
+  function words(key, n) {
+    return (status.dataset[key] || english[key]).replace("{n}", n);
+  }
+
   function run() {
     var wanted = {};
     Object.keys(facets).forEach(function (name) { wanted[name] = form.elements[name].value; });
@@ -40,10 +51,11 @@
     var filtered = typed || Object.keys(wanted).some(function (k) { return wanted[k]; });
     results.textContent = "";
     if (!filtered) {
-      status.textContent = docs.length + " incidents. Type words to search, or pick a filter.";
+      status.textContent = words("all", docs.length);
       return;
     }
-    status.textContent = found.length + (found.length === 1 ? " incident found." : " incidents found.");
+    var one = found.length === 1 || (found.length === 0 && status.dataset.zeroIsOne === "true");
+    status.textContent = words(one ? "one" : "other", found.length);
     found.slice(0, 200).forEach(function (r) {
       var doc = r.doc;
       var item = document.createElement("li");
