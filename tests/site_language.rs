@@ -118,9 +118,20 @@ fn the_configuration_accepts_each_catalogue_and_refuses_another_language() {
     assert!(err.contains("pmbook.toml:2:"), "{err}");
 }
 
-/// The French example project, linted clean and built.
+/// The French test project, linted clean and built.
 fn french_site() -> (Project, PathBuf) {
-    let project = Project::from_fixture("french-site");
+    built(Project::from_fixture("french-site"))
+}
+
+/// The book's French example (`book/example-fr`), linted clean and built.
+fn french_example() -> (Project, PathBuf) {
+    let project = Project::new();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("book/example-fr");
+    common::copy_dir(&example, project.path());
+    built(project)
+}
+
+fn built(project: Project) -> (Project, PathBuf) {
     let lint = project.pmbook().arg("lint").output().unwrap();
     assert_eq!(lint.status.code(), Some(0), "{}", common::stdout(&lint));
     let out = project.build(&[]);
@@ -259,7 +270,15 @@ fn has_words(text: &str, needle: &str) -> bool {
 
 #[test]
 fn a_french_site_has_no_english_word_of_the_site_left_on_any_page() {
-    let (_project, out) = french_site();
+    no_english_left(french_site());
+}
+
+#[test]
+fn the_french_example_has_no_english_word_of_the_site_left_on_any_page() {
+    no_english_left(french_example());
+}
+
+fn no_english_left((_project, out): (Project, PathBuf)) {
     let english = english_texts();
     assert!(
         english.iter().any(|(_, t)| t == "Action items") && english.len() > 100,
