@@ -105,6 +105,19 @@ fn follow(tab: &Tab, selector: &str) {
     tab.wait_for_element("main").unwrap();
 }
 
+/// Waits until the search page has shown the results of the latest query
+/// (its results list is no longer `aria-busy`).
+fn settled(tab: &Tab) {
+    let done = "document.getElementById('search-results').getAttribute('aria-busy') === 'false'";
+    for _ in 0..200 {
+        if eval(tab, &format!("String({done})")) == "true" {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    panic!("the search page is still loading results");
+}
+
 fn eval(tab: &Tab, js: &str) -> String {
     let value = tab.evaluate(js, false).unwrap().value.unwrap_or_default();
     match value {
@@ -159,6 +172,7 @@ fn readers_navigate_search_and_filter_the_example_site() {
     tab.evaluate("document.getElementById('search-query').value = ''", false)
         .unwrap();
     tab.type_str("cache").unwrap();
+    settled(&tab);
     let all = eval(
         &tab,
         "document.querySelectorAll('#search-results li').length",
@@ -168,6 +182,7 @@ fn readers_navigate_search_and_filter_the_example_site() {
         false,
     )
     .unwrap();
+    settled(&tab);
     let sev2 = eval(
         &tab,
         "document.querySelectorAll('#search-results li').length",
