@@ -10,6 +10,8 @@
 mod common;
 #[path = "browser/search.rs"]
 mod search;
+#[path = "browser/shards.rs"]
+mod shards;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -109,13 +111,18 @@ fn follow(tab: &Tab, selector: &str) {
 /// (its results list is no longer `aria-busy`).
 fn settled(tab: &Tab) {
     let done = "document.getElementById('search-results').getAttribute('aria-busy') === 'false'";
-    for _ in 0..200 {
+    for _ in 0..600 {
         if eval(tab, &format!("String({done})")) == "true" {
             return;
         }
         std::thread::sleep(std::time::Duration::from_millis(25));
     }
-    panic!("the search page is still loading results");
+    let scripts = eval(
+        tab,
+        "JSON.stringify([[...document.scripts].map(s => s.src), \
+         performance.getEntriesByType('resource').map(e => e.name + ' ' + e.responseStatus)])",
+    );
+    panic!("the search page is still loading results; scripts and loads: {scripts}");
 }
 
 fn eval(tab: &Tab, js: &str) -> String {

@@ -87,7 +87,12 @@ fn every_block_of_every_section_reaches_the_page_and_the_search_index() {
     let search: String = std::fs::read_dir(out.join("search"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("terms-"))
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("terms-")
+        })
         .map(read)
         .collect();
     for (section, word) in &expected {

@@ -60,14 +60,20 @@ fn the_top_level_script_maps_the_shards_and_the_shards_hold_the_postings() {
     let project = Project::new();
     project.postmortem(
         "2026-11-03-checkout-latency.md",
-        valid_with("12 % of checkouts", "Zeta zeta ZETA omega. 12 % of checkouts"),
+        valid_with(
+            "12 % of checkouts",
+            "Zeta zeta ZETA omega. 12 % of checkouts",
+        ),
     );
     let out = project.build(&[]);
     let top = top(&out);
     assert_eq!(top["n"], 1);
     assert_eq!(top["p"], 10);
     assert_eq!(top["f"]["severity"], serde_json::json!(["SEV2"]));
-    assert_eq!(top["f"]["service"], serde_json::json!(["cache", "checkout"]));
+    assert_eq!(
+        top["f"]["service"],
+        serde_json::json!(["cache", "checkout"])
+    );
     assert_eq!(top["f"]["tag"], serde_json::json!(["deploy"]));
     // The map: each key, then its shard's size in kB, rounded up.
     let map = top["k"].as_array().unwrap();
@@ -140,7 +146,10 @@ fn a_word_counts_five_times_at_most_and_the_title_and_cause_weigh_more() {
     );
     let process = weights(&out, "pr", "process");
     assert!(
-        process.get(&at("2026-11-05-no-cause")).copied().unwrap_or(0)
+        process
+            .get(&at("2026-11-05-no-cause"))
+            .copied()
+            .unwrap_or(0)
             < process[&at("2026-11-04-text")],
         "{process:?}"
     );

@@ -42,7 +42,10 @@ pub fn write_index(site: &Site, staging: &Staging) -> Result<(), Error> {
     let mut groups: BTreeMap<String, Vec<(&str, String)>> = BTreeMap::new();
     for (term, list) in &postings {
         let json = format!("{}:{}", json(term), json(list));
-        groups.entry(prefix(term, KEY)).or_default().push((term, json));
+        groups
+            .entry(prefix(term, KEY))
+            .or_default()
+            .push((term, json));
     }
     let mut shards = Vec::new();
     for (key, terms) in groups {
@@ -51,11 +54,7 @@ pub fn write_index(site: &Site, staging: &Staging) -> Result<(), Error> {
     let mut map = Vec::new();
     for (key, terms) in &shards {
         let body: Vec<&str> = terms.iter().map(|(_, j)| j.as_str()).collect();
-        let script = format!(
-            "pmbookSearchShard({},{{{}}});\n",
-            json(key),
-            body.join(",")
-        );
+        let script = format!("pmbookSearchShard({},{{{}}});\n", json(key), body.join(","));
         staging.write(
             &format!("search/terms-{}.js", file_key(key)),
             script.as_bytes(),
@@ -108,7 +107,11 @@ fn prefix(term: &str, n: usize) -> String {
 /// Adds the shard `key` to `shards`, split by one more letter while it is
 /// over [`SHARD_BYTES`] and holds more than one word. The words no longer
 /// than `key` stay in the shard `key` itself.
-fn split<'a>(key: String, terms: Vec<(&'a str, String)>, shards: &mut Vec<(String, Vec<(&'a str, String)>)>) {
+fn split<'a>(
+    key: String,
+    terms: Vec<(&'a str, String)>,
+    shards: &mut Vec<(String, Vec<(&'a str, String)>)>,
+) {
     let size: usize = terms.iter().map(|(_, j)| j.len() + 1).sum();
     if size <= SHARD_BYTES || terms.len() == 1 {
         shards.push((key, terms));
@@ -220,7 +223,12 @@ fn facet_values(incidents: &[Incident]) -> BTreeMap<&'static str, BTreeMap<&str,
     let mut facets: BTreeMap<&str, BTreeMap<&str, Vec<usize>>> = BTreeMap::new();
     for (n, incident) in incidents.iter().enumerate() {
         let values = std::iter::once(("severity", incident.severity.as_str()))
-            .chain(incident.services.iter().map(|t| ("service", t.name.as_str())))
+            .chain(
+                incident
+                    .services
+                    .iter()
+                    .map(|t| ("service", t.name.as_str())),
+            )
             .chain(incident.tags.iter().map(|t| ("tag", t.name.as_str())));
         for (facet, value) in values {
             if value.is_empty() {

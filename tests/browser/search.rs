@@ -8,7 +8,7 @@ use headless_chrome::Tab;
 
 /// A postmortem of the shared fixture with its own id, title, severity and
 /// words appended to its impact.
-fn incident(id: &str, title: &str, severity: &str, words: &str) -> String {
+pub(super) fn incident(id: &str, title: &str, severity: &str, words: &str) -> String {
     VALID
         .replace("2026-11-03-checkout-latency", id)
         .replace("Checkout latency after cache deploy", title)
@@ -56,11 +56,11 @@ fn ranking_project() -> Project {
 
 /// Awaited in an async function: the search page has shown the results of
 /// the latest query.
-const SETTLED: &str = "while (document.getElementById('search-results').getAttribute('aria-busy') !== 'false') \
+pub(super) const SETTLED: &str = "while (document.getElementById('search-results').getAttribute('aria-busy') !== 'false') \
                        { await new Promise(r => setTimeout(r, 2)); }";
 
 /// The string `js` (an async function's call) resolves to.
-fn eval_async(tab: &Tab, js: &str) -> String {
+pub(super) fn eval_async(tab: &Tab, js: &str) -> String {
     let value = tab.evaluate(js, true).unwrap().value.unwrap_or_default();
     match value {
         serde_json::Value::String(s) => s,
@@ -281,10 +281,10 @@ fn wait_for_url(tab: &Tab, end: &str) {
 
 /// A small deterministic generator (a linear congruential one), so that the
 /// corpus is the same on every run.
-struct Lcg(u64);
+pub(super) struct Lcg(pub(super) u64);
 
 impl Lcg {
-    fn next(&mut self, below: usize) -> usize {
+    pub(super) fn next(&mut self, below: usize) -> usize {
         self.0 = self
             .0
             .wrapping_mul(6_364_136_223_846_793_005)
