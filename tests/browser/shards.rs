@@ -343,6 +343,19 @@ fn payload(n: usize) -> (Payload, f64) {
         .map(|e| e.metadata().unwrap().len() as usize)
         .collect();
     payload.doc_mean = docs.iter().sum::<usize>() / docs.len();
+    // More results: the next 10.
+    tab.wait_for_element("#search-more")
+        .unwrap()
+        .click()
+        .unwrap();
+    settled(&tab);
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelectorAll('#search-results li').length"
+        ),
+        "20"
+    );
     (payload, ms.parse().unwrap())
 }
 
