@@ -10,6 +10,8 @@
 mod common;
 #[path = "browser/search.rs"]
 mod search;
+#[path = "browser/shards.rs"]
+mod shards;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -105,6 +107,24 @@ fn follow(tab: &Tab, selector: &str) {
     tab.wait_for_element("main").unwrap();
 }
 
+/// Waits until the search page has shown the results of the latest query
+/// (its results list is no longer `aria-busy`).
+fn settled(tab: &Tab) {
+    let done = "document.getElementById('search-results').getAttribute('aria-busy') === 'false'";
+    for _ in 0..600 {
+        if eval(tab, &format!("String({done})")) == "true" {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    let scripts = eval(
+        tab,
+        "JSON.stringify([[...document.scripts].map(s => s.src), \
+         performance.getEntriesByType('resource').map(e => e.name + ' ' + e.responseStatus)])",
+    );
+    panic!("the search page is still loading results; scripts and loads: {scripts}");
+}
+
 fn eval(tab: &Tab, js: &str) -> String {
     let value = tab.evaluate(js, false).unwrap().value.unwrap_or_default();
     match value {
@@ -159,6 +179,7 @@ fn readers_navigate_search_and_filter_the_example_site() {
     tab.evaluate("document.getElementById('search-query').value = ''", false)
         .unwrap();
     tab.type_str("cache").unwrap();
+    settled(&tab);
     let all = eval(
         &tab,
         "document.querySelectorAll('#search-results li').length",
@@ -168,6 +189,7 @@ fn readers_navigate_search_and_filter_the_example_site() {
         false,
     )
     .unwrap();
+    settled(&tab);
     let sev2 = eval(
         &tab,
         "document.querySelectorAll('#search-results li').length",

@@ -509,7 +509,7 @@ fn an_empty_summary_does_not_take_the_next_section_as_the_summary() {
     let out = project.build(&[]);
     let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
     assert!(feed.contains("<summary></summary>"), "{feed}");
-    let search = std::fs::read_to_string(out.join("search-index.js")).unwrap();
+    let search = std::fs::read_to_string(out.join("search/docs-0.js")).unwrap();
     assert!(search.contains(r#""m":"""#), "{search}");
     assert!(!search.contains(r#""m":"12 % of checkouts"#), "{search}");
 }

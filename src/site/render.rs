@@ -134,7 +134,7 @@ pub fn render_all(
     count += pages.indexes()?;
     count += pages.top_level()?;
     pages.feed()?;
-    staging.write("search-index.js", search::index_script(site).as_bytes())?;
+    search::write_index(site, staging)?;
     for (name, builtin) in ASSETS {
         staging.write(
             &format!("assets/{name}"),

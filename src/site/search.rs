@@ -1,11 +1,252 @@
-//! The client-side search index: a script that sets a global, so that it
-//! loads from `file://` too (browsers refuse `fetch` there).
+//! The client-side search index, in shards that are scripts calling a
+//! global function, so that they load from `file://` too (browsers refuse
+//! `fetch` there) and a query loads only the shards it needs:
+//!
+//! - `search-index.js`: the number of incidents, the shard map and the facet
+//!   values;
+//! - `search/terms-KEY.js`: the postings of the words that start with `KEY`
+//!   (two letters, more where a shard would be too big);
+//! - `search/docs-N.js`: what a result shows of [`DOCS_PER_SHARD`]
+//!   incidents;
+//! - `search/facet-NAME.js`: the incidents of each severity, service or tag.
+//!
+//! The BM25F weight of each word in each incident is computed here, so that
+//! the search page only adds them up.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::view::Site;
+use super::output::Staging;
+use super::view::{Incident, Site};
+use crate::error::Error;
 use crate::model::Postmortem;
 
+/// BM25's saturation and length normalisation.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// What an occurrence in the title or the id counts, and in the services,
+/// tags and root-cause category; one in the text counts 1.
+const TITLE: u32 = 5;
+const META: u32 = 3;
+/// Letters of a word that pick its shard, before splitting.
+const KEY: usize = 2;
+/// A shard of postings bigger than this is split by one more letter.
+pub const SHARD_BYTES: usize = 32_000;
+/// Incidents per document shard.
+pub const DOCS_PER_SHARD: usize = 10;
+
+/// Writes `search-index.js` and `search/`.
+pub fn write_index(site: &Site, staging: &Staging) -> Result<(), Error> {
+    let postings = postings(&site.incidents);
+    let mut groups: BTreeMap<String, Vec<(&str, String)>> = BTreeMap::new();
+    for (term, list) in &postings {
+        let json = format!("{}:{}", json(term), json(list));
+        groups
+            .entry(prefix(term, KEY))
+            .or_default()
+            .push((term, json));
+    }
+    let mut shards = Vec::new();
+    for (key, terms) in groups {
+        split(key, terms, &mut shards);
+    }
+    let mut map = Vec::new();
+    for (key, terms) in &shards {
+        let body: Vec<&str> = terms.iter().map(|(_, j)| j.as_str()).collect();
+        let script = format!("pmbookSearchShard({},{{{}}});\n", json(key), body.join(","));
+        staging.write(
+            &format!("search/terms-{}.js", file_key(key)),
+            script.as_bytes(),
+        )?;
+        map.push(serde_json::Value::from(key.as_str()));
+        map.push(script.len().div_ceil(1000).into());
+    }
+    for (n, chunk) in site.incidents.chunks(DOCS_PER_SHARD).enumerate() {
+        let docs: Vec<Doc> = chunk.iter().map(Doc::of).collect();
+        staging.write(
+            &format!("search/docs-{n}.js"),
+            format!("pmbookSearchDocs({n},{});\n", json(&docs)).as_bytes(),
+        )?;
+    }
+    let mut facets = BTreeMap::new();
+    for (name, values) in facet_values(&site.incidents) {
+        let names: Vec<&str> = values.keys().copied().collect();
+        let lists: Vec<Vec<usize>> = values.values().map(|docs| deltas(docs)).collect();
+        staging.write(
+            &format!("search/facet-{name}.js"),
+            format!("pmbookSearchFacet({},{});\n", json(&name), json(&lists)).as_bytes(),
+        )?;
+        facets.insert(name, names);
+    }
+    let top = serde_json::json!({
+        "n": site.incidents.len(),
+        "p": DOCS_PER_SHARD,
+        "k": map,
+        "f": facets,
+    });
+    staging.write(
+        "search-index.js",
+        format!("window.pmbookSearch = {};\n", json(&top)).as_bytes(),
+    )
+}
+
+/// `value` as JSON with `<` escaped, so that `</script>` or `<!--` inside a
+/// string cannot end a script that is inlined; the JSON stays valid.
+fn json(value: &impl Serialize) -> String {
+    serde_json::to_string(value)
+        .expect("the search index serializes")
+        .replace('<', "\\u003c")
+}
+
+/// The first `n` characters of `term`.
+fn prefix(term: &str, n: usize) -> String {
+    term.chars().take(n).collect()
+}
+
+/// Adds the shard `key` to `shards`, split by one more letter while it is
+/// over [`SHARD_BYTES`] and holds more than one word. The words no longer
+/// than `key` stay in the shard `key` itself.
+fn split<'a>(
+    key: String,
+    terms: Vec<(&'a str, String)>,
+    shards: &mut Vec<(String, Vec<(&'a str, String)>)>,
+) {
+    let size: usize = terms.iter().map(|(_, j)| j.len() + 1).sum();
+    if size <= SHARD_BYTES || terms.len() == 1 {
+        shards.push((key, terms));
+        return;
+    }
+    let length = key.chars().count() + 1;
+    let mut groups: BTreeMap<String, Vec<(&str, String)>> = BTreeMap::new();
+    for term in terms {
+        groups.entry(prefix(term.0, length)).or_default().push(term);
+    }
+    for (sub, terms) in groups {
+        if sub == key {
+            shards.push((sub, terms));
+        } else {
+            split(sub, terms, shards);
+        }
+    }
+}
+
+/// A shard key as part of a file name: ASCII letters and digits as they
+/// are, any other character as `_` and its code point in hex and `_`.
+fn file_key(key: &str) -> String {
+    key.chars()
+        .map(|c| {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                c.to_string()
+            } else {
+                format!("_{:x}_", c as u32)
+            }
+        })
+        .collect()
+}
+
+/// The lowercase words of `text`, as the search page splits a query.
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+}
+
+/// Each word of the index with its incidents and their weights: a list of
+/// the gap from the previous incident (the first from 0) and the weight,
+/// in hundredths, in incident order.
+fn postings(incidents: &[Incident]) -> BTreeMap<String, Vec<u32>> {
+    let mut counts = Vec::with_capacity(incidents.len());
+    let mut total = 0;
+    for incident in incidents {
+        // word -> (weighted count in the title and fields, count in the text)
+        let mut doc: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+        for word in words(&incident.title).chain(words(&incident.id)) {
+            doc.entry(word).or_default().0 += TITLE;
+        }
+        let meta = incident
+            .services
+            .iter()
+            .chain(&incident.tags)
+            .chain(&incident.cause);
+        for term in meta {
+            for word in words(&term.name) {
+                doc.entry(word).or_default().0 += META;
+            }
+        }
+        let mut length = 0;
+        for (times, group) in (1..).zip(incident.words.split('|')) {
+            for word in group.split(' ').filter(|w| !w.is_empty()) {
+                doc.entry(word.to_owned()).or_default().1 += times;
+                length += times;
+            }
+        }
+        total += length;
+        counts.push((doc, length));
+    }
+    let average = if total == 0 {
+        1.0
+    } else {
+        f64::from(total) / incidents.len() as f64
+    };
+    let mut postings: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let mut last: BTreeMap<String, u32> = BTreeMap::new();
+    for (n, (doc, length)) in (0..).zip(counts) {
+        let norm = 1.0 - B + B * f64::from(length) / average;
+        for (word, (fields, body)) in doc {
+            let tf = f64::from(fields) + f64::from(body) / norm;
+            let weight = (100.0 * tf * (K1 + 1.0) / (tf + K1)).round().max(1.0);
+            let previous = last.insert(word.clone(), n).unwrap_or(0);
+            let list = postings.entry(word).or_default();
+            list.push(n - previous);
+            list.push(weight as u32);
+        }
+    }
+    postings
+}
+
+/// Ascending positions as gaps from the previous one (the first from 0).
+fn deltas(positions: &[usize]) -> Vec<usize> {
+    let mut previous = 0;
+    positions
+        .iter()
+        .map(|&p| {
+            let gap = p - previous;
+            previous = p;
+            gap
+        })
+        .collect()
+}
+
+/// For each facet, its values and the positions of their incidents.
+fn facet_values(incidents: &[Incident]) -> BTreeMap<&'static str, BTreeMap<&str, Vec<usize>>> {
+    let mut facets: BTreeMap<&str, BTreeMap<&str, Vec<usize>>> = BTreeMap::new();
+    for (n, incident) in incidents.iter().enumerate() {
+        let values = std::iter::once(("severity", incident.severity.as_str()))
+            .chain(
+                incident
+                    .services
+                    .iter()
+                    .map(|t| ("service", t.name.as_str())),
+            )
+            .chain(incident.tags.iter().map(|t| ("tag", t.name.as_str())));
+        for (facet, value) in values {
+            if value.is_empty() {
+                continue;
+            }
+            let list = facets.entry(facet).or_default().entry(value).or_default();
+            if list.last() != Some(&n) {
+                list.push(n);
+            }
+        }
+    }
+    for name in ["severity", "service", "tag"] {
+        facets.entry(name).or_default();
+    }
+    facets
+}
+
+/// What a result shows of an incident.
 #[derive(Serialize)]
 struct Doc<'a> {
     /// Title.
@@ -18,38 +259,21 @@ struct Doc<'a> {
     s: &'a str,
     /// Services.
     v: Vec<&'a str>,
-    /// Tags.
-    g: Vec<&'a str>,
     /// Summary, shown under the result.
     m: &'a str,
-    /// Root-cause category, when there is one.
-    #[serde(skip_serializing_if = "str::is_empty")]
-    c: &'a str,
-    /// Words of the text, by how often they occur: see [`search_words`].
-    w: &'a str,
 }
 
-/// `search-index.js`.
-pub fn index_script(site: &Site) -> String {
-    let docs: Vec<Doc> = site
-        .incidents
-        .iter()
-        .map(|i| Doc {
+impl Doc<'_> {
+    fn of(i: &Incident) -> Doc<'_> {
+        Doc {
             t: &i.title,
             u: &i.url,
             d: &i.date,
             s: &i.severity,
             v: i.services.iter().map(|t| t.name.as_str()).collect(),
-            g: i.tags.iter().map(|t| t.name.as_str()).collect(),
             m: &i.summary,
-            c: i.cause.as_ref().map_or("", |c| c.name.as_str()),
-            w: &i.words,
-        })
-        .collect();
-    let json = serde_json::to_string(&docs).expect("the search index serializes");
-    // `</script>` or `<!--` inside a string must not end the script when the
-    // file is inlined; escaping `<` keeps the JSON valid.
-    format!("window.pmbookSearch = {};\n", json.replace('<', "\\u003c"))
+        }
+    }
 }
 
 /// How many times a word may be counted: more occurrences add nothing to

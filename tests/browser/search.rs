@@ -2,13 +2,13 @@
 //! matches, highlighting and facets; the header's box on every page; and
 //! the relevance of the ranking on a generated corpus.
 
-use super::{axe_core, browser, build, collect_errors, eval, open};
+use super::{axe_core, browser, build, collect_errors, eval, open, settled};
 use crate::common::{Project, VALID};
 use headless_chrome::Tab;
 
 /// A postmortem of the shared fixture with its own id, title, severity and
 /// words appended to its impact.
-fn incident(id: &str, title: &str, severity: &str, words: &str) -> String {
+pub(super) fn incident(id: &str, title: &str, severity: &str, words: &str) -> String {
     VALID
         .replace("2026-11-03-checkout-latency", id)
         .replace("Checkout latency after cache deploy", title)
@@ -54,6 +54,20 @@ fn ranking_project() -> Project {
     project
 }
 
+/// Awaited in an async function: the search page has shown the results of
+/// the latest query.
+pub(super) const SETTLED: &str = "while (document.getElementById('search-results').getAttribute('aria-busy') !== 'false') \
+                       { await new Promise(r => setTimeout(r, 2)); }";
+
+/// The string `js` (an async function's call) resolves to.
+pub(super) fn eval_async(tab: &Tab, js: &str) -> String {
+    let value = tab.evaluate(js, true).unwrap().value.unwrap_or_default();
+    match value {
+        serde_json::Value::String(s) => s,
+        other => other.to_string(),
+    }
+}
+
 fn titles(tab: &Tab, selector: &str) -> Vec<String> {
     let json = eval(
         tab,
@@ -67,7 +81,7 @@ fn titles(tab: &Tab, selector: &str) -> Vec<String> {
 /// The titles the search page lists for `query`.
 fn search(tab: &Tab, site: &str, query: &str) -> Vec<String> {
     open(tab, &format!("{site}search.html?q={query}"));
-    tab.wait_for_element("#search-status").unwrap();
+    settled(tab);
     titles(tab, "#search-results li > a")
 }
 
@@ -118,14 +132,14 @@ fn search_ranks_title_matches_first_and_matches_prefixes_and_one_typo() {
 
     // A facet narrows the ranked results.
     open(&tab, &format!("{site}search.html?q=kestrel&severity=SEV1"));
-    tab.wait_for_element("#search-status").unwrap();
+    settled(&tab);
     assert_eq!(
         titles(&tab, "#search-results li > a"),
         ["Queue backlog in billing"]
     );
     // A facet alone lists its incidents.
     open(&tab, &format!("{site}search.html?severity=SEV2"));
-    tab.wait_for_element("#search-status").unwrap();
+    settled(&tab);
     assert_eq!(titles(&tab, "#search-results li > a").len(), 2);
     assert!(
         errors.lock().unwrap().is_empty(),
@@ -267,10 +281,10 @@ fn wait_for_url(tab: &Tab, end: &str) {
 
 /// A small deterministic generator (a linear congruential one), so that the
 /// corpus is the same on every run.
-struct Lcg(u64);
+pub(super) struct Lcg(pub(super) u64);
 
 impl Lcg {
-    fn next(&mut self, below: usize) -> usize {
+    pub(super) fn next(&mut self, below: usize) -> usize {
         self.0 = self
             .0
             .wrapping_mul(6_364_136_223_846_793_005)
@@ -357,11 +371,11 @@ fn two_rare_words_of_an_incident_find_it_in_the_top_three() {
     tab.wait_for_element("#search-status").unwrap();
     let mut missed = Vec::new();
     for (n, query) in &queries {
-        let top = eval(
+        let top = eval_async(
             &tab,
             &format!(
-                "(() => {{ const q = document.getElementById('search-query'); q.value = {query:?}; \
-                 q.dispatchEvent(new Event('input', {{bubbles: true}})); \
+                "(async () => {{ const q = document.getElementById('search-query'); q.value = {query:?}; \
+                 q.dispatchEvent(new Event('input', {{bubbles: true}})); {SETTLED} \
                  return JSON.stringify([...document.querySelectorAll('#search-results li > a')].slice(0, 3).map(a => a.getAttribute('href'))); }})()"
             ),
         );

@@ -1,64 +1,89 @@
 // pmbook search ranking and the header's search box, on every page.
 //
-// `window.pmbookFind(docs, query)` ranks the incidents of `search-index.js`
-// with BM25F: each query word matches the words of an incident exactly, as
-// the start of a longer word (as you type), or, from five letters on, with
-// one typo (a letter added, dropped, changed or two swapped). Fields weigh
-// differently: title and id 5, services, tags and cause 3, text 1.
-// Results are built with textContent: nothing from the index is parsed as
-// HTML.
+// The index is in shards (see src/site/search.rs), each a script that calls
+// a global function, so that they load from file:// too: `search-index.js`
+// (the shard map), `search/terms-KEY.js` (the words starting with KEY, with
+// each incident's BM25F weight), `search/docs-N.js` (what a result shows)
+// and `search/facet-NAME.js`. A query loads only the shards of its words.
+//
+// `pmbookFind(query, allowed)` ranks the incidents: each query word matches
+// the words of an incident exactly, as the start of a longer word (as you
+// type), or, from five letters on, with one typo (a letter added, dropped,
+// changed or two swapped) after the letters that pick its shard. Results
+// are built with textContent: nothing from the index is parsed as HTML.
 (function () {
   "use strict";
-  var WEIGHTS = { title: 5, meta: 3, body: 1 };
   var PREFIX = 0.6;
   var TYPO = 0.4;
-  var K1 = 1.2;
-  var B = 0.75;
-  var engine = null;
+  // A word shorter than the keys of the shards it starts loads them all
+  // when they weigh up to this many kB together, else only its own shard.
+  var PREFIX_KB = 100;
+  var me = document.currentScript;
+  var root = me ? me.src.replace(/assets\/find\.js([?#].*)?$/, "") : "";
+  var scripts = {};
+  var terms = {};
+  var vocabularies = {};
+  var docShards = {};
+  var facets = {};
+  var keys = null;
+
+  window.pmbookSearchShard = function (key, postings) { terms[key] = postings; };
+  window.pmbookSearchDocs = function (n, docs) { docShards[n] = docs; };
+  window.pmbookSearchFacet = function (name, lists) { facets[name] = lists; };
+
+  // Loads `path` (relative to the site root) once; resolves when it has run.
+  function script(path, id) {
+    if (!scripts[path]) {
+      scripts[path] = new Promise(function (resolve) {
+        var s = document.createElement("script");
+        if (id) { s.id = id; }
+        s.src = root + path;
+        s.onload = resolve;
+        s.onerror = resolve;
+        document.head.appendChild(s);
+      });
+    }
+    return scripts[path];
+  }
+
+  // The top-level script: resolves with its stats and map.
+  function index() {
+    if (window.pmbookSearch) { return Promise.resolve(window.pmbookSearch); }
+    return script("search-index.js", "search-index").then(function () {
+      return window.pmbookSearch || { n: 0, p: 1, k: [], f: {} };
+    });
+  }
+
+  function shardKeys(top) {
+    if (!keys) {
+      keys = [];
+      for (var i = 0; i < top.k.length; i += 2) { keys.push({ key: top.k[i], kb: top.k[i + 1] }); }
+    }
+    return keys;
+  }
 
   function words(text) {
     return String(text).toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w.length > 0; });
   }
 
-  function idOf(doc) {
-    return doc.u.replace(/^.*\//, "").replace(/\.html$/, "");
+  function file(key) {
+    return "search/terms-" + Array.from(key).map(function (c) {
+      return /^[a-z0-9]$/.test(c) ? c : "_" + c.codePointAt(0).toString(16) + "_";
+    }).join("") + ".js";
   }
 
-  // word -> [doc, weighted title and field count, text count, ...]
-  function build(docs) {
-    var postings = {};
-    var lengths = [];
-    var total = 0;
-    docs.forEach(function (doc, n) {
-      var counts = {};
-      function add(list, field, times) {
-        list.forEach(function (w) {
-          var c = counts[w] || (counts[w] = { fields: 0, body: 0 });
-          if (field === "body") { c.body += times; } else { c.fields += WEIGHTS[field] * times; }
-        });
-      }
-      add(words(doc.t), "title", 1);
-      add(words(idOf(doc)), "title", 1);
-      add(words([].concat(doc.v, doc.g, doc.c || []).join(" ")), "meta", 1);
-      var length = 0;
-      (doc.w || "").split("|").forEach(function (group, i) {
-        var list = group ? group.split(" ") : [];
-        add(list, "body", i + 1);
-        length += list.length * (i + 1);
-      });
-      lengths.push(length);
-      total += length;
-      Object.keys(counts).forEach(function (w) {
-        (postings[w] || (postings[w] = [])).push(n, counts[w].fields, counts[w].body);
-      });
+  // The shard keys a query word needs: the longest key it starts with, and
+  // those that start with it, within PREFIX_KB.
+  function shardsOf(top, term) {
+    var own = null;
+    var longer = [];
+    var kb = 0;
+    shardKeys(top).forEach(function (s) {
+      if (term.lastIndexOf(s.key, 0) === 0 && (!own || s.key.length > own.key.length)) { own = s; }
+      if (s.key.length > term.length && s.key.lastIndexOf(term, 0) === 0) { longer.push(s.key); kb += s.kb; }
     });
-    return {
-      docs: docs,
-      postings: postings,
-      vocabulary: Object.keys(postings).sort(),
-      lengths: lengths,
-      average: docs.length ? total / docs.length || 1 : 1
-    };
+    var found = own ? [own.key] : [];
+    return kb + (own ? own.kb : 0) <= PREFIX_KB ? found.concat(longer) : found;
   }
 
   // One edit apart: a letter added, dropped, changed, or two neighbours swapped.
@@ -73,51 +98,55 @@
     return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
   }
 
-  // The words of the index a query word stands for, with their factor.
-  function expand(e, term) {
-    var found = {};
-    var v = e.vocabulary;
-    var lo = 0;
-    var hi = v.length;
-    while (lo < hi) {
-      var mid = (lo + hi) >> 1;
-      if (v[mid] < term) { lo = mid + 1; } else { hi = mid; }
-    }
-    for (var i = lo; i < v.length && v[i].lastIndexOf(term, 0) === 0; i += 1) {
-      found[v[i]] = v[i] === term ? 1 : PREFIX;
-    }
-    if (term.length >= 5) {
-      v.forEach(function (w) {
-        if (!(w in found) && oneTypo(term, w)) { found[w] = TYPO; }
+  function vocabulary(key) {
+    return vocabularies[key] || (vocabularies[key] = Object.keys(terms[key] || {}).sort());
+  }
+
+  // The postings a query word stands for: [[postings, factor, word], ...].
+  function expand(term, shards) {
+    var found = [];
+    shards.forEach(function (key) {
+      var postings = terms[key] || {};
+      vocabulary(key).forEach(function (w) {
+        if (w === term) {
+          found.push([postings[w], 1, w]);
+        } else if (w.lastIndexOf(term, 0) === 0) {
+          found.push([postings[w], PREFIX, w]);
+        } else if (term.length >= 5 && oneTypo(term, w)) {
+          found.push([postings[w], TYPO, w]);
+        }
       });
-    }
+    });
     return found;
   }
 
   // The ranked incidents among `allowed` (doc positions, or null for all):
-  // [{ doc, score, words: the matched words of the index }], best first.
-  function find(docs, query, allowed) {
-    if (!engine || engine.docs !== docs) { engine = build(docs); }
-    var e = engine;
-    var terms = words(query);
-    var n = docs.length;
+  // a promise of [{ position, score, words: the matched words }], best first.
+  function find(query, allowed) {
+    var list = words(query);
+    return index().then(function (top) {
+      var needed = list.map(function (term) { return shardsOf(top, term); });
+      var files = [];
+      needed.forEach(function (keys) { keys.forEach(function (k) { files.push(script(file(k))); }); });
+      return Promise.all(files).then(function () { return rank(top.n, list, needed, allowed); });
+    });
+  }
+
+  function rank(n, list, needed, allowed) {
     var hits = {};
-    var matched = {};
-    terms.forEach(function (term, t) {
-      var expansions = expand(e, term);
-      Object.keys(expansions).forEach(function (w) {
-        var list = e.postings[w];
-        var df = list.length / 3;
+    list.forEach(function (term, t) {
+      expand(term, needed[t]).forEach(function (match) {
+        var postings = match[0];
+        var df = postings.length / 2;
         var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-        for (var i = 0; i < list.length; i += 3) {
-          var d = list[i];
+        var d = 0;
+        for (var i = 0; i < postings.length; i += 2) {
+          d += postings[i];
           if (allowed && !allowed[d]) { continue; }
-          var tf = list[i + 1] + list[i + 2] / (1 - B + B * e.lengths[d] / e.average);
-          var score = expansions[w] * idf * tf * (K1 + 1) / (tf + K1);
+          var score = match[1] * idf * postings[i + 1] / 100;
           var h = hits[d] || (hits[d] = { best: [], words: {} });
           if (h.best[t] === undefined || score > h.best[t]) { h.best[t] = score; }
-          h.words[w] = true;
-          matched[w] = true;
+          h.words[match[2]] = true;
         }
       });
     });
@@ -125,14 +154,42 @@
     Object.keys(hits).forEach(function (d) {
       var h = hits[d];
       var score = 0;
-      for (var t = 0; t < terms.length; t += 1) {
+      for (var t = 0; t < list.length; t += 1) {
         if (h.best[t] === undefined) { return; }
         score += h.best[t];
       }
-      ranked.push({ doc: docs[d], position: Number(d), score: score, words: h.words });
+      ranked.push({ position: Number(d), score: score, words: h.words });
     });
     ranked.sort(function (a, b) { return b.score - a.score || a.position - b.position; });
     return ranked;
+  }
+
+  // A promise of what results show of the incidents at `positions`.
+  function docs(positions) {
+    return index().then(function (top) {
+      var files = positions.map(function (p) {
+        return script("search/docs-" + Math.floor(p / top.p) + ".js");
+      });
+      return Promise.all(files).then(function () {
+        return positions.map(function (p) {
+          return (docShards[Math.floor(p / top.p)] || [])[p % top.p] || { t: "", u: "", d: "", s: "", v: [], m: "" };
+        });
+      });
+    });
+  }
+
+  // A promise of the positions (as object keys) of the incidents whose
+  // facet `name` has `value`.
+  function facet(name, value) {
+    return index().then(function (top) {
+      return script("search/facet-" + name + ".js").then(function () {
+        var at = (top.f[name] || []).indexOf(value);
+        var found = {};
+        var p = 0;
+        ((facets[name] || [])[at] || []).forEach(function (gap) { p += gap; found[p] = true; });
+        return found;
+      });
+    });
   }
 
   // Appends `text` to `parent`, the words in `marked` inside <mark>.
@@ -166,6 +223,10 @@
   }
 
   window.pmbookFind = find;
+  window.pmbookFind.index = index;
+  window.pmbookFind.docs = docs;
+  window.pmbookFind.facet = facet;
+  window.pmbookFind.words = words;
   window.pmbookFind.highlight = highlight;
   window.pmbookFind.snippet = snippet;
 
@@ -180,19 +241,6 @@
 
   function at(url) {
     return new URL(url, form.action).href;
-  }
-
-  function load() {
-    if (window.pmbookSearch || document.getElementById("search-index")) { return; }
-    var script = document.createElement("script");
-    script.id = "search-index";
-    script.src = at("search-index.js");
-    script.addEventListener("load", function () {
-      // The ranking's tables are built once, before the first word typed.
-      find(window.pmbookSearch || [], "", null);
-      render();
-    });
-    document.head.appendChild(script);
   }
 
   function close() {
@@ -216,10 +264,25 @@
     }
   }
 
+  // The latest query asked for: answers to earlier ones are dropped.
+  var asked = 0;
+
   function render() {
-    var docs = window.pmbookSearch;
-    if (!docs || document.activeElement !== input || !words(input.value).length) { close(); return; }
-    shown = find(docs, input.value, null).slice(0, LIMIT);
+    var mine = asked += 1;
+    if (document.activeElement !== input || !words(input.value).length) { close(); return; }
+    find(input.value, null).then(function (ranked) {
+      ranked = ranked.slice(0, LIMIT);
+      return docs(ranked.map(function (r) { return r.position; })).then(function (found) {
+        if (mine !== asked || document.activeElement !== input) { return; }
+        ranked.forEach(function (r, i) { r.doc = found[i]; });
+        show(ranked);
+      });
+    });
+  }
+
+  function show(ranked) {
+    var chosen = active >= 0 && shown[active] ? shown[active].doc.u : null;
+    shown = ranked;
     list.textContent = "";
     active = -1;
     input.removeAttribute("aria-activedescendant");
@@ -229,7 +292,9 @@
       none.setAttribute("role", "option");
       none.setAttribute("aria-disabled", "true");
       none.id = "quick-result-none";
-      none.textContent = "No incident found";
+      // The catalogue's words (the box's data-none; English when a
+      // custom theme's box has none).
+      none.textContent = input.dataset.none || "No incident found";
       list.appendChild(none);
     }
     shown.forEach(function (r, i) {
@@ -252,9 +317,11 @@
     });
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
+    // The result chosen with the arrows stays chosen while it is listed.
+    shown.forEach(function (r, i) { if (r.doc.u === chosen) { select(i); } });
   }
 
-  input.addEventListener("focus", function () { load(); render(); });
+  input.addEventListener("focus", function () { index(); render(); });
   input.addEventListener("input", render);
   input.addEventListener("blur", close);
   input.addEventListener("keydown", function (e) {
