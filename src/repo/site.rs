@@ -109,10 +109,10 @@ fn files_under(repo: &git2::Repository, tree: &git2::Tree, dir: &str) -> HashSet
         (sub, format!("{dir}/"))
     };
     let _ = tree.walk(git2::TreeWalkMode::PreOrder, |parent, entry| {
-        if entry.kind() == Some(git2::ObjectType::Blob) {
-            if let Ok(name) = entry.name() {
-                files.insert(format!("{prefix}{parent}{name}"));
-            }
+        if entry.kind() == Some(git2::ObjectType::Blob)
+            && let Ok(name) = entry.name()
+        {
+            files.insert(format!("{prefix}{parent}{name}"));
         }
         git2::TreeWalkResult::Ok
     });
