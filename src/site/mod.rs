@@ -14,6 +14,7 @@ pub mod highlight;
 pub mod markdown;
 pub mod metrics_view;
 pub mod output;
+pub mod pages;
 mod related;
 pub mod render;
 pub mod search;

@@ -5,6 +5,8 @@
 //! from a postmortem is escaped unless the builder rendered it safely itself
 //! (Markdown through comrak's safe mode, SVG with every text escaped).
 
+mod paged;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -17,8 +19,9 @@ use super::calendar::Calendar;
 use super::markdown;
 use super::metrics_view::{self, MetricsInput};
 use super::output::Staging;
+use super::pages::{PAGE_SIZE, paginate};
 use super::search;
-use super::view::{Index, Site, TermPage};
+use super::view::{Incident, Index, Site, TermPage};
 use crate::config::Project;
 use crate::error::Error;
 use crate::metrics::close_times::QuarterCloseTimes;
@@ -43,6 +46,17 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("metrics.html", include_str!("theme/templates/metrics.html")),
     ("search.html", include_str!("theme/templates/search.html")),
     ("404.html", include_str!("theme/templates/404.html")),
+    ("pager.html", include_str!("theme/templates/pager.html")),
+    ("board.html", include_str!("theme/templates/board.html")),
+    ("chart.html", include_str!("theme/templates/chart.html")),
+    (
+        "recurrence.html",
+        include_str!("theme/templates/recurrence.html"),
+    ),
+    (
+        "action-list.html",
+        include_str!("theme/templates/action-list.html"),
+    ),
     ("feed.xml", include_str!("theme/templates/feed.xml")),
 ];
 
@@ -210,17 +224,17 @@ impl Pages<'_> {
                 "terms.html",
                 context! { title => index.title, kind => index.kind, terms => overview },
             )?;
-            index
+            count += 1 + index
                 .terms
                 .par_iter()
-                .try_for_each(|term| self.term(index, term))?;
-            count += 1 + index.terms.len();
+                .map(|term| self.term(index, term))
+                .try_reduce(|| 0, |a, b| Ok(a + b))?;
         }
         Ok(count)
     }
 
-    /// The page of one term of an index.
-    fn term(&self, index: &Index, term: &TermPage) -> Result<(), Error> {
+    /// The pages of one term of an index; returns how many.
+    fn term(&self, index: &Index, term: &TermPage) -> Result<usize, Error> {
         // Services and root causes get their own headline numbers.
         let subset = match index.kind {
             "services" => Some(Filter {
@@ -234,17 +248,27 @@ impl Pages<'_> {
             _ => None,
         };
         let headline = subset.map(|f| v(self.figures.headline(&f)));
-        self.write(
+        let pages = paginate(
             &format!("{}/{}.html", index.kind, term.slug),
-            "term.html",
-            context! {
-                title => format!("{}: {}", index.title, term.name),
-                index_title => index.title,
-                name => &term.name,
-                incidents => self.list(&term.incidents),
-                headline => headline,
-            },
-        )
+            term.incidents.len(),
+        );
+        for page in &pages {
+            self.write(
+                &page.path,
+                "term.html",
+                context! {
+                    title => format!("{}: {}", index.title, term.name),
+                    index_title => index.title,
+                    index_url => format!("{}/index.html", index.kind),
+                    name => &term.name,
+                    total => term.incidents.len(),
+                    incidents => self.list(&term.incidents[page.range.clone()]),
+                    headline => headline.clone().filter(|_| page.pager.number == 1),
+                    pager => v(&page.pager),
+                },
+            )?;
+        }
+        Ok(pages.len())
     }
 
     /// The dashboard, the timeline, the action board, the metrics page,
@@ -255,6 +279,9 @@ impl Pages<'_> {
         let open: Vec<_> = site.actions.iter().filter(|a| a.status == "open").collect();
         let overdue: Vec<_> = open.iter().filter(|a| a.overdue).copied().collect();
         let latest: Vec<Value> = self.summaries.iter().take(10).cloned().collect();
+        let (board, lists) = self.board_lists()?;
+        let timeline = self.timeline()?;
+        let (metrics, recurrence) = self.metrics(headline.clone())?;
         let top_level = [
             (
                 "index.html",
@@ -271,29 +298,28 @@ impl Pages<'_> {
                 },
             ),
             (
-                "timeline.html",
-                context! { title => "Timeline", years => months(site, &self.summaries) },
-            ),
-            (
                 "actions.html",
                 context! {
                     title => "Action items",
-                    actions => v(&site.actions),
+                    actions => v(&site.actions[..site.actions.len().min(PAGE_SIZE)]),
+                    board => board,
                     calendars => v(self.calendars),
                 },
             ),
-            ("metrics.html", self.metrics(headline)),
+            ("metrics.html", metrics),
             ("search.html", context! { title => "Search" }),
             ("404.html", context! { title => "Page not found" }),
         ];
         for (template, ctx) in &top_level {
             self.write(template, template, ctx.clone())?;
         }
-        Ok(top_level.len())
+        Ok(top_level.len() + lists + timeline + recurrence)
     }
 
-    /// What the metrics page shows: all-time charts and recurrence pairs.
-    fn metrics(&self, headline: Value) -> Value {
+    /// What the metrics page shows: all-time charts and recurrence pairs
+    /// (the first [`PAGE_SIZE`], all of them on their own pages); returns
+    /// it and the number of those pages.
+    fn metrics(&self, headline: Value) -> Result<(Value, usize), Error> {
         let all_time = self.figures.compute(&Filter::default());
         let charts: Vec<Value> = metrics_view::charts(&all_time, &self.project.config)
             .into_iter()
@@ -308,6 +334,7 @@ impl Pages<'_> {
                 }
             })
             .collect();
+        let (charts, chart_pages) = self.large_charts(charts)?;
         let titles: HashMap<&str, &str> = self
             .site
             .incidents
@@ -333,16 +360,21 @@ impl Pages<'_> {
                 }
             })
             .collect();
-        context! {
-            title => "Metrics",
-            headline => headline,
-            recent_days => metrics_view::RECENT_DAYS,
-            charts => charts,
-            pairs => pairs,
-            recurrence_window => all_time.recurrence.window_days,
-            recurrence_share => crate::text::format_share(all_time.recurrence.share),
-            recurring => all_time.recurrence.incidents,
-        }
+        let pages = self.recurrence(&pairs)? + chart_pages;
+        Ok((
+            context! {
+                title => "Metrics",
+                headline => headline,
+                recent_days => metrics_view::RECENT_DAYS,
+                charts => charts,
+                pairs_total => pairs.len(),
+                pairs => pairs[..pairs.len().min(PAGE_SIZE)].to_vec(),
+                recurrence_window => all_time.recurrence.window_days,
+                recurrence_share => crate::text::format_share(all_time.recurrence.share),
+                recurring => all_time.recurrence.incidents,
+            },
+            pages,
+        ))
     }
 
     /// The Atom feed of the 50 newest incidents.
@@ -393,9 +425,9 @@ fn v<T: serde::Serialize>(value: T) -> Value {
 type Month = (String, Vec<Value>);
 
 /// Incidents by year and month, newest first.
-fn months(site: &Site, summaries: &[Value]) -> Vec<Value> {
+fn months(incidents: &[Incident], summaries: &[Value]) -> Vec<Value> {
     let mut years: Vec<(String, Vec<Month>)> = Vec::new();
-    for (incident, summary) in site.incidents.iter().zip(summaries) {
+    for (incident, summary) in incidents.iter().zip(summaries) {
         let year = incident
             .month
             .split('-')
