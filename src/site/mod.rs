@@ -159,7 +159,7 @@ pub fn build(project: &Project, corpus: Corpus, options: &BuildOptions) -> Resul
         }
         Err(_) => Vec::new(),
     };
-    let pages = render::render_all(
+    let rendered = render::render_all(
         project,
         &site,
         &deployments,
@@ -171,7 +171,7 @@ pub fn build(project: &Project, corpus: Corpus, options: &BuildOptions) -> Resul
     for calendar in &calendars {
         staging.write(&calendar.file, calendar.text.as_bytes())?;
     }
-    if let Some(renderer) = mermaid.filter(|_| site.incidents.iter().any(|i| i.diagrams)) {
+    if let Some(renderer) = mermaid.filter(|_| rendered.diagrams) {
         let bytes = std::fs::read(&renderer).map_err(|e| Error::io(&renderer, e))?;
         staging.write(diagrams::SCRIPT, &bytes)?;
     }
@@ -181,7 +181,7 @@ pub fn build(project: &Project, corpus: Corpus, options: &BuildOptions) -> Resul
     Ok(Outcome::Built(BuildReport {
         out,
         incidents: site.incidents.len(),
-        pages,
+        pages: rendered.pages,
         skipped,
         drafts: site.drafts.clone(),
         public: options.public,

@@ -7,7 +7,7 @@
 
 mod paged;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -111,7 +111,14 @@ fn template_error(name: &str, e: minijinja::Error) -> Error {
     Error::Config(format!("cannot render {name}: {e:#}"))
 }
 
-/// Renders every page into `staging`; returns the number of pages.
+/// What [`render_all`] wrote.
+pub struct Rendered {
+    pub pages: usize,
+    /// Some incident page has a diagram for the renderer to draw.
+    pub diagrams: bool,
+}
+
+/// Renders every page into `staging`.
 pub fn render_all(
     project: &Project,
     site: &Site,
@@ -120,7 +127,7 @@ pub fn render_all(
     options: &BuildOptions,
     calendars: &[Calendar],
     close_times: &[QuarterCloseTimes],
-) -> Result<usize, Error> {
+) -> Result<Rendered, Error> {
     let theme = project.root.join("theme");
     let pages = Pages {
         project,
@@ -138,8 +145,8 @@ pub fn render_all(
         // Each incident's list entry is converted once; lists share them.
         summaries: site.incidents.iter().map(|i| v(i.summary())).collect(),
     };
-    let mut count = pages.incidents(options.progress)?;
-    copy_attachments(project, site, staging)?;
+    let (mut count, attachments, diagrams) = pages.incidents(options)?;
+    copy_attachments(project, &attachments, staging)?;
     count += pages.indexes()?;
     count += pages.top_level()?;
     pages.feed()?;
@@ -150,8 +157,15 @@ pub fn render_all(
             asset(&theme, name, builtin).as_bytes(),
         )?;
     }
-    Ok(count)
+    Ok(Rendered {
+        pages: count,
+        diagrams,
+    })
 }
+
+/// Incident pages made and written at a time: enough for every core, few
+/// enough that their views stay small.
+const CHUNK: usize = 256;
 
 /// What every page is rendered with.
 struct Pages<'a> {
@@ -191,23 +205,36 @@ impl Pages<'_> {
         indices.iter().map(|&i| self.summaries[i].clone()).collect()
     }
 
-    /// One page per incident.
-    fn incidents(&self, show_progress: bool) -> Result<usize, Error> {
+    /// One page per incident, each written as its full view is made, a
+    /// chunk at a time, so that only a chunk's views are held at once.
+    /// Returns the number of pages, the files they link to and whether one
+    /// has a diagram.
+    fn incidents(&self, options: &BuildOptions) -> Result<(usize, BTreeSet<String>, bool), Error> {
         let incidents = &self.site.incidents;
-        let progress = progress_bar(incidents.len(), show_progress);
-        incidents
-            .par_iter()
-            .try_for_each(|incident| -> Result<(), Error> {
-                self.write(
-                    &incident.url,
-                    "incident.html",
-                    context! { page => v(incident), title => &incident.title },
-                )?;
-                progress.inc(1);
-                Ok(())
-            })?;
+        let progress = progress_bar(incidents.len(), options.progress);
+        let mut attachments = BTreeSet::new();
+        let mut diagrams = false;
+        for chunk in incidents.chunks(CHUNK) {
+            let drawn: Vec<(Vec<String>, bool)> = chunk
+                .par_iter()
+                .map(|light| -> Result<(Vec<String>, bool), Error> {
+                    let incident = self.site.page(self.project, options, light);
+                    self.write(
+                        &incident.url,
+                        "incident.html",
+                        context! { page => v(&incident), title => &incident.title },
+                    )?;
+                    progress.inc(1);
+                    Ok((incident.attachments, incident.diagrams))
+                })
+                .collect::<Result<_, Error>>()?;
+            for (files, diagram) in drawn {
+                attachments.extend(files);
+                diagrams |= diagram;
+            }
+        }
         progress.finish_and_clear();
-        Ok(incidents.len())
+        Ok((incidents.len(), attachments, diagrams))
     }
 
     /// Each index's overview and one page per term.
@@ -462,10 +489,12 @@ fn months(incidents: &[Incident], summaries: &[Value]) -> Vec<Value> {
 /// Copies each file the pages link to, once, under
 /// [`markdown::ATTACHMENTS`]; only the incidents of the site link any, so
 /// a public build holds no attachment of an internal postmortem.
-fn copy_attachments(project: &Project, site: &Site, staging: &Staging) -> Result<(), Error> {
+fn copy_attachments(
+    project: &Project,
+    attachments: &BTreeSet<String>,
+    staging: &Staging,
+) -> Result<(), Error> {
     let disk = crate::links::Disk::of(project);
-    let attachments: std::collections::BTreeSet<&String> =
-        site.incidents.iter().flat_map(|i| &i.attachments).collect();
     for relative in attachments {
         let Ok(path) = disk.locate(&project.display_path(&project.root.join(relative))) else {
             continue;

@@ -5,12 +5,12 @@ use std::ops::Range;
 
 use super::board::{ShownUnder, action_row};
 use super::body::{Views, contents, segments};
+use super::page::PageInputs;
 use super::{ActionRow, Fact, Incident, SloView, TimelineItem};
 use crate::config::Project;
 use crate::links::Disk;
 use crate::model::{DateTime, Field, FrontMatter, Postmortem};
 use crate::site::search::search_words;
-use crate::site::slugs::Slugs;
 use crate::site::{BuildOptions, fishbone, markdown};
 use crate::text::{slugify, url_path};
 use crate::time::format_duration;
@@ -19,11 +19,16 @@ pub(super) fn incident(
     project: &Project,
     pm: &Postmortem,
     options: &BuildOptions,
-    slugs: &Slugs,
-    last_updated: &HashMap<String, String>,
-    pages: &HashMap<String, Option<String>>,
-    mermaid: bool,
+    inputs: &PageInputs,
+    full: bool,
 ) -> Incident {
+    let PageInputs {
+        slugs,
+        last_updated,
+        links: pages,
+        mermaid,
+    } = inputs;
+    let mermaid = *mermaid;
     let config = &project.config;
     let disk = Disk::of(project);
     let mut links = markdown::Links::new(&disk, &pm.path, pages, "../");
@@ -92,7 +97,12 @@ pub(super) fn incident(
             .collect(),
         links: &links,
     };
-    let body = segments(&views, body_start, &replaced);
+    // The body, the longest part, only for the page (see [`super::Site::page`]).
+    let body = if full {
+        segments(&views, body_start, &replaced)
+    } else {
+        Vec::new()
+    };
     // Search covers what the page shows: all but the sections left out.
     let cut: Vec<Range<usize>> = replaced
         .iter()
@@ -142,7 +152,7 @@ pub(super) fn incident(
         },
         contents: contents(&body),
         body,
-        fishbone,
+        fishbone: fishbone.filter(|_| full),
         related: Vec::new(),
         edit_url: match &config.site.edit_url {
             Some(pattern) if !options.public => {
@@ -157,6 +167,7 @@ pub(super) fn incident(
         attachments: links.attachments.take().into_iter().collect(),
         started: started.map(|s| s.timestamp),
         explicit_related: list(&fm.related),
+        source: 0,
         tag_names,
         service_names,
     }
