@@ -232,8 +232,9 @@ pub struct Site {
     /// Paths of the drafts left out (see [`crate::drafts`]).
     pub drafts: Vec<String>,
     pub public: bool,
-    /// The postmortems of the incidents, for [`Site::page`].
-    postmortems: Vec<Postmortem>,
+    /// The path and text of each incident's postmortem, parsed again by
+    /// [`Site::page`]: the text is a fraction of its parsed model.
+    sources: Vec<(String, String)>,
     inputs: PageInputs,
 }
 
@@ -320,7 +321,7 @@ impl Site {
             skipped,
             drafts,
             public: options.public,
-            postmortems: included,
+            sources: included.into_iter().map(page::source).collect(),
             inputs,
         }
     }
