@@ -14,6 +14,7 @@ pub mod highlight;
 pub mod markdown;
 pub mod metrics_view;
 pub mod output;
+pub mod pages;
 mod related;
 pub mod render;
 pub mod search;
@@ -164,7 +165,7 @@ pub fn build(project: &Project, corpus: Corpus, options: &BuildOptions) -> Resul
     let close_times = history
         .map(|history| crate::metrics::close_times::by_quarter(&items, &history))
         .unwrap_or_default();
-    let pages = render::render_all(
+    let rendered = render::render_all(
         project,
         &site,
         &deployments,
@@ -176,7 +177,7 @@ pub fn build(project: &Project, corpus: Corpus, options: &BuildOptions) -> Resul
     for calendar in &calendars {
         staging.write(&calendar.file, calendar.text.as_bytes())?;
     }
-    if let Some(renderer) = mermaid.filter(|_| site.incidents.iter().any(|i| i.diagrams)) {
+    if let Some(renderer) = mermaid.filter(|_| rendered.diagrams) {
         let bytes = std::fs::read(&renderer).map_err(|e| Error::io(&renderer, e))?;
         staging.write(diagrams::SCRIPT, &bytes)?;
     }
@@ -186,7 +187,7 @@ pub fn build(project: &Project, corpus: Corpus, options: &BuildOptions) -> Resul
     Ok(Outcome::Built(BuildReport {
         out,
         incidents: site.incidents.len(),
-        pages,
+        pages: rendered.pages,
         skipped,
         drafts: site.drafts.clone(),
         public: options.public,

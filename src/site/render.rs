@@ -5,7 +5,9 @@
 //! from a postmortem is escaped unless the builder rendered it safely itself
 //! (Markdown through comrak's safe mode, SVG with every text escaped).
 
-use std::collections::HashMap;
+mod paged;
+
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -17,8 +19,9 @@ use super::calendar::Calendar;
 use super::markdown;
 use super::metrics_view::{self, MetricsInput};
 use super::output::Staging;
+use super::pages::{PAGE_SIZE, paginate};
 use super::search;
-use super::view::{Index, Site, TermPage};
+use super::view::{Incident, Index, Site, TermPage};
 use crate::config::Project;
 use crate::error::Error;
 use crate::i18n::Catalogue;
@@ -44,6 +47,17 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("metrics.html", include_str!("theme/templates/metrics.html")),
     ("search.html", include_str!("theme/templates/search.html")),
     ("404.html", include_str!("theme/templates/404.html")),
+    ("pager.html", include_str!("theme/templates/pager.html")),
+    ("board.html", include_str!("theme/templates/board.html")),
+    ("chart.html", include_str!("theme/templates/chart.html")),
+    (
+        "recurrence.html",
+        include_str!("theme/templates/recurrence.html"),
+    ),
+    (
+        "action-list.html",
+        include_str!("theme/templates/action-list.html"),
+    ),
     ("feed.xml", include_str!("theme/templates/feed.xml")),
 ];
 
@@ -98,7 +112,14 @@ fn template_error(name: &str, e: minijinja::Error) -> Error {
     Error::Config(format!("cannot render {name}: {e:#}"))
 }
 
-/// Renders every page into `staging`; returns the number of pages.
+/// What [`render_all`] wrote.
+pub struct Rendered {
+    pub pages: usize,
+    /// Some incident page has a diagram for the renderer to draw.
+    pub diagrams: bool,
+}
+
+/// Renders every page into `staging`.
 pub fn render_all(
     project: &Project,
     site: &Site,
@@ -107,7 +128,7 @@ pub fn render_all(
     options: &BuildOptions,
     calendars: &[Calendar],
     close_times: &[QuarterCloseTimes],
-) -> Result<usize, Error> {
+) -> Result<Rendered, Error> {
     let theme = project.root.join("theme");
     let words = crate::i18n::catalogue(&project.config.book.language);
     let mut env = environment(theme.clone());
@@ -129,8 +150,8 @@ pub fn render_all(
         // Each incident's list entry is converted once; lists share them.
         summaries: site.incidents.iter().map(|i| v(i.summary())).collect(),
     };
-    let mut count = pages.incidents(options.progress)?;
-    copy_attachments(project, site, staging)?;
+    let (mut count, attachments, diagrams) = pages.incidents(options)?;
+    copy_attachments(project, &attachments, staging)?;
     count += pages.indexes()?;
     count += pages.top_level()?;
     pages.feed()?;
@@ -141,8 +162,15 @@ pub fn render_all(
             asset(&theme, name, builtin).as_bytes(),
         )?;
     }
-    Ok(count)
+    Ok(Rendered {
+        pages: count,
+        diagrams,
+    })
 }
+
+/// Incident pages made and written at a time: enough for every core, few
+/// enough that their views stay small.
+const CHUNK: usize = 256;
 
 /// What every page is rendered with.
 struct Pages<'a> {
@@ -184,23 +212,36 @@ impl Pages<'_> {
         indices.iter().map(|&i| self.summaries[i].clone()).collect()
     }
 
-    /// One page per incident.
-    fn incidents(&self, show_progress: bool) -> Result<usize, Error> {
+    /// One page per incident, each written as its full view is made, a
+    /// chunk at a time, so that only a chunk's views are held at once.
+    /// Returns the number of pages, the files they link to and whether one
+    /// has a diagram.
+    fn incidents(&self, options: &BuildOptions) -> Result<(usize, BTreeSet<String>, bool), Error> {
         let incidents = &self.site.incidents;
-        let progress = progress_bar(incidents.len(), show_progress);
-        incidents
-            .par_iter()
-            .try_for_each(|incident| -> Result<(), Error> {
-                self.write(
-                    &incident.url,
-                    "incident.html",
-                    context! { page => v(incident), title => &incident.title },
-                )?;
-                progress.inc(1);
-                Ok(())
-            })?;
+        let progress = progress_bar(incidents.len(), options.progress);
+        let mut attachments = BTreeSet::new();
+        let mut diagrams = false;
+        for chunk in incidents.chunks(CHUNK) {
+            let drawn: Vec<(Vec<String>, bool)> = chunk
+                .par_iter()
+                .map(|light| -> Result<(Vec<String>, bool), Error> {
+                    let incident = self.site.page(self.project, options, light);
+                    self.write(
+                        &incident.url,
+                        "incident.html",
+                        context! { page => v(&incident), title => &incident.title },
+                    )?;
+                    progress.inc(1);
+                    Ok((incident.attachments, incident.diagrams))
+                })
+                .collect::<Result<_, Error>>()?;
+            for (files, diagram) in drawn {
+                attachments.extend(files);
+                diagrams |= diagram;
+            }
+        }
         progress.finish_and_clear();
-        Ok(incidents.len())
+        Ok((incidents.len(), attachments, diagrams))
     }
 
     /// Each index's overview and one page per term.
@@ -217,17 +258,17 @@ impl Pages<'_> {
                 "terms.html",
                 context! { title => index.title, kind => index.kind, terms => overview },
             )?;
-            index
+            count += 1 + index
                 .terms
                 .par_iter()
-                .try_for_each(|term| self.term(index, term))?;
-            count += 1 + index.terms.len();
+                .map(|term| self.term(index, term))
+                .try_reduce(|| 0, |a, b| Ok(a + b))?;
         }
         Ok(count)
     }
 
-    /// The page of one term of an index.
-    fn term(&self, index: &Index, term: &TermPage) -> Result<(), Error> {
+    /// The pages of one term of an index; returns how many.
+    fn term(&self, index: &Index, term: &TermPage) -> Result<usize, Error> {
         // Services and root causes get their own headline numbers.
         let subset = match index.kind {
             "services" => Some(Filter {
@@ -241,17 +282,27 @@ impl Pages<'_> {
             _ => None,
         };
         let headline = subset.map(|f| v(self.figures.headline(&f)));
-        self.write(
+        let pages = paginate(
             &format!("{}/{}.html", index.kind, term.slug),
-            "term.html",
-            context! {
-                title => self.words.fill("indexes.term", &[("index", index.title), ("name", &term.name)]),
-                index_title => index.title,
-                name => &term.name,
-                incidents => self.list(&term.incidents),
-                headline => headline,
-            },
-        )
+            term.incidents.len(),
+        );
+        for page in &pages {
+            self.write(
+                &page.path,
+                "term.html",
+                context! {
+                    title => self.words.fill("indexes.term", &[("index", index.title), ("name", &term.name)]),
+                    index_title => index.title,
+                    index_url => format!("{}/index.html", index.kind),
+                    name => &term.name,
+                    total => term.incidents.len(),
+                    incidents => self.list(&term.incidents[page.range.clone()]),
+                    headline => headline.clone().filter(|_| page.pager.number == 1),
+                    pager => v(&page.pager),
+                },
+            )?;
+        }
+        Ok(pages.len())
     }
 
     /// The dashboard, the timeline, the action board, the metrics page,
@@ -262,6 +313,9 @@ impl Pages<'_> {
         let open: Vec<_> = site.actions.iter().filter(|a| a.status == "open").collect();
         let overdue: Vec<_> = open.iter().filter(|a| a.overdue).copied().collect();
         let latest: Vec<Value> = self.summaries.iter().take(10).cloned().collect();
+        let (board, lists) = self.board_lists()?;
+        let timeline = self.timeline()?;
+        let (metrics, recurrence) = self.metrics(headline.clone())?;
         let top_level = [
             (
                 "index.html",
@@ -278,18 +332,15 @@ impl Pages<'_> {
                 },
             ),
             (
-                "timeline.html",
-                context! { title => self.words.text("timeline.title"), years => months(site, &self.summaries) },
-            ),
-            (
                 "actions.html",
                 context! {
                     title => self.words.text("actions.title"),
-                    actions => v(&site.actions),
+                    actions => v(&site.actions[..site.actions.len().min(PAGE_SIZE)]),
+                    board => board,
                     calendars => v(self.calendars),
                 },
             ),
-            ("metrics.html", self.metrics(headline)),
+            ("metrics.html", metrics),
             (
                 "search.html",
                 context! { title => self.words.text("search.title") },
@@ -302,11 +353,13 @@ impl Pages<'_> {
         for (template, ctx) in &top_level {
             self.write(template, template, ctx.clone())?;
         }
-        Ok(top_level.len())
+        Ok(top_level.len() + lists + timeline + recurrence)
     }
 
-    /// What the metrics page shows: all-time charts and recurrence pairs.
-    fn metrics(&self, headline: Value) -> Value {
+    /// What the metrics page shows: all-time charts and recurrence pairs
+    /// (the first [`PAGE_SIZE`], all of them on their own pages); returns
+    /// it and the number of those pages.
+    fn metrics(&self, headline: Value) -> Result<(Value, usize), Error> {
         let all_time = self.figures.compute(&Filter::default());
         let charts: Vec<Value> = metrics_view::charts(&all_time, &self.project.config)
             .into_iter()
@@ -324,6 +377,7 @@ impl Pages<'_> {
                 }
             })
             .collect();
+        let (charts, chart_pages) = self.large_charts(charts)?;
         let titles: HashMap<&str, &str> = self
             .site
             .incidents
@@ -349,16 +403,21 @@ impl Pages<'_> {
                 }
             })
             .collect();
-        context! {
-            title => self.words.text("metrics.title"),
-            headline => headline,
-            recent_days => metrics_view::RECENT_DAYS,
-            charts => charts,
-            pairs => pairs,
-            recurrence_window => all_time.recurrence.window_days,
-            recurrence_share => self.words.share(all_time.recurrence.share),
-            recurring => all_time.recurrence.incidents,
-        }
+        let pages = self.recurrence(&pairs)? + chart_pages;
+        Ok((
+            context! {
+                title => self.words.text("metrics.title"),
+                headline => headline,
+                recent_days => metrics_view::RECENT_DAYS,
+                charts => charts,
+                pairs_total => pairs.len(),
+                pairs => pairs[..pairs.len().min(PAGE_SIZE)].to_vec(),
+                recurrence_window => all_time.recurrence.window_days,
+                recurrence_share => self.words.share(all_time.recurrence.share),
+                recurring => all_time.recurrence.incidents,
+            },
+            pages,
+        ))
     }
 
     /// The Atom feed of the 50 newest incidents.
@@ -409,9 +468,9 @@ fn v<T: serde::Serialize>(value: T) -> Value {
 type Month = (String, Vec<Value>);
 
 /// Incidents by year and month, newest first.
-fn months(site: &Site, summaries: &[Value]) -> Vec<Value> {
+fn months(incidents: &[Incident], summaries: &[Value]) -> Vec<Value> {
     let mut years: Vec<(String, Vec<Month>)> = Vec::new();
-    for (incident, summary) in site.incidents.iter().zip(summaries) {
+    for (incident, summary) in incidents.iter().zip(summaries) {
         let year = incident
             .month
             .split('-')
@@ -446,10 +505,12 @@ fn months(site: &Site, summaries: &[Value]) -> Vec<Value> {
 /// Copies each file the pages link to, once, under
 /// [`markdown::ATTACHMENTS`]; only the incidents of the site link any, so
 /// a public build holds no attachment of an internal postmortem.
-fn copy_attachments(project: &Project, site: &Site, staging: &Staging) -> Result<(), Error> {
+fn copy_attachments(
+    project: &Project,
+    attachments: &BTreeSet<String>,
+    staging: &Staging,
+) -> Result<(), Error> {
     let disk = crate::links::Disk::of(project);
-    let attachments: std::collections::BTreeSet<&String> =
-        site.incidents.iter().flat_map(|i| &i.attachments).collect();
     for relative in attachments {
         let Ok(path) = disk.locate(&project.display_path(&project.root.join(relative))) else {
             continue;

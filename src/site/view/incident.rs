@@ -5,13 +5,13 @@ use std::ops::Range;
 
 use super::board::{ShownUnder, action_row};
 use super::body::{Views, contents, segments};
+use super::page::PageInputs;
 use super::{ActionRow, Fact, Incident, SloView, TimelineItem};
 use crate::config::Project;
 use crate::i18n::Catalogue;
 use crate::links::Disk;
 use crate::model::{DateTime, Field, FrontMatter, Postmortem};
 use crate::site::search::search_words;
-use crate::site::slugs::Slugs;
 use crate::site::{BuildOptions, fishbone, markdown};
 use crate::text::{slugify, url_path};
 
@@ -19,11 +19,16 @@ pub(super) fn incident(
     project: &Project,
     pm: &Postmortem,
     options: &BuildOptions,
-    slugs: &Slugs,
-    last_updated: &HashMap<String, String>,
-    pages: &HashMap<String, Option<String>>,
-    mermaid: bool,
+    inputs: &PageInputs,
+    full: bool,
 ) -> Incident {
+    let PageInputs {
+        slugs,
+        last_updated,
+        links: pages,
+        mermaid,
+    } = inputs;
+    let mermaid = *mermaid;
     let config = &project.config;
     let w = crate::i18n::catalogue(&config.book.language);
     let disk = Disk::of(project);
@@ -94,7 +99,12 @@ pub(super) fn incident(
             .collect(),
         links: &links,
     };
-    let body = segments(&views, body_start, &replaced);
+    // The body, the longest part, only for the page (see [`super::Site::page`]).
+    let body = if full {
+        segments(&views, body_start, &replaced)
+    } else {
+        Vec::new()
+    };
     // Search covers what the page shows: all but the sections left out.
     let cut: Vec<Range<usize>> = replaced
         .iter()
@@ -144,7 +154,7 @@ pub(super) fn incident(
         },
         contents: contents(&body, w),
         body,
-        fishbone,
+        fishbone: fishbone.filter(|_| full),
         related: Vec::new(),
         edit_url: match &config.site.edit_url {
             Some(pattern) if !options.public => {
@@ -159,6 +169,7 @@ pub(super) fn incident(
         attachments: links.attachments.take().into_iter().collect(),
         started: started.map(|s| s.timestamp),
         explicit_related: list(&fm.related),
+        source: 0,
         tag_names,
         service_names,
     }

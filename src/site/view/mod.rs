@@ -6,6 +6,7 @@ mod board;
 mod body;
 mod incident;
 mod indexes;
+mod page;
 
 use std::collections::HashMap;
 
@@ -19,6 +20,7 @@ use super::slugs::Slugs;
 use crate::config::Project;
 use crate::model::Postmortem;
 use crate::text::{slugify, url_component};
+use page::PageInputs;
 
 /// A term of an index (a service, a tag, …) with its page.
 #[derive(Debug, Clone, Serialize)]
@@ -152,6 +154,9 @@ pub struct Incident {
     pub started: Option<Timestamp>,
     #[serde(skip)]
     pub(super) explicit_related: Vec<String>,
+    /// Its postmortem's position in [`Site::postmortems`].
+    #[serde(skip)]
+    pub(super) source: usize,
     #[serde(skip)]
     pub(super) tag_names: Vec<String>,
     #[serde(skip)]
@@ -212,7 +217,9 @@ pub struct TermPage {
     pub incidents: Vec<usize>,
 }
 
-/// Everything the site shows.
+/// Everything the site shows. Its incidents are light, without their
+/// bodies: each page's full view is made by [`Site::page`] when the page
+/// is written, so that a build never holds every body at once.
 pub struct Site {
     pub title: String,
     /// Newest first.
@@ -225,6 +232,10 @@ pub struct Site {
     /// Paths of the drafts left out (see [`crate::drafts`]).
     pub drafts: Vec<String>,
     pub public: bool,
+    /// The path and text of each incident's postmortem, parsed again by
+    /// [`Site::page`]: the text is a fraction of its parsed model.
+    sources: Vec<(String, String)>,
+    inputs: PageInputs,
 }
 
 impl Site {
@@ -275,11 +286,19 @@ impl Site {
             let id = pm.id().unwrap_or_default();
             pages.insert(pm.path.clone(), Some(format!("incidents/{id}.html")));
         }
-        let slugs = Slugs::new(&included);
+        let inputs = PageInputs {
+            slugs: Slugs::new(&included),
+            last_updated: last_updated.clone(),
+            links: pages,
+            mermaid,
+        };
         let mut incidents: Vec<Incident> = included
             .par_iter()
-            .map(|pm| {
-                incident::incident(project, pm, options, &slugs, last_updated, &pages, mermaid)
+            .enumerate()
+            .map(|(source, pm)| {
+                let mut incident = incident::incident(project, pm, options, &inputs, false);
+                incident.source = source;
+                incident
             })
             .collect();
         incidents.sort_by(|a, b| b.started.cmp(&a.started).then_with(|| a.id.cmp(&b.id)));
@@ -287,8 +306,8 @@ impl Site {
             &mut incidents,
             crate::i18n::catalogue(&config.book.language),
         );
-        let indexes = indexes::indexes(project, &incidents, &slugs);
-        let mut actions = board::board(project, &included, &incidents, options, &pages);
+        let indexes = indexes::indexes(project, &incidents, &inputs.slugs);
+        let mut actions = board::board(project, &included, &incidents, options, &inputs.links);
         actions.sort_by(|a, b| {
             let rank = |r: &ActionRow| (r.status == "done", !r.overdue, r.due.is_none());
             rank(a)
@@ -305,6 +324,8 @@ impl Site {
             skipped,
             drafts,
             public: options.public,
+            sources: included.into_iter().map(page::source).collect(),
+            inputs,
         }
     }
 }
