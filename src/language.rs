@@ -28,6 +28,11 @@ pub fn is_french(code: &str) -> bool {
 /// an `é` typed as `e` and a combining accent is an `é`), lowercased,
 /// with typographic apostrophes (`’`, `‘`, `ʼ`) read as `'`.
 pub fn fold(text: &str) -> String {
+    // ASCII is its own composed form and has no typographic apostrophe:
+    // most headings are, and every file's headings are folded.
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     text.nfc()
         .flat_map(char::to_lowercase)
         .map(|c| match c {
@@ -114,6 +119,15 @@ pub fn configured_name<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The ASCII shortcut folds as the Unicode path does.
+        #[test]
+        fn ascii_folds_as_unicode_does(text in "[ -~]{0,30}") {
+            let unicode: String = text.nfc().flat_map(char::to_lowercase).collect();
+            proptest::prop_assert_eq!(fold(&text), unicode);
+        }
+    }
 
     #[test]
     fn folding_ignores_case_unicode_form_and_apostrophes() {
