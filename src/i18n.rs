@@ -179,8 +179,9 @@ impl Catalogue {
         )
     }
 
-    /// Whole minutes in human units (`8 min`, `1 h 18 min`, `2 d 3 h`),
-    /// as [`crate::time::format_minutes`] writes them in English.
+    /// Whole minutes in human units (`8 min`, `1 h 18 min`, `2 d 3 h`): the
+    /// one way pmbook writes a duration, on the site and (in English) in
+    /// the CLI; a negative count says so.
     pub fn minutes(&'static self, minutes: i64) -> String {
         if minutes < 0 {
             return self.text("format.negative").to_owned();
@@ -247,9 +248,19 @@ mod tests {
         assert_eq!(en.month_text("2026-11"), "2026-11");
         assert_eq!(en.share(Some(0.538)), "53.8%");
         assert_eq!(en.budget(0.125), "12.5 %");
-        for minutes in [-1, 0, 8, 65, 78, 2 * 1440 + 190] {
-            assert_eq!(en.minutes(minutes), crate::time::format_minutes(minutes));
-        }
+        assert_eq!(en.minutes(8), "8 min");
+        assert_eq!(en.minutes(78), "1 h 18 min");
+        assert_eq!(en.minutes(65), "1 h 05 min");
+        assert_eq!(en.minutes(2 * 1440 + 3 * 60 + 10), "2 d 3 h");
+        assert_eq!(en.minutes(-1), "negative (check the times)");
+        assert_eq!(
+            en.duration(SignedDuration::from_secs(78 * 60 + 59)),
+            "1 h 18 min"
+        );
+        assert_eq!(en.approx_minutes(Some(0.4)), "0 min");
+        assert_eq!(en.approx_minutes(Some(59.6)), "1 h 00 min");
+        assert_eq!(en.approx_minutes(Some(-3.0)), "0 min");
+        assert_eq!(en.approx_minutes(None), "–");
         assert_eq!(en.count("indexes.incidents", 0), "0 incidents.");
     }
 

@@ -82,10 +82,10 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
-/// A share as a percentage (`12.5%`), `–` when unknown: how `stats` and the
-/// site write shares.
+/// A share as a percentage (`12.5%`), `–` when unknown: how `stats` writes
+/// shares, as the English site does.
 pub fn format_share(share: Option<f64>) -> String {
-    share.map_or_else(|| "–".to_owned(), |s| format!("{:.1}%", s * 100.0))
+    crate::i18n::catalogue("en").share(share)
 }
 
 #[cfg(test)]

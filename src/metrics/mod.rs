@@ -614,10 +614,10 @@ fn review_stats(incidents: &[&Incident], window_hours: [u32; 2]) -> ReviewStats 
     }
 }
 
-/// Minutes as [`crate::time::format_approx_minutes`] writes them
-/// (`1 h 05 min`), `–` when unknown: how `stats` and the site write them.
+/// Minutes rounded and written as the English site writes them
+/// (`1 h 05 min`), `–` when unknown: how `stats` writes them.
 pub fn format_minutes(minutes: Option<f64>) -> String {
-    minutes.map_or_else(|| "–".to_owned(), crate::time::format_approx_minutes)
+    crate::i18n::catalogue("en").approx_minutes(minutes)
 }
 
 #[cfg(test)]
