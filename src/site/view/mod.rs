@@ -232,9 +232,8 @@ pub struct Site {
     /// Paths of the drafts left out (see [`crate::drafts`]).
     pub drafts: Vec<String>,
     pub public: bool,
-    /// The path and text of each incident's postmortem, parsed again by
-    /// [`Site::page`]: the text is a fraction of its parsed model.
-    sources: Vec<(String, String)>,
+    /// The postmortems of the incidents, for [`Site::page`].
+    postmortems: Vec<Postmortem>,
     inputs: PageInputs,
 }
 
@@ -324,7 +323,7 @@ impl Site {
             skipped,
             drafts,
             public: options.public,
-            sources: included.into_iter().map(page::source).collect(),
+            postmortems: included,
             inputs,
         }
     }

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use super::{Incident, Site, incident};
 use crate::config::Project;
-use crate::model::Postmortem;
 use crate::site::BuildOptions;
 use crate::site::slugs::Slugs;
 
@@ -20,22 +19,17 @@ pub(super) struct PageInputs {
     pub mermaid: bool,
 }
 
-/// The path and text of `pm`, as read.
-pub(super) fn source(pm: Postmortem) -> (String, String) {
-    let mut text = pm.source.text;
-    if pm.source.has_bom {
-        text.insert_str(0, crate::model::source::BOM);
-    }
-    (pm.path, text)
-}
-
 impl Site {
     /// The full view of `light`, one of [`Site::incidents`]: its body too,
     /// and the related incidents found across the site.
     pub fn page(&self, project: &Project, options: &BuildOptions, light: &Incident) -> Incident {
-        let (path, text) = &self.sources[light.source];
-        let pm = crate::parse::parse(path.clone(), text.clone(), &project.config);
-        let mut full = incident::incident(project, &pm, options, &self.inputs, true);
+        let mut full = incident::incident(
+            project,
+            &self.postmortems[light.source],
+            options,
+            &self.inputs,
+            true,
+        );
         full.related = light.related.clone();
         full.source = light.source;
         full
