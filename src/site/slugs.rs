@@ -40,19 +40,10 @@ impl Slugs {
         for (kind, mut list) in names {
             list.sort();
             list.dedup();
-            let mut taken = HashSet::new();
+            let mut taken = Taken::default();
             let mut slugs = BTreeMap::new();
             for name in list {
-                let base = match slugify(&name) {
-                    s if s.is_empty() => "term".to_owned(),
-                    s => s,
-                };
-                let mut slug = base.clone();
-                let mut n = 2;
-                while !taken.insert(slug.clone()) {
-                    slug = format!("{base}-{n}");
-                    n += 1;
-                }
+                let slug = taken.claim(slugify(&name), "term");
                 slugs.insert(name, slug);
             }
             by_kind.insert(kind, slugs);
@@ -74,5 +65,28 @@ impl Slugs {
             .and_then(|m| m.get(name))
             .cloned()
             .unwrap_or_else(|| "term".to_owned())
+    }
+}
+
+/// The slugs given out so far in one directory of the site.
+#[derive(Default)]
+pub struct Taken(HashSet<String>);
+
+impl Taken {
+    /// `slug` (or `fallback` when it is empty), with `-2`, `-3`, … after it
+    /// when it is taken already.
+    pub fn claim(&mut self, slug: String, fallback: &str) -> String {
+        let base = if slug.is_empty() {
+            fallback.to_owned()
+        } else {
+            slug
+        };
+        let mut slug = base.clone();
+        let mut n = 2;
+        while !self.0.insert(slug.clone()) {
+            slug = format!("{base}-{n}");
+            n += 1;
+        }
+        slug
     }
 }

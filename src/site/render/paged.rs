@@ -9,6 +9,7 @@ use super::{Pages, months, v};
 use crate::error::Error;
 use crate::i18n::Catalogue;
 use crate::site::pages::{PAGE_SIZE, paginate};
+use crate::site::slugs::Taken;
 use crate::site::view::ActionRow;
 use crate::text::slugify;
 
@@ -258,21 +259,8 @@ fn owners(rows: &[ActionRow], words: &'static Catalogue) -> Vec<List> {
 fn unique_slugs(
     entries: impl Iterator<Item = (String, String, Vec<usize>)>,
 ) -> Vec<(String, String, Vec<usize>)> {
-    let mut seen = std::collections::HashSet::new();
+    let mut taken = Taken::default();
     entries
-        .map(|(name, slug, rows)| {
-            let base = if slug.is_empty() {
-                "item".to_owned()
-            } else {
-                slug
-            };
-            let mut slug = base.clone();
-            let mut n = 1;
-            while !seen.insert(slug.clone()) {
-                n += 1;
-                slug = format!("{base}-{n}");
-            }
-            (name, slug, rows)
-        })
+        .map(|(name, slug, rows)| (name, taken.claim(slug, "item"), rows))
         .collect()
 }
