@@ -8,7 +8,7 @@
 
 pub mod index;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -237,6 +237,43 @@ impl Corpus {
             others: self.others,
             disk: self.disk,
         }
+    }
+
+    /// Parses each file once, in parallel, as [`Corpus::parse`] does, but
+    /// takes from `earlier` (models of an earlier parse, by path) the model
+    /// of each file whose text is the same. Returns which files were
+    /// parsed anew.
+    pub fn parse_over(
+        self,
+        config: &Config,
+        mut earlier: HashMap<String, Postmortem>,
+    ) -> (Parsed, HashSet<String>) {
+        let work: Vec<Result<Postmortem, PostmortemFile>> = self
+            .files
+            .into_iter()
+            .map(|file| match (earlier.remove(&file.path), &file.text) {
+                (Some(pm), Ok(text))
+                    if pm.file_problem.is_none() && *pm.source.bytes() == *text.as_bytes() =>
+                {
+                    Ok(pm)
+                }
+                _ => Err(file),
+            })
+            .collect();
+        let parsed_anew = work
+            .iter()
+            .filter_map(|w| w.as_ref().err().map(|file| file.path.clone()))
+            .collect();
+        let postmortems = work
+            .into_par_iter()
+            .map(|w| w.unwrap_or_else(|file| parse_file(file, config)))
+            .collect();
+        let parsed = Parsed {
+            postmortems,
+            others: self.others,
+            disk: self.disk,
+        };
+        (parsed, parsed_anew)
     }
 
     /// Parses each file once, in parallel, and keeps only what `take` draws

@@ -170,6 +170,7 @@ pub(super) fn incident(
         started: started.map(|s| s.timestamp),
         explicit_related: list(&fm.related),
         source: 0,
+        unchanged: false,
         tag_names,
         service_names,
     }
