@@ -34,7 +34,6 @@ pub(super) fn incident(
     let disk = Disk::of(project);
     let mut links = markdown::Links::new(&disk, &pm.path, pages, "../");
     links.mermaid = mermaid;
-    links.words = w;
     let fm = pm
         .front_matter
         .as_ref()
