@@ -339,6 +339,8 @@ fn save(path: &Path, text: &str) {
 #[test]
 fn a_rebuild_rewrites_only_the_files_that_change_and_makes_the_whole_build_s_site() {
     let project = Project::example();
+    // In git, so that pages are dated and items closed from the history.
+    project.git_init().commit_all("The example");
     let server = serve_with(&project, &["--today", common::TODAY]);
     let before = files(&project.path().join("out"));
     let page = format!("incidents/{ID}.html");
@@ -373,6 +375,23 @@ fn a_rebuild_rewrites_only_the_files_that_change_and_makes_the_whole_build_s_sit
     );
     assert_same_as_a_whole_build(&project);
 
+    // The summary, which the feed shows; an action item checked, which the
+    // board and the calendars show.
+    let dns = "postmortems/2024-02-19-dns-provider-outage.md";
+    edit(&project, dns, "For 84 minutes", "For eighty-four minutes");
+    server.wait_for("pmbook: rebuilt (", 2);
+    let index = files(&project.path().join("out"));
+    assert!(String::from_utf8_lossy(&index["feed.xml"].0).contains("For eighty-four minutes"));
+    assert_same_as_a_whole_build(&project);
+    edit(
+        &project,
+        dns,
+        "- [ ] Run a provider failover game day",
+        "- [x] Run a provider failover game day",
+    );
+    server.wait_for("pmbook: rebuilt (", 3);
+    assert_same_as_a_whole_build(&project);
+
     // A title: the lists and the pages that link to it as related change.
     edit(
         &project,
@@ -380,7 +399,7 @@ fn a_rebuild_rewrites_only_the_files_that_change_and_makes_the_whole_build_s_sit
         "title = \"",
         "title = \"Renamed: ",
     );
-    server.wait_for("pmbook: rebuilt (", 2);
+    server.wait_for("pmbook: rebuilt (", 4);
     let after = files(&project.path().join("out"));
     assert!(String::from_utf8_lossy(&after[&page].0).contains("Renamed: "));
     assert_same_as_a_whole_build(&project);
@@ -403,7 +422,7 @@ fn a_rebuild_rewrites_only_the_files_that_change_and_makes_the_whole_build_s_sit
             .join("postmortems/2026-11-30-checkout-latency-again.md"),
     )
     .unwrap();
-    server.wait_for("pmbook: rebuilt (", 4);
+    server.wait_for("pmbook: rebuilt (", 6);
     assert!(
         !project
             .path()
@@ -419,6 +438,6 @@ fn a_rebuild_rewrites_only_the_files_that_change_and_makes_the_whole_build_s_sit
         "Acme incident reviews",
         "Acme reviews",
     );
-    server.wait_for("pmbook: rebuilt (", 5);
+    server.wait_for("pmbook: rebuilt (", 7);
     assert_same_as_a_whole_build(&project);
 }

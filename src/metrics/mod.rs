@@ -35,7 +35,7 @@ use crate::time::{Month, Quarter};
 
 /// What metrics read from one postmortem. Small and owned, so that a command
 /// can parse thousands of files in parallel and keep only these.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Incident {
     pub id: String,
     /// The file, relative to the repository root.

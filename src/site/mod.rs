@@ -95,23 +95,32 @@ impl BuildReport {
 }
 
 /// What a build leaves for the next build of the same project and
-/// options in the same process (`serve`): the parsed postmortems, the
-/// incidents' views and pages, and what the output holds. A rebuild with
-/// it parses only the postmortems that changed and rewrites only the files
-/// whose bytes change; the site is the one a whole build makes.
+/// options in the same process (`serve`): its site (the parsed
+/// postmortems and the incidents' views), what its incident pages showed
+/// and what the output holds. A rebuild with it parses only the
+/// postmortems that changed and rewrites only the files whose bytes
+/// change; the site is the one a whole build makes.
 #[derive(Default)]
-pub struct Earlier {
-    postmortems: HashMap<String, Postmortem>,
-    views: view::Earlier,
+pub struct Earlier(Option<Last>);
+
+/// What the last build made.
+struct Last {
+    site: view::Site,
     pages: HashMap<String, render::PageFacts>,
-    written: Option<output::Written>,
+    written: output::Written,
+    /// The postmortems it left out, and why.
+    skipped: Vec<(String, String)>,
+    /// The number of pages it wrote.
+    page_count: usize,
 }
 
 impl Earlier {
     /// Whether a page of the last build links to `relative`, a file of the
     /// project (relative to its directory).
     pub fn links_to(&self, relative: &std::path::Path) -> bool {
-        self.pages.values().any(|page| page.links_to(relative))
+        self.0
+            .as_ref()
+            .is_some_and(|last| last.pages.values().any(|page| page.links_to(relative)))
     }
 }
 
@@ -138,13 +147,18 @@ pub fn rebuild(
     options: &BuildOptions,
     earlier: &mut Earlier,
 ) -> Result<Outcome, Error> {
-    let Earlier {
-        postmortems: earlier_postmortems,
-        views: earlier_views,
-        pages: earlier_pages,
-        written,
-    } = std::mem::take(earlier);
+    let last = earlier.0.take();
     let mermaid = diagrams::renderer(project)?;
+    let (earlier_postmortems, earlier_views, earlier_pages, written) = match last {
+        Some(mut last) => {
+            if take_prose_changes(project, &corpus, &mut last.site, options) {
+                return rebuild_prose(project, options, last, mermaid, earlier);
+            }
+            let (postmortems, views) = last.site.into_earlier();
+            (postmortems, views, last.pages, Some(last.written))
+        }
+        None => Default::default(),
+    };
     let (parsed, parsed_anew) = corpus.parse_over(&project.config, earlier_postmortems);
     let mut postmortems = parsed.postmortems;
     let duplicates = duplicate_ids(project, &postmortems, options.today)?;
@@ -241,17 +255,94 @@ pub fn rebuild(
         incidents: site.incidents.len(),
         pages: rendered.pages,
         rewritten: finished.rewritten,
-        skipped,
+        skipped: skipped.clone(),
         drafts: site.drafts.clone(),
         public: options.public,
     };
-    let (postmortems, views) = site.into_earlier();
-    *earlier = Earlier {
-        postmortems,
-        views,
+    *earlier = Earlier(Some(Last {
+        site,
         pages: rendered.facts,
-        written: Some(finished.written),
+        written: finished.written,
+        skipped,
+        page_count: rendered.pages,
+    }));
+    Ok(Outcome::Built(report))
+}
+
+/// Whether every change from `site` to `corpus` is a change of prose that
+/// [`rebuild_prose`] can write (see [`view::Site::take_prose_changes`]):
+/// then `site` has taken the changed postmortems in. The same files, and
+/// the same dates of last change.
+fn take_prose_changes(
+    project: &Project,
+    corpus: &Corpus,
+    site: &mut view::Site,
+    options: &BuildOptions,
+) -> bool {
+    let known = site.postmortem_of();
+    if known.len() != corpus.files.len() {
+        return false;
+    }
+    let mut changed = Vec::new();
+    for file in &corpus.files {
+        let Some(pm) = known.get(file.path.as_str()) else {
+            return false;
+        };
+        let same = file
+            .text
+            .as_ref()
+            .is_ok_and(|text| *pm.source.bytes() == *text.as_bytes());
+        if !same {
+            changed.push(crate::model::PostmortemFile {
+                path: file.path.clone(),
+                on_disk: file.on_disk.clone(),
+                text: file.text.clone(),
+            });
+        }
+    }
+    drop(known);
+    let last_updated = crate::repo::site::last_updated(project, site.postmortems());
+    if !site.last_updated_is(&last_updated) {
+        return false;
+    }
+    let changed = Corpus::of_texts(changed, Vec::new())
+        .parse(&project.config)
+        .postmortems;
+    site.take_prose_changes(project, options, changed).is_ok()
+}
+
+/// A rebuild over `last`, whose site has taken in changes of prose alone:
+/// the pages of the changed incidents and the search index are written
+/// again, every other file is kept.
+fn rebuild_prose(
+    project: &Project,
+    options: &BuildOptions,
+    last: Last,
+    mermaid: Option<PathBuf>,
+    earlier: &mut Earlier,
+) -> Result<Outcome, Error> {
+    let staging = output::Staging::over(&options.out, last.written)?;
+    let rendered = render::rewrite_prose(project, &last.site, &staging, options, &last.pages)?;
+    if let Some(renderer) = mermaid.filter(|_| rendered.diagrams) {
+        let bytes = std::fs::read(&renderer).map_err(|e| Error::io(&renderer, e))?;
+        staging.write(diagrams::SCRIPT, &bytes)?;
+    }
+    staging.keep_the_rest();
+    let finished = staging.finish()?;
+    let report = BuildReport {
+        out: finished.out,
+        incidents: last.site.incidents.len(),
+        pages: last.page_count,
+        rewritten: finished.rewritten,
+        skipped: last.skipped.clone(),
+        drafts: last.site.drafts.clone(),
+        public: options.public,
     };
+    *earlier = Earlier(Some(Last {
+        pages: rendered.facts,
+        written: finished.written,
+        ..last
+    }));
     Ok(Outcome::Built(report))
 }
 

@@ -145,6 +145,29 @@ impl Staging {
         }
     }
 
+    /// Whether the earlier build's file at `relative` was kept as it is.
+    pub fn kept(&self, relative: &str) -> bool {
+        let earlier = self.earlier.as_ref().and_then(|e| e.files.get(relative));
+        earlier.is_some()
+            && earlier
+                == self
+                    .written
+                    .lock()
+                    .expect("written lock")
+                    .files
+                    .get(relative)
+    }
+
+    /// Keeps every file of the earlier build that this one has not
+    /// written: a rebuild that knows the others are unchanged.
+    pub fn keep_the_rest(&self) {
+        let Some(earlier) = &self.earlier else { return };
+        let mut written = self.written.lock().expect("written lock");
+        for (relative, digests) in &earlier.files {
+            written.files.entry(relative.clone()).or_insert(*digests);
+        }
+    }
+
     /// Writes the page at `relative`, rendered from what `context` digests.
     pub fn write_page(&self, relative: &str, bytes: &[u8], context: u64) -> Result<(), Error> {
         self.put(relative, bytes, Some(context))

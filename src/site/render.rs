@@ -159,32 +159,8 @@ pub fn render_all(
     options: &BuildOptions,
     earlier: &HashMap<String, PageFacts>,
 ) -> Result<Rendered, Error> {
-    let Records {
-        deployments,
-        calendars,
-        close_times,
-    } = records;
     let theme = project.root.join("theme");
-    let words = crate::i18n::catalogue(&project.config.book.language);
-    let mut env = environment(theme.clone());
-    super::words::install(&mut env, words);
-    let pages = Pages {
-        project,
-        site,
-        staging,
-        calendars,
-        close_times,
-        env,
-        words,
-        figures: MetricsInput::new(
-            &site.metric_incidents,
-            &project.config,
-            deployments,
-            options.today,
-        ),
-        // Each incident's list entry is converted once; lists share them.
-        summaries: site.incidents.iter().map(|i| v(i.summary())).collect(),
-    };
+    let pages = Pages::new(project, site, records, staging, options);
     let (mut count, facts) = pages.incidents(options, earlier)?;
     let attachments: BTreeSet<String> = facts
         .values()
@@ -209,6 +185,41 @@ pub fn render_all(
     })
 }
 
+/// Rewrites, over an earlier build, what a change of prose alone changes
+/// (see [`Site::take_prose_changes`]): the pages of the incidents not
+/// marked unchanged, the files they link to and the search index. The
+/// other files are the earlier build's.
+pub fn rewrite_prose(
+    project: &Project,
+    site: &Site,
+    staging: &Staging,
+    options: &BuildOptions,
+    earlier: &HashMap<String, PageFacts>,
+) -> Result<Rendered, Error> {
+    // The records only feed the lists and the metrics, which a change of
+    // prose leaves as they are.
+    let deployments = Deployments::default();
+    let records = Records {
+        deployments: &deployments,
+        calendars: &[],
+        close_times: &[],
+    };
+    let pages = Pages::new(project, site, records, staging, options);
+    let (count, facts) = pages.incidents(options, earlier)?;
+    let attachments: BTreeSet<String> = facts
+        .iter()
+        .filter(|(url, _)| !staging.kept(url))
+        .flat_map(|(_, f)| f.attachments.iter().cloned())
+        .collect();
+    copy_attachments(project, &attachments, staging)?;
+    search::write_index(site, staging)?;
+    Ok(Rendered {
+        pages: count,
+        diagrams: facts.values().any(|f| f.diagrams),
+        facts,
+    })
+}
+
 /// Incident pages made and written at a time: enough for every core, few
 /// enough that their views stay small.
 const CHUNK: usize = 256;
@@ -228,6 +239,37 @@ struct Pages<'a> {
     figures: MetricsInput<'a>,
     /// The list entry of each incident, in [`Site::incidents`] order.
     summaries: Vec<Value>,
+}
+
+impl<'a> Pages<'a> {
+    fn new(
+        project: &'a Project,
+        site: &'a Site,
+        records: Records<'a>,
+        staging: &'a Staging,
+        options: &BuildOptions,
+    ) -> Pages<'a> {
+        let words = crate::i18n::catalogue(&project.config.book.language);
+        let mut env = environment(project.root.join("theme"));
+        super::words::install(&mut env, words);
+        Pages {
+            project,
+            site,
+            staging,
+            calendars: records.calendars,
+            close_times: records.close_times,
+            env,
+            words,
+            figures: MetricsInput::new(
+                &site.metric_incidents,
+                &project.config,
+                records.deployments,
+                options.today,
+            ),
+            // Each incident's list entry is converted once; lists share them.
+            summaries: site.incidents.iter().map(|i| v(i.summary())).collect(),
+        }
+    }
 }
 
 impl Pages<'_> {

@@ -23,19 +23,19 @@ use crate::text::{slugify, url_component};
 use page::PageInputs;
 
 /// A term of an index (a service, a tag, …) with its page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Term {
     pub name: String,
     pub url: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Fact {
     pub label: &'static str,
     pub value: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TimelineItem {
     pub at: String,
     /// Time since the incident started (`T+8 min`).
@@ -43,7 +43,7 @@ pub struct TimelineItem {
     pub html: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActionRow {
     pub status: &'static str,
     pub overdue: bool,
@@ -59,7 +59,7 @@ pub struct ActionRow {
     pub services: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Hash)]
+#[derive(Debug, Clone, PartialEq, Serialize, Hash)]
 pub struct Related {
     pub title: String,
     pub url: String,
@@ -70,7 +70,7 @@ pub struct Related {
 /// A part of the incident page body, in reading order: rendered Markdown,
 /// or a section pmbook draws itself (`timeline`, `actions`, `ishikawa`)
 /// where the postmortem has it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Segment {
     pub kind: &'static str,
     pub html: String,
@@ -82,7 +82,7 @@ pub struct Segment {
 
 /// A part of a drawn section: `html`, a run of `timeline` entries, a run
 /// of `actions` or the `ishikawa` diagram.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Part {
     pub kind: &'static str,
     pub html: String,
@@ -91,21 +91,21 @@ pub struct Part {
 }
 
 /// An entry of a page's "On this page" list: a section heading.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Heading {
     pub id: String,
     /// The heading's HTML (escaped, with its inline markup).
     pub html: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SloView {
     pub name: String,
     pub budget_percent: String,
 }
 
 /// One incident, ready for its page and for every list it appears in.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Incident {
     pub id: String,
     pub title: String,
@@ -238,6 +238,8 @@ pub struct Site {
     pub public: bool,
     /// The postmortems of the incidents, for [`Site::page`].
     postmortems: Vec<Postmortem>,
+    /// The postmortems left out of the site, kept for the next build.
+    left_out: Vec<Postmortem>,
     inputs: PageInputs,
 }
 
@@ -273,27 +275,20 @@ impl Site {
             .iter()
             .map(|pm| (pm.path.clone(), None))
             .collect();
-        let included: Vec<Postmortem> = postmortems
+        let (included, left_out): (Vec<Postmortem>, Vec<Postmortem>) = postmortems
             .into_iter()
-            .filter(|pm| match usable(pm) {
-                Ok(()) => {
-                    let public = visibility(pm) == "public";
-                    if !options.public || public {
-                        let is_draft = crate::drafts::is_draft(config, pm.status());
-                        if is_draft && !options.drafts {
-                            drafts.push(pm.path.clone());
-                        }
-                        !is_draft || options.drafts
-                    } else {
-                        false
-                    }
+            .partition(|pm| match inclusion(pm, project, options) {
+                Inclusion::Shown => true,
+                Inclusion::Draft => {
+                    drafts.push(pm.path.clone());
+                    false
                 }
-                Err(reason) => {
+                Inclusion::Internal => false,
+                Inclusion::Unusable(reason) => {
                     skipped.push((pm.path.clone(), reason));
                     false
                 }
-            })
-            .collect();
+            });
         // Drafts shown in the site are not counted, as `pmbook stats` does not.
         let metric_incidents = included
             .iter()
@@ -364,9 +359,120 @@ impl Site {
             drafts,
             public: options.public,
             postmortems: included,
+            left_out,
             inputs,
         }
     }
+
+    /// Takes in postmortems parsed anew whose change shows only on their
+    /// own pages and in the search index: each is in the site and stays
+    /// in it, and its view (but for its words), its action items and what
+    /// the metrics read of it are the same as before. Returns the changed
+    /// incidents' positions, or gives the postmortems back when a change
+    /// shows anywhere else.
+    pub fn take_prose_changes(
+        &mut self,
+        project: &Project,
+        options: &BuildOptions,
+        changed: Vec<Postmortem>,
+    ) -> Result<Vec<usize>, Vec<Postmortem>> {
+        let positions: HashMap<&str, usize> = self
+            .incidents
+            .iter()
+            .enumerate()
+            .map(|(at, incident)| (incident.path.as_str(), at))
+            .collect();
+        let mut taken = Vec::with_capacity(changed.len());
+        for pm in &changed {
+            let Some(&at) = positions.get(pm.path.as_str()) else {
+                return Err(changed);
+            };
+            let before = &self.incidents[at];
+            let old = &self.postmortems[before.source];
+            let after = incident::incident(project, pm, options, &self.inputs, false);
+            let same = inclusion(pm, project, options) == Inclusion::Shown
+                && but_for_words(&after) == but_for_words(before)
+                && crate::actions::actions_of(pm) == crate::actions::actions_of(old)
+                && metric_view(pm) == metric_view(old);
+            if !same {
+                return Err(changed);
+            }
+            taken.push((at, after.words));
+        }
+        for incident in &mut self.incidents {
+            incident.unchanged = true;
+        }
+        for (pm, (at, words)) in changed.into_iter().zip(&mut taken) {
+            let incident = &mut self.incidents[*at];
+            incident.words = std::mem::take(words);
+            incident.unchanged = false;
+            self.postmortems[incident.source] = pm;
+        }
+        Ok(taken.into_iter().map(|(at, _)| at).collect())
+    }
+
+    /// The postmortems of the site's incidents.
+    pub fn postmortems(&self) -> &[Postmortem] {
+        &self.postmortems
+    }
+
+    /// Whether the date of last change of each incident is the one in
+    /// `last_updated`, as when its view was made.
+    pub fn last_updated_is(&self, last_updated: &HashMap<String, String>) -> bool {
+        self.postmortems
+            .iter()
+            .all(|pm| self.inputs.last_updated.get(&pm.path) == last_updated.get(&pm.path))
+    }
+
+    /// The postmortem of each path the site was made from, in or out of it.
+    pub fn postmortem_of(&self) -> HashMap<&str, &Postmortem> {
+        self.postmortems
+            .iter()
+            .chain(&self.left_out)
+            .map(|pm| (pm.path.as_str(), pm))
+            .collect()
+    }
+}
+
+/// `incident` without what changes with its words alone, nor what other
+/// incidents decide (its related incidents) or the build sets.
+fn but_for_words(incident: &Incident) -> Incident {
+    Incident {
+        words: String::new(),
+        related: Vec::new(),
+        source: 0,
+        unchanged: false,
+        ..incident.clone()
+    }
+}
+
+/// What the metrics read of `pm`, comparable.
+fn metric_view(pm: &Postmortem) -> Option<crate::metrics::Incident> {
+    crate::metrics::Incident::from_postmortem(pm).ok()
+}
+
+/// Whether a postmortem is shown in the site, and why not.
+#[derive(Debug, PartialEq)]
+enum Inclusion {
+    Shown,
+    /// A draft, and the build does not show drafts.
+    Draft,
+    /// Not public, in a public build.
+    Internal,
+    Unusable(String),
+}
+
+fn inclusion(pm: &Postmortem, project: &Project, options: &BuildOptions) -> Inclusion {
+    if let Err(reason) = usable(pm) {
+        return Inclusion::Unusable(reason);
+    }
+    if options.public && visibility(pm) != "public" {
+        return Inclusion::Internal;
+    }
+    if crate::drafts::is_draft(&project.config, pm.status()) && !options.drafts {
+        return Inclusion::Draft;
+    }
+    Inclusion::Shown
 }
 
 impl Site {
@@ -377,6 +483,7 @@ impl Site {
         let postmortems = self
             .postmortems
             .into_iter()
+            .chain(self.left_out)
             .map(|pm| (pm.path.clone(), pm))
             .collect();
         let views = self
