@@ -226,17 +226,8 @@ impl Corpus {
 
     /// Parses each file once, in parallel, in path order. A file that could
     /// not be read becomes a model holding only its problem.
-    pub fn parse(self, config: &Config) -> Parsed {
-        let postmortems = self
-            .files
-            .into_par_iter()
-            .map(|file| parse_file(file, config))
-            .collect();
-        Parsed {
-            postmortems,
-            others: self.others,
-            disk: self.disk,
-        }
+    pub fn parse(self, config: &Config) -> Vec<Postmortem> {
+        self.map(config, |pm| pm)
     }
 
     /// Parses each file once, in parallel, and keeps only what `take` draws
@@ -247,34 +238,38 @@ impl Corpus {
             .map(|file| take(parse_file(file, config)))
             .collect()
     }
+
+    /// Like [`Corpus::map`], and also builds the id index: from the parse
+    /// of each file read in full, from the ids of the others. Each result
+    /// comes with the ids of its file (`None` for a file that could not be
+    /// read, which declares none).
+    pub fn map_indexed<T: Send>(
+        self,
+        config: &Config,
+        take: impl Fn(Postmortem) -> T + Sync,
+    ) -> (Vec<(T, Option<FileIds>)>, IdIndex) {
+        let results: Vec<(T, Option<FileIds>)> = self
+            .files
+            .into_par_iter()
+            .map(|file| {
+                let pm = parse_file(file, config);
+                let ids = pm.file_problem.is_none().then(|| FileIds::of(&pm));
+                (take(pm), ids)
+            })
+            .collect();
+        let index = IdIndex::of_files(
+            results
+                .iter()
+                .filter_map(|(_, ids)| ids.clone())
+                .chain(self.others),
+        );
+        (results, index)
+    }
 }
 
 fn parse_file(file: PostmortemFile, config: &Config) -> Postmortem {
     match file.text {
         Ok(text) => parse::parse(file.path, text, config),
         Err((problem, text)) => parse::unreadable(file.path, text, problem),
-    }
-}
-
-/// A corpus whose files are parsed.
-pub struct Parsed {
-    pub postmortems: Vec<Postmortem>,
-    pub others: Vec<FileIds>,
-    pub disk: Option<Disk>,
-}
-
-impl Parsed {
-    /// The ids of every postmortem: from the parse of those read in full,
-    /// from the scan of the others.
-    pub fn index(&mut self) -> IdIndex {
-        let mut index = IdIndex::of_files(
-            self.postmortems
-                .iter()
-                .filter(|pm| pm.file_problem.is_none())
-                .map(FileIds::of)
-                .chain(std::mem::take(&mut self.others)),
-        );
-        index.disk = self.disk.take();
-        index
     }
 }

@@ -102,7 +102,7 @@ pub enum Outcome {
 /// Builds the site of the postmortems of `corpus`.
 pub fn build(project: &Project, corpus: Corpus, options: &BuildOptions) -> Result<Outcome, Error> {
     let mermaid = diagrams::renderer(project)?;
-    let mut postmortems = corpus.parse(&project.config).postmortems;
+    let mut postmortems = corpus.parse(&project.config);
     let duplicates = duplicate_ids(project, &postmortems, options.today)?;
     if !duplicates.files.is_empty() {
         return Ok(Outcome::Refused(duplicates));
@@ -240,7 +240,8 @@ fn duplicate_ids(
             pm,
             config: &project.config,
             today,
-            index: &index,
+            disk: None,
+            index: Some(&index),
             patterns: &patterns,
             tracker: None,
         };
