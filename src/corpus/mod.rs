@@ -21,7 +21,7 @@ use crate::links::Disk;
 use crate::model::{Postmortem, PostmortemFile};
 use crate::parse::action_ids::Scanner;
 use crate::parse::ids::{self, FileIds};
-use crate::parse::{self};
+use crate::parse::{self, Parser};
 use crate::repo::Git;
 pub use index::{ActionIdUse, IdIndex};
 
@@ -233,9 +233,10 @@ impl Corpus {
     /// Parses each file once, in parallel, and keeps only what `take` draws
     /// from its model, so memory holds the results, not the documents.
     pub fn map<T: Send>(self, config: &Config, take: impl Fn(Postmortem) -> T + Sync) -> Vec<T> {
+        let parser = Parser::new(config);
         self.files
             .into_par_iter()
-            .map(|file| take(parse_file(file, config)))
+            .map(|file| take(parse_file(file, &parser)))
             .collect()
     }
 
@@ -248,11 +249,12 @@ impl Corpus {
         config: &Config,
         take: impl Fn(Postmortem) -> T + Sync,
     ) -> (Vec<(T, Option<FileIds>)>, IdIndex) {
+        let parser = Parser::new(config);
         let results: Vec<(T, Option<FileIds>)> = self
             .files
             .into_par_iter()
             .map(|file| {
-                let pm = parse_file(file, config);
+                let pm = parse_file(file, &parser);
                 let ids = pm.file_problem.is_none().then(|| FileIds::of(&pm));
                 (take(pm), ids)
             })
@@ -267,9 +269,9 @@ impl Corpus {
     }
 }
 
-fn parse_file(file: PostmortemFile, config: &Config) -> Postmortem {
+fn parse_file(file: PostmortemFile, parser: &Parser) -> Postmortem {
     match file.text {
-        Ok(text) => parse::parse(file.path, text, config),
+        Ok(text) => parser.parse(file.path, text),
         Err((problem, text)) => parse::unreadable(file.path, text, problem),
     }
 }

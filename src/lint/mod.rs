@@ -16,7 +16,7 @@ use crate::diagnostics::{Diagnostic, FileReport, Report, Severity};
 use crate::error::Error;
 use crate::links::Disk;
 use crate::model::{Postmortem, Span};
-use crate::parse::{self, ids::FileIds};
+use crate::parse::{Parser, ids::FileIds};
 pub use fix::Fix;
 
 /// A lint rule. Its doc comment (collected by [`rule!`]) is its user
@@ -274,6 +274,7 @@ pub fn run(
         patterns: &patterns,
         tracker,
     };
+    let parser = Parser::new(config);
     let files_checked = corpus.files.len();
     let (checked, index) = corpus.map_indexed(config, |pm| {
         let single = registry::RULES
@@ -296,7 +297,7 @@ pub fn run(
                 })
                 .collect();
             if !cross_file.is_empty() {
-                let pm = parse::parse(path.clone(), source.into_original(), config);
+                let pm = parser.parse(path.clone(), source.into_original());
                 let found = check_rules(&run.context(&pm, Some(&index)), cross_file);
                 diagnostics.extend(found.into_iter().map(|(diagnostic, _)| diagnostic));
                 sort(&mut diagnostics);
