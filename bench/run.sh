@@ -20,6 +20,14 @@
 #   BENCH_LSP_CHANGES=50       edits sent to `pmbook lsp` (bench/lsp_latency.py)
 #   BENCH_BASELINE=PATH        an older pmbook binary, timed on the same commands
 #                              in the same run (rows marked "(baseline)")
+#   BENCH_SITE_EXTRAS=1        after each build: the site's sizes, the search
+#                              page's payload, the rebuild of `pmbook serve`,
+#                              and Pagefind on the same site (0: skip them)
+#   BENCH_SEARCH_WORD=payments the one-word query of the search measures
+#   BENCH_SERVE_EDITS=3        timed edits while `pmbook serve` runs
+#   BENCH_PAGEFIND_GLOB="incidents/*.html"  the pages Pagefind indexes
+#   BENCH_ONLY="FN ..."        run only these measure lists (e.g.
+#                              bench_site_extras), no others, no history
 #   CARGO_TARGET_DIR           where target/ is (corpora and results go there)
 set -euo pipefail
 export LC_ALL=C
@@ -40,8 +48,14 @@ COMPARE_SIZE=${BENCH_COMPARE_SIZE:-10000}
 HISTORY=${BENCH_HISTORY-"2000 500"}
 LSP_CHANGES=${BENCH_LSP_CHANGES:-50}
 BASELINE=${BENCH_BASELINE:-}
+SITE_EXTRAS=${BENCH_SITE_EXTRAS:-1}
+SEARCH_WORD=${BENCH_SEARCH_WORD:-payments}
+SERVE_EDITS=${BENCH_SERVE_EDITS:-3}
+PAGEFIND_GLOB=${BENCH_PAGEFIND_GLOB:-"incidents/*.html"}
+ONLY=${BENCH_ONLY:-}
 
 CACHE=$TARGET_DIR/bench-corpus
+TOOLS=$TARGET_DIR/bench-tools
 RESULTS=$TARGET_DIR/bench-results.md
 JSON_DIR=$TARGET_DIR/bench-json
 
@@ -263,6 +277,7 @@ bench_build() {   # the site goes to $WORK, never into the cached corpus
     bench "pmbook build$TAG" "$size" "$corpus" -- "$PM" -C "$corpus" build --out "$WORK/site-$size"
     note "[$size files] site size: $(du -sh "$WORK/site-$size" | cut -f1)"
     ROWS+=("| site size (\`du -sh\`)$TAG | $size | $(du -sh "$WORK/site-$size" | cut -f1) | | | |")
+    ((SITE_EXTRAS)) && site_extras "$size" "$corpus" "$WORK/site-$size"
     if [[ -z $TAG && " $MDBOOK_SIZES " == *" $size "* ]]; then
         compare_mdbook "$size" "$corpus"
     fi
@@ -282,6 +297,135 @@ compare_hugo() {
     bench "hugo (same postmortems, taxonomies)" "$size" "$src" -- \
         hugo --quiet --source "$src" --contentDir "$corpus/postmortems" --destination "$out"
     ROWS+=("| Hugo's site size (\`du -sh\`) | $size | $(du -sh "$out" | cut -f1) | | | |")
+    ((SITE_EXTRAS)) && site_sizes "$size" "$out" --label "Hugo's "
+    return 0
+}
+
+# --- The site beyond its build (BENCH_SITE_EXTRAS) --------------------------
+# Each takes SIZE and a built site (or the corpus) and adds rows; pmbook's
+# measures run for the baseline too (TAG), Pagefind's once.
+
+# The site's files, largest page, largest file (bench/site_sizes.py).
+site_sizes() {
+    local size=$1 site=$2 rows; shift 2
+    rows=$(python3 "$BENCH_DIR/site_sizes.py" "$site" --files "$size" "$@") || {
+        ROWS+=("| site sizes (failed!)$TAG | $size | | | | |"); return 0; }
+    while IFS= read -r row; do ROWS+=("$row"); done <<<"$rows"
+}
+
+# The browser tools, pinned, into the target directory (never the system):
+# playwright-core drives Debian's Chromium, pagefind ships its binary.
+PLAYWRIGHT_VERSION=1.65.1
+PAGEFIND_VERSION=1.6.0
+CHROMIUM=/usr/bin/chromium
+HAVE_TOOLS=
+bench_tools() {
+    if [[ -z $HAVE_TOOLS ]]; then
+        HAVE_TOOLS=0
+        if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+            SKIPPED+=("search payloads and Pagefind (apt-get install nodejs npm)")
+        elif [[ ! -x $CHROMIUM ]]; then
+            SKIPPED+=("search payloads (apt-get install chromium)")
+        elif [[ -f $TOOLS/node_modules/playwright-core/package.json && -x $TOOLS/node_modules/.bin/pagefind ]] &&
+            grep -q "\"version\": \"$PLAYWRIGHT_VERSION\"" "$TOOLS/node_modules/playwright-core/package.json" &&
+            [[ $("$TOOLS/node_modules/.bin/pagefind" --version 2>/dev/null) == "pagefind $PAGEFIND_VERSION" ]]; then
+            HAVE_TOOLS=1
+        else
+            note "installing playwright-core@$PLAYWRIGHT_VERSION and pagefind@$PAGEFIND_VERSION into $TOOLS"
+            if npm install --silent --no-audit --no-fund --prefix "$TOOLS" \
+                "playwright-core@$PLAYWRIGHT_VERSION" "pagefind@$PAGEFIND_VERSION" >&2; then
+                HAVE_TOOLS=1
+            else
+                SKIPPED+=("search payloads and Pagefind (npm install into $TOOLS failed)")
+            fi
+        fi
+    fi
+    ((HAVE_TOOLS))
+}
+
+# payload_rows SIZE WHAT JSON: the rows of one bench/search_payload.js line.
+payload_rows() {
+    local rows
+    rows=$(python3 -c '
+import json, sys
+size, what, r = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+def kb(n): return "%.1f kB" % (n / 1000)
+p = r["parts"]
+print("| %s, query \"%s\": bytes loaded | %s | %s (%s gzip), %d requests: page %s, search code %s, index %s (%d) | | | |" % (
+    what, r["word"], size, kb(r["bytes"]), kb(r["gzip"]), r["requests"], kb(p["page"]["bytes"]),
+    kb(p["engine"]["bytes"]), kb(p["index"]["bytes"]), p["index"]["requests"]))
+print("| %s, query \"%s\": input to %d results shown (%d found) | %s | %.3f | | | |" % (
+    what, r["word"], r["shown"], r["found"], size, r["ms"] / 1000))' "$1" "$2" "$3") || {
+        ROWS+=("| $2 (failed!) | $1 | | | | |"); return 0; }
+    while IFS= read -r row; do ROWS+=("$row"); done <<<"$rows"
+}
+
+# The search page of the built site, one query (bench/search_payload.js).
+site_search() {
+    local size=$1 site=$2 json
+    bench_tools || return 0
+    note "[$size files] search page payload, \"$SEARCH_WORD\""
+    if json=$(NODE_PATH=$TOOLS/node_modules node "$BENCH_DIR/search_payload.js" pmbook "$site" "$SEARCH_WORD"); then
+        payload_rows "$size" "search page$TAG" "$json"
+    else
+        ROWS+=("| search page$TAG (failed!) | $size | | | | |")
+    fi
+}
+
+# Pagefind over a copy of the same site: its time, index and the payload of
+# the same query (its JS API, the first 10 results' data).
+site_pagefind() {
+    local size=$1 site=$2 copy="$WORK/pagefind-$1" json
+    bench_tools || return 0
+    rm -rf "$copy"; cp -r "$site" "$copy"
+    bench_once "pagefind --site SITE --glob '$PAGEFIND_GLOB'" "$size" "$copy" -- \
+        "$TOOLS/node_modules/.bin/pagefind" --site "$copy" --glob "$PAGEFIND_GLOB"
+    if [[ ! -f $copy/pagefind/pagefind.js ]]; then
+        ROWS+=("| Pagefind (failed!) | $size | | | | |")
+    else
+        site_sizes "$size" "$copy" --label "Pagefind's " --index pagefind --index-only
+        note "[$size files] Pagefind payload, \"$SEARCH_WORD\""
+        if json=$(NODE_PATH=$TOOLS/node_modules node "$BENCH_DIR/search_payload.js" pagefind "$copy" "$SEARCH_WORD"); then
+            payload_rows "$size" "Pagefind" "$json"
+        else
+            ROWS+=("| Pagefind search (failed!) | $size | | | | |")
+        fi
+    fi
+    rm -rf "$copy"
+}
+
+# `pmbook serve` on a copy of the corpus: one postmortem edited, the time
+# until the new site is ready (bench/serve_rebuild.py).
+site_serve() {
+    local size=$1 corpus=$2 copy="$WORK/serve-corpus-$1" rows
+    note "[$size files] pmbook serve: $SERVE_EDITS edits"
+    rm -rf "$copy" "$WORK/serve-site-$size"; cp -r "$corpus" "$copy"
+    if rows=$(python3 "$BENCH_DIR/serve_rebuild.py" "$PM" "$copy" "$WORK/serve-site-$size" \
+        --file "$(one_file "$corpus" "$size")" --edits "$SERVE_EDITS" --files "$size" --tag "$TAG"); then
+        while IFS= read -r row; do ROWS+=("$row"); done <<<"$rows"
+    else
+        ROWS+=("| \`pmbook serve\`$TAG (failed!) | $size | | | | |")
+    fi
+    rm -rf "$copy" "$WORK/serve-site-$size"
+}
+
+# All of them, after a build of SITE from CORPUS.
+site_extras() {
+    local size=$1 corpus=$2 site=$3
+    site_sizes "$size" "$site" --tag "$TAG" --index search-index.js --index search
+    site_search "$size" "$site"
+    [[ -n $TAG ]] || site_pagefind "$size" "$site"
+    site_serve "$size" "$corpus"
+}
+
+# Only these measures (BENCH_ONLY=bench_site_extras): one timed build, then
+# the extras and one Hugo build, without hyperfine's repeated runs or mdBook.
+bench_site_extras() {
+    local size=$1 corpus=$2
+    rm -rf "$WORK/site-$size"
+    bench_once "pmbook build$TAG" "$size" "$corpus" -- "$PM" -C "$corpus" build --out "$WORK/site-$size"
+    site_extras "$size" "$corpus" "$WORK/site-$size"
+    [[ -n $TAG ]] || RUNS=1 WARMUP=0 compare_hugo "$size" "$corpus"
 }
 
 # mdBook rendering the same postmortems as a book (one chapter each), for
@@ -366,6 +510,13 @@ compare_rumdl() {
     fi
 }
 COMPARE_LISTS=(compare_markdownlint compare_rumdl)
+if [[ -n $ONLY ]]; then
+    read -r -a BENCH_LISTS <<<"$ONLY"
+    ONCE_LISTS=() COMPARE_LISTS=() HISTORY=
+    for fn in "${BENCH_LISTS[@]}"; do
+        declare -F "$fn" >/dev/null || die "BENCH_ONLY: no measure list '$fn' in bench/run.sh"
+    done
+fi
 
 # ---------------------------------------------------------------------------
 # Main
@@ -405,6 +556,7 @@ if ((BROKEN_EVERY > 0)); then DEFECTS="one lint defect every $BROKEN_EVERY files
         read -r hist_commits hist_postmortems <<<"$HISTORY"
         echo "- history: bench/gen_history.py ($HIST_HASH), seed $SEED, $hist_commits commits adding $hist_postmortems postmortems, first-parent"
     fi
+    [[ -z $ONLY ]] || echo "- only: $ONLY (BENCH_ONLY)"
     echo "- timing: $TIMING; peak RSS from one run ($([[ $HAVE_TIME == 1 ]] && echo "/usr/bin/time -f %M" || echo "GNU time missing"))"
     for s in "${SKIPPED[@]}"; do echo "- not measured: $s"; done
     echo

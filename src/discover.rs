@@ -153,7 +153,13 @@ pub fn read(project: &Project, path: &Path) -> Result<String, (FileProblem, Stri
     let limit = project.config.lint.max_file_bytes;
     let mut bytes = Vec::new();
     std::fs::File::open(path)
-        .and_then(|file| file.take(limit + 1).read_to_end(&mut bytes))
+        .and_then(|file| {
+            // Sized once: growing by doubling would hold up to twice the
+            // text of every file a command keeps.
+            let size = file.metadata().map_or(0, |m| m.len().min(limit + 1));
+            bytes.reserve_exact(usize::try_from(size).unwrap_or(0));
+            file.take(limit + 1).read_to_end(&mut bytes)
+        })
         .map_err(unreadable)?;
     if bytes.len() as u64 > limit {
         let size = std::fs::metadata(path).map_or(limit + 1, |m| m.len());

@@ -47,7 +47,8 @@ struct Generation {
 /// process is stopped. Returns `false` without serving when the first build
 /// is refused (its diagnostics printed).
 pub fn serve(project: &Project, options: &BuildOptions, port: u16) -> Result<bool, Error> {
-    let report = match site::build(project, Corpus::work_tree(project)?, options)? {
+    let mut earlier = site::Earlier::default();
+    let report = match site::rebuild(project, Corpus::work_tree(project)?, options, &mut earlier)? {
         Outcome::Built(report) => report,
         Outcome::Refused(diagnostics) => {
             eprint!("{}", site::refusal(&diagnostics));
@@ -75,7 +76,7 @@ pub fn serve(project: &Project, options: &BuildOptions, port: u16) -> Result<boo
         number: Mutex::new(1),
         changed: Condvar::new(),
     });
-    let _watcher = watch(project, options, generation.clone())?;
+    let _watcher = watch(project, options, earlier, generation.clone())?;
     for request in server.incoming_requests() {
         let root = root.clone();
         let generation = generation.clone();
@@ -135,20 +136,28 @@ impl Ignored {
     }
 }
 
-/// Watches the sources and rebuilds after changes settle.
+/// Watches the sources and rebuilds after changes settle: over the last
+/// build when only postmortems changed, whole when anything else did (the
+/// configuration, the theme, an attachment).
 fn watch(
     project: &Project,
     options: &BuildOptions,
+    mut earlier: site::Earlier,
     generation: Arc<Generation>,
 ) -> Result<notify::RecommendedWatcher, Error> {
-    let (tx, rx) = mpsc::channel();
+    let (tx, rx) = mpsc::channel::<Vec<PathBuf>>();
     let ignored = Ignored::new(&options.out);
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let Ok(event) = event else { return };
         let relevant = !event.kind.is_access()
             && (event.paths.is_empty() || event.paths.iter().any(|p| !ignored.ignores(p)));
         if relevant {
-            let _ = tx.send(());
+            let paths = event
+                .paths
+                .into_iter()
+                .filter(|p| !ignored.ignores(p))
+                .collect();
+            let _ = tx.send(paths);
         }
     })
     .map_err(|e| Error::Config(format!("cannot watch for changes: {e}")))?;
@@ -175,9 +184,19 @@ fn watch(
         progress: false,
     };
     std::thread::spawn(move || {
-        while rx.recv().is_ok() {
+        while let Ok(mut changed) = rx.recv() {
             // Editors write in bursts: wait until the changes settle.
-            while rx.recv_timeout(Duration::from_millis(250)).is_ok() {}
+            while let Ok(more) = rx.recv_timeout(Duration::from_millis(100)) {
+                changed.extend(more);
+            }
+            let started = std::time::Instant::now();
+            if changed.is_empty()
+                || changed
+                    .iter()
+                    .any(|p| needs_whole_build(&project, &earlier, p))
+            {
+                earlier = site::Earlier::default();
+            }
             let project = match Project::discover(
                 &project.root,
                 project.config_path.as_deref(),
@@ -189,7 +208,9 @@ fn watch(
                     continue;
                 }
             };
-            match Corpus::work_tree(&project).and_then(|c| site::build(&project, c, &options)) {
+            let built = Corpus::work_tree(&project)
+                .and_then(|c| site::rebuild(&project, c, &options, &mut earlier));
+            match built {
                 Ok(Outcome::Built(report)) => {
                     for problem in report.problems() {
                         eprintln!("pmbook: {problem}");
@@ -205,7 +226,17 @@ fn watch(
                     } else {
                         "incidents"
                     };
-                    println!("pmbook: rebuilt ({} {noun})", report.incidents);
+                    let files = if report.rewritten == 1 {
+                        "file"
+                    } else {
+                        "files"
+                    };
+                    println!(
+                        "pmbook: rebuilt ({} {noun}; {} {files} rewritten in {:.2} s)",
+                        report.incidents,
+                        report.rewritten,
+                        started.elapsed().as_secs_f64()
+                    );
                 }
                 Ok(Outcome::Refused(diagnostics)) => {
                     eprint!("{}", site::refusal(&diagnostics));
@@ -216,6 +247,26 @@ fn watch(
         }
     });
     Ok(watcher)
+}
+
+/// Whether a change to `path` needs a whole build: the configuration, the
+/// theme, a file a page links to, or a new file that one may (not an
+/// editor's hidden or backup file, nor one it has removed already). A
+/// change to postmortems only needs a rebuild over the last build.
+fn needs_whole_build(project: &Project, earlier: &site::Earlier, path: &Path) -> bool {
+    if project.config_path.as_deref() == Some(path) || path.starts_with(project.root.join("theme"))
+    {
+        return true;
+    }
+    if path.extension().is_some_and(|e| e == "md") {
+        return false;
+    }
+    let linked = path
+        .strip_prefix(&project.root)
+        .is_ok_and(|relative| earlier.links_to(relative));
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let editor_file = name.starts_with('.') || name.ends_with('~');
+    linked || (path.is_file() && !editor_file)
 }
 
 fn respond(request: Request, root: &Path, generation: &Generation) {

@@ -3,8 +3,10 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -48,17 +50,27 @@ impl Drop for Server {
 }
 
 fn serve(project: &Project) -> Server {
+    serve_with(project, &[])
+}
+
+/// `pmbook serve` with `global` options before the command.
+fn serve_with(project: &Project, global: &[&str]) -> Server {
     let binary = assert_cmd::cargo::cargo_bin("pmbook");
     let mut child = std::process::Command::new(binary)
         .current_dir(project.path())
+        .args(global)
         .args(["serve", "--port", "0", "--out", "out"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    // The address line comes after any note on the first build (drafts).
     let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
+    while !line.contains("http://") {
+        line.clear();
+        assert!(stdout.read_line(&mut line).unwrap() > 0, "serve stopped");
+    }
     let address = line
         .split("http://")
         .nth(1)
@@ -193,7 +205,7 @@ fn a_broken_postmortem_is_named_on_every_build() {
                   front-matter with an `id` (see `pmbook lint`)";
     server.wait_for(reason, 1);
     project.postmortem("broken.md", "still no front-matter\n");
-    server.wait_for("pmbook: rebuilt (1 incident)\n", 1);
+    server.wait_for("pmbook: rebuilt (1 incident;", 1);
     server.wait_for(reason, 2);
 }
 
@@ -267,4 +279,146 @@ fn calendars_are_served_as_text_calendar() {
         "{head}"
     );
     assert!(body.starts_with("BEGIN:VCALENDAR\r\n"), "{body}");
+}
+
+/// Every file under `dir`, by path relative to it, with its bytes and inode.
+fn files(dir: &Path) -> BTreeMap<String, (Vec<u8>, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let relative = e.path().strip_prefix(dir).unwrap().display().to_string();
+            let inode = e.metadata().unwrap().ino();
+            (relative, (std::fs::read(e.path()).unwrap(), inode))
+        })
+        .collect()
+}
+
+/// Asserts that the site `serve` keeps in `out/` is, byte for byte, the
+/// one a whole `pmbook build` of the same sources makes.
+fn assert_same_as_a_whole_build(project: &Project) {
+    let whole = tempfile::tempdir().unwrap();
+    let out = whole.path().join("site");
+    let output = project
+        .pmbook()
+        .args(["build", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    let served = files(&project.path().join("out"));
+    let built = files(&out);
+    let names = |f: &BTreeMap<String, (Vec<u8>, u64)>| f.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&served), names(&built), "the same files");
+    for (path, (bytes, _)) in &built {
+        assert!(
+            served[path].0 == *bytes,
+            "{path} differs from a whole build"
+        );
+    }
+}
+
+/// Rewrites `relative` in the project with `from` replaced by `to`, as
+/// editors save: a new file renamed over the old one, so that the server
+/// never reads it half-written.
+fn edit(project: &Project, relative: &str, from: &str, to: &str) {
+    let path = project.path().join(relative);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from:?} in {relative}");
+    save(&path, &text.replacen(from, to, 1));
+}
+
+fn save(path: &Path, text: &str) {
+    let temp = path.with_extension("saving");
+    std::fs::write(&temp, text).unwrap();
+    std::fs::rename(&temp, path).unwrap();
+}
+
+#[test]
+fn a_rebuild_rewrites_only_the_files_that_change_and_makes_the_whole_build_s_site() {
+    let project = Project::example();
+    let server = serve_with(&project, &["--today", common::TODAY]);
+    let before = files(&project.path().join("out"));
+    let page = format!("incidents/{ID}.html");
+    let unrelated = "incidents/2024-02-19-dns-provider-outage.html";
+
+    // A sentence of one postmortem's body: its page changes, not the others.
+    edit(
+        &project,
+        &format!("postmortems/{ID}.md"),
+        "# Checkout latency after cache deploy\n",
+        "# Checkout latency after cache deploy\n\nA sentence added while serving.\n",
+    );
+    server.wait_for("pmbook: rebuilt (", 1);
+    let after = files(&project.path().join("out"));
+    assert!(
+        String::from_utf8_lossy(&after[&page].0).contains("A sentence added while serving."),
+        "the page shows the change"
+    );
+    assert_ne!(before[&page].1, after[&page].1, "its page is rewritten");
+    assert_eq!(
+        before[unrelated].1, after[unrelated].1,
+        "another incident's page is kept as it is"
+    );
+    let kept = before
+        .iter()
+        .filter(|(path, (_, inode))| after.get(*path).is_some_and(|a| a.1 == *inode))
+        .count();
+    assert!(
+        kept * 2 > before.len(),
+        "most files are kept: {kept} of {}",
+        before.len()
+    );
+    assert_same_as_a_whole_build(&project);
+
+    // A title: the lists and the pages that link to it as related change.
+    edit(
+        &project,
+        "postmortems/2026-09-14-cache-eviction.md",
+        "title = \"",
+        "title = \"Renamed: ",
+    );
+    server.wait_for("pmbook: rebuilt (", 2);
+    let after = files(&project.path().join("out"));
+    assert!(String::from_utf8_lossy(&after[&page].0).contains("Renamed: "));
+    assert_same_as_a_whole_build(&project);
+
+    // A new postmortem, then one removed: its page goes with it.
+    let text = std::fs::read_to_string(project.path().join(format!("postmortems/{ID}.md")))
+        .unwrap()
+        .replace(ID, "2026-11-30-checkout-latency-again");
+    save(
+        &project
+            .path()
+            .join("postmortems/2026-11-30-checkout-latency-again.md"),
+        &text,
+    );
+    server.wait_for("pmbook: rebuilt (14 incidents;", 1);
+    assert_same_as_a_whole_build(&project);
+    std::fs::remove_file(
+        project
+            .path()
+            .join("postmortems/2026-11-30-checkout-latency-again.md"),
+    )
+    .unwrap();
+    server.wait_for("pmbook: rebuilt (", 4);
+    assert!(
+        !project
+            .path()
+            .join("out/incidents/2026-11-30-checkout-latency-again.html")
+            .exists()
+    );
+    assert_same_as_a_whole_build(&project);
+
+    // The configuration: a whole rebuild.
+    edit(
+        &project,
+        "pmbook.toml",
+        "Acme incident reviews",
+        "Acme reviews",
+    );
+    server.wait_for("pmbook: rebuilt (", 5);
+    assert_same_as_a_whole_build(&project);
 }

@@ -8,7 +8,7 @@
 
 pub mod index;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -228,6 +228,39 @@ impl Corpus {
     /// not be read becomes a model holding only its problem.
     pub fn parse(self, config: &Config) -> Vec<Postmortem> {
         self.map(config, |pm| pm)
+    }
+
+    /// Parses each file once, in parallel, as [`Corpus::parse`] does, but
+    /// takes from `earlier` (models of an earlier parse, by path) the model
+    /// of each file whose text is the same. Returns which files were
+    /// parsed anew.
+    pub fn parse_over(
+        self,
+        config: &Config,
+        mut earlier: HashMap<String, Postmortem>,
+    ) -> (Vec<Postmortem>, HashSet<String>) {
+        let work: Vec<Result<Postmortem, PostmortemFile>> = self
+            .files
+            .into_iter()
+            .map(|file| match (earlier.remove(&file.path), &file.text) {
+                (Some(pm), Ok(text))
+                    if pm.file_problem.is_none() && *pm.source.bytes() == *text.as_bytes() =>
+                {
+                    Ok(pm)
+                }
+                _ => Err(file),
+            })
+            .collect();
+        let parsed_anew = work
+            .iter()
+            .filter_map(|w| w.as_ref().err().map(|file| file.path.clone()))
+            .collect();
+        let parser = Parser::new(config);
+        let postmortems = work
+            .into_par_iter()
+            .map(|w| w.unwrap_or_else(|file| parse_file(file, &parser)))
+            .collect();
+        (postmortems, parsed_anew)
     }
 
     /// Parses each file once, in parallel, and keeps only what `take` draws

@@ -85,8 +85,6 @@ pub struct Links<'a> {
     pub mermaid: bool,
     /// A diagram was rendered for the renderer to draw.
     pub diagrams: Cell<bool>,
-    /// The language of the headings' anchor labels (English unless set).
-    pub words: &'static crate::i18n::Catalogue,
 }
 
 impl<'a> Links<'a> {
@@ -104,7 +102,6 @@ impl<'a> Links<'a> {
             attachments: RefCell::new(BTreeSet::new()),
             mermaid: false,
             diagrams: Cell::new(false),
-            words: crate::i18n::catalogue("en"),
         }
     }
 
@@ -193,7 +190,6 @@ const ELEMENTS: &[(&str, &[&str])] = &[
             "aria-label",
             "data-footnote-ref",
             "data-footnote-backref",
-            "data-heading-content",
         ],
     ),
     ("abbr", &[]),
@@ -296,25 +292,24 @@ fn finish(html: &str, links: &Links) -> String {
             None => String::new(),
         }
     });
-    // comrak labels the anchor of a heading in English.
+    // comrak follows each heading with an empty anchor link (ammonia has
+    // removed its `data-heading-content`); the page's script adds those
+    // links (see `pmbook.js`), so that they cost no bytes in every page.
     static ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#" aria-label="Link to heading '([^"]*)'""#)
-            .expect("the anchor pattern is valid")
+        Regex::new(
+            r##"<a href="#[^"]*" aria-label="Link to heading '[^"]*'" class="anchor"></a>(</h[1-6]>)"##,
+        )
+        .expect("the anchor pattern is valid")
     });
-    let html = ANCHOR.replace_all(&html, |c: &Captures| {
-        let label = links.words.fill("incident.anchor", &[("heading", &c[1])]);
-        format!(r#" aria-label="{label}""#)
-    });
-    let html = html.as_ref();
+    let html = ANCHOR.replace_all(&html, "$1");
     static HEADING: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r##"<h([1-6]) id="([^"]*)">(.*?)<a href="#([^"]*)""##)
-            .expect("the heading pattern is valid")
+        Regex::new(r#"<h([1-6]) id="([^"]*)">"#).expect("the heading pattern is valid")
     });
     HEADING
-        .replace_all(html, |c: &Captures| {
-            let (level, id, inner, target) = (&c[1], &c[2], &c[3], &c[4]);
-            if PAGE_IDS.contains(&id) && id == target {
-                format!(r##"<h{level} id="{id}-section">{inner}<a href="#{id}-section""##)
+        .replace_all(&html, |c: &Captures| {
+            let (level, id) = (&c[1], &c[2]);
+            if PAGE_IDS.contains(&id) {
+                format!(r#"<h{level} id="{id}-section">"#)
             } else {
                 c[0].to_owned()
             }

@@ -54,6 +54,9 @@ pub struct BuildReport {
     pub out: PathBuf,
     pub incidents: usize,
     pub pages: usize,
+    /// Files written, replaced or removed: all of them for a whole build,
+    /// those that changed for a rebuild over an earlier one.
+    pub rewritten: usize,
     /// Postmortems left out because they cannot be read (path, reason).
     pub skipped: Vec<(String, String)>,
     /// Drafts left out (paths): the site does not publish drafts.
@@ -91,6 +94,27 @@ impl BuildReport {
     }
 }
 
+/// What a build leaves for the next build of the same project and
+/// options in the same process (`serve`): the parsed postmortems, the
+/// incidents' views and pages, and what the output holds. A rebuild with
+/// it parses only the postmortems that changed and rewrites only the files
+/// whose bytes change; the site is the one a whole build makes.
+#[derive(Default)]
+pub struct Earlier {
+    postmortems: HashMap<String, Postmortem>,
+    views: view::Earlier,
+    pages: HashMap<String, render::PageFacts>,
+    written: Option<output::Written>,
+}
+
+impl Earlier {
+    /// Whether a page of the last build links to `relative`, a file of the
+    /// project (relative to its directory).
+    pub fn links_to(&self, relative: &std::path::Path) -> bool {
+        self.pages.values().any(|page| page.links_to(relative))
+    }
+}
+
 /// The result of a build.
 pub enum Outcome {
     Built(BuildReport),
@@ -101,8 +125,27 @@ pub enum Outcome {
 
 /// Builds the site of the postmortems of `corpus`.
 pub fn build(project: &Project, corpus: Corpus, options: &BuildOptions) -> Result<Outcome, Error> {
+    rebuild(project, corpus, options, &mut Earlier::default())
+}
+
+/// Builds the site of the postmortems of `corpus` over what `earlier`
+/// kept of the last build (nothing: a whole build), and keeps in it what
+/// the next one may reuse. A build that fails leaves `earlier` empty, so
+/// that the next one is whole.
+pub fn rebuild(
+    project: &Project,
+    corpus: Corpus,
+    options: &BuildOptions,
+    earlier: &mut Earlier,
+) -> Result<Outcome, Error> {
+    let Earlier {
+        postmortems: earlier_postmortems,
+        views: earlier_views,
+        pages: earlier_pages,
+        written,
+    } = std::mem::take(earlier);
     let mermaid = diagrams::renderer(project)?;
-    let mut postmortems = corpus.parse(&project.config);
+    let (mut postmortems, parsed_anew) = corpus.parse_over(&project.config, earlier_postmortems);
     let duplicates = duplicate_ids(project, &postmortems, options.today)?;
     if !duplicates.files.is_empty() {
         return Ok(Outcome::Refused(duplicates));
@@ -149,6 +192,8 @@ pub fn build(project: &Project, corpus: Corpus, options: &BuildOptions) -> Resul
         options,
         &last_updated,
         mermaid.is_some(),
+        earlier_views,
+        &parsed_anew,
     );
     // The items of the site's incidents only, merged as the board merges them.
     let published: std::collections::HashSet<&str> =
@@ -161,18 +206,24 @@ pub fn build(project: &Project, corpus: Corpus, options: &BuildOptions) -> Resul
             .collect(),
     );
     let calendars = calendar::calendars(project, &site, &items, options.public, options.today);
-    let staging = output::Staging::new(&options.out)?;
+    let staging = match written {
+        Some(written) => output::Staging::over(&options.out, written)?,
+        None => output::Staging::new(&options.out)?,
+    };
     let close_times = history
         .map(|history| crate::metrics::close_times::by_quarter(&items, &history))
         .unwrap_or_default();
     let rendered = render::render_all(
         project,
         &site,
-        &deployments,
+        render::Records {
+            deployments: &deployments,
+            calendars: &calendars,
+            close_times: &close_times,
+        },
         &staging,
         options,
-        &calendars,
-        &close_times,
+        &earlier_pages,
     )?;
     for calendar in &calendars {
         staging.write(&calendar.file, calendar.text.as_bytes())?;
@@ -181,17 +232,26 @@ pub fn build(project: &Project, corpus: Corpus, options: &BuildOptions) -> Resul
         let bytes = std::fs::read(&renderer).map_err(|e| Error::io(&renderer, e))?;
         staging.write(diagrams::SCRIPT, &bytes)?;
     }
-    let out = staging.finish()?;
+    let finished = staging.finish()?;
     skipped.extend(site.skipped.iter().cloned());
     skipped.sort();
-    Ok(Outcome::Built(BuildReport {
-        out,
+    let report = BuildReport {
+        out: finished.out,
         incidents: site.incidents.len(),
         pages: rendered.pages,
+        rewritten: finished.rewritten,
         skipped,
         drafts: site.drafts.clone(),
         public: options.public,
-    }))
+    };
+    let (postmortems, views) = site.into_earlier();
+    *earlier = Earlier {
+        postmortems,
+        views,
+        pages: rendered.facts,
+        written: Some(finished.written),
+    };
+    Ok(Outcome::Built(report))
 }
 
 /// What `build` and `serve` print when a build is refused: the

@@ -112,23 +112,58 @@ fn template_error(name: &str, e: minijinja::Error) -> Error {
     Error::Config(format!("cannot render {name}: {e:#}"))
 }
 
+impl PageFacts {
+    /// Whether the page links to `relative`, a file of the project.
+    pub fn links_to(&self, relative: &Path) -> bool {
+        self.attachments.iter().any(|a| Path::new(a) == relative)
+    }
+}
+
 /// What [`render_all`] wrote.
 pub struct Rendered {
     pub pages: usize,
     /// Some incident page has a diagram for the renderer to draw.
     pub diagrams: bool,
+    /// What each incident page showed, by page, for a rebuild.
+    pub facts: HashMap<String, PageFacts>,
 }
 
-/// Renders every page into `staging`.
+/// What an incident page was rendered with and found, so that a rebuild
+/// over it keeps the page when its incident is unchanged.
+#[derive(Clone)]
+pub struct PageFacts {
+    /// A digest of its related incidents, the one part of the page that
+    /// other postmortems decide.
+    related: u64,
+    attachments: Vec<String>,
+    diagrams: bool,
+}
+
+/// What the pages show besides the site's view of its incidents.
+pub struct Records<'a> {
+    /// The deployments, for the change failure rate.
+    pub deployments: &'a Deployments,
+    /// The calendars of open items.
+    pub calendars: &'a [Calendar],
+    /// Days to close action items per quarter.
+    pub close_times: &'a [QuarterCloseTimes],
+}
+
+/// Renders every page into `staging`; a rebuild over an earlier build
+/// keeps the incident pages that `earlier` says are unchanged.
 pub fn render_all(
     project: &Project,
     site: &Site,
-    deployments: &Deployments,
+    records: Records,
     staging: &Staging,
     options: &BuildOptions,
-    calendars: &[Calendar],
-    close_times: &[QuarterCloseTimes],
+    earlier: &HashMap<String, PageFacts>,
 ) -> Result<Rendered, Error> {
+    let Records {
+        deployments,
+        calendars,
+        close_times,
+    } = records;
     let theme = project.root.join("theme");
     let words = crate::i18n::catalogue(&project.config.book.language);
     let mut env = environment(theme.clone());
@@ -150,7 +185,12 @@ pub fn render_all(
         // Each incident's list entry is converted once; lists share them.
         summaries: site.incidents.iter().map(|i| v(i.summary())).collect(),
     };
-    let (mut count, attachments, diagrams) = pages.incidents(options)?;
+    let (mut count, facts) = pages.incidents(options, earlier)?;
+    let attachments: BTreeSet<String> = facts
+        .values()
+        .flat_map(|f| f.attachments.iter().cloned())
+        .collect();
+    let diagrams = facts.values().any(|f| f.diagrams);
     copy_attachments(project, &attachments, staging)?;
     count += pages.indexes()?;
     count += pages.top_level()?;
@@ -165,6 +205,7 @@ pub fn render_all(
     Ok(Rendered {
         pages: count,
         diagrams,
+        facts,
     })
 }
 
@@ -203,8 +244,17 @@ impl Pages<'_> {
             site => context! { title => &self.site.title, public => self.site.public, url => url.unwrap_or_default() },
             ..ctx
         };
+        if !self.staging.is_over() {
+            let html = template.render(full).map_err(|e| template_error(name, e))?;
+            return self.staging.write(path, html.as_bytes());
+        }
+        // A rebuild renders a page only if what its template is given changed.
+        let digest = super::output::digest(&(name, &full));
+        if self.staging.keeps_page(path, digest) {
+            return Ok(());
+        }
         let html = template.render(full).map_err(|e| template_error(name, e))?;
-        self.staging.write(path, html.as_bytes())
+        self.staging.write_page(path, html.as_bytes(), digest)
     }
 
     /// The list entries of the incidents at `indices`.
@@ -213,35 +263,50 @@ impl Pages<'_> {
     }
 
     /// One page per incident, each written as its full view is made, a
-    /// chunk at a time, so that only a chunk's views are held at once.
-    /// Returns the number of pages, the files they link to and whether one
-    /// has a diagram.
-    fn incidents(&self, options: &BuildOptions) -> Result<(usize, BTreeSet<String>, bool), Error> {
+    /// chunk at a time, so that only a chunk's views are held at once; a
+    /// rebuild keeps the page of an unchanged incident whose related
+    /// incidents are the same as in `earlier`. Returns the number of pages
+    /// and what each showed.
+    fn incidents(
+        &self,
+        options: &BuildOptions,
+        earlier: &HashMap<String, PageFacts>,
+    ) -> Result<(usize, HashMap<String, PageFacts>), Error> {
         let incidents = &self.site.incidents;
         let progress = progress_bar(incidents.len(), options.progress);
-        let mut attachments = BTreeSet::new();
-        let mut diagrams = false;
+        let mut facts = HashMap::with_capacity(incidents.len());
         for chunk in incidents.chunks(CHUNK) {
-            let drawn: Vec<(Vec<String>, bool)> = chunk
+            let drawn: Vec<(String, PageFacts)> = chunk
                 .par_iter()
-                .map(|light| -> Result<(Vec<String>, bool), Error> {
-                    let incident = self.site.page(self.project, options, light);
-                    self.write(
-                        &incident.url,
-                        "incident.html",
-                        context! { page => v(&incident), title => &incident.title },
-                    )?;
+                .map(|light| -> Result<(String, PageFacts), Error> {
+                    let related = super::output::digest(&light.related);
+                    let kept = earlier.get(&light.url).filter(|f| {
+                        light.unchanged && f.related == related && self.staging.keep(&light.url)
+                    });
+                    let page = match kept {
+                        Some(facts) => facts.clone(),
+                        None => {
+                            let incident = self.site.page(self.project, options, light);
+                            self.write(
+                                &incident.url,
+                                "incident.html",
+                                context! { page => v(&incident), title => &incident.title },
+                            )?;
+                            PageFacts {
+                                related,
+                                attachments: incident.attachments,
+                                diagrams: incident.diagrams,
+                            }
+                        }
+                    };
                     progress.inc(1);
-                    Ok((incident.attachments, incident.diagrams))
+                    Ok((light.url.clone(), page))
                 })
                 .collect::<Result<_, Error>>()?;
-            for (files, diagram) in drawn {
-                attachments.extend(files);
-                diagrams |= diagram;
-            }
+            facts.extend(drawn);
         }
         progress.finish_and_clear();
-        Ok((incidents.len(), attachments, diagrams))
+        Ok((incidents.len(), facts))
     }
 
     /// Each index's overview and one page per term.

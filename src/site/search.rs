@@ -13,7 +13,7 @@
 //! The BM25F weight of each word in each incident is computed here, so that
 //! the search page only adds them up.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -39,28 +39,36 @@ pub const DOCS_PER_SHARD: usize = 10;
 /// Writes `search-index.js` and `search/`.
 pub fn write_index(site: &Site, staging: &Staging) -> Result<(), Error> {
     let postings = postings(&site.incidents);
-    let mut groups: BTreeMap<String, Vec<(&str, String)>> = BTreeMap::new();
-    for (term, list) in &postings {
-        let json = format!("{}:{}", json(term), json(list));
-        groups
-            .entry(prefix(term, KEY))
-            .or_default()
-            .push((term, json));
-    }
-    let mut shards = Vec::new();
-    for (key, terms) in groups {
-        split(key, terms, &mut shards);
-    }
+    // The words are in order, so the words of a shard are next to each
+    // other: each shard is made and written before the next one's text.
     let mut map = Vec::new();
-    for (key, terms) in &shards {
-        let body: Vec<&str> = terms.iter().map(|(_, j)| j.as_str()).collect();
-        let script = format!("pmbookSearchShard({},{{{}}});\n", json(key), body.join(","));
-        staging.write(
-            &format!("search/terms-{}.js", file_key(key)),
-            script.as_bytes(),
-        )?;
-        map.push(serde_json::Value::from(key.as_str()));
-        map.push(script.len().div_ceil(1000).into());
+    let mut group: Vec<(&str, String)> = Vec::new();
+    let mut key = String::new();
+    let mut write_group = |key: String, terms: Vec<(&str, String)>| -> Result<(), Error> {
+        let mut shards = Vec::new();
+        split(key, terms, &mut shards);
+        for (key, terms) in &shards {
+            let body: Vec<&str> = terms.iter().map(|(_, j)| j.as_str()).collect();
+            let script = format!("pmbookSearchShard({},{{{}}});\n", json(key), body.join(","));
+            staging.write(
+                &format!("search/terms-{}.js", file_key(key)),
+                script.as_bytes(),
+            )?;
+            map.push(serde_json::Value::from(key.as_str()));
+            map.push(script.len().div_ceil(1000).into());
+        }
+        Ok(())
+    };
+    for (term, list) in postings.iter() {
+        let term_key = prefix(term, KEY);
+        if term_key != key && !group.is_empty() {
+            write_group(std::mem::take(&mut key), std::mem::take(&mut group))?;
+        }
+        key = term_key;
+        group.push((term, format!("{}:{}", json(&term), json(&list))));
+    }
+    if !group.is_empty() {
+        write_group(key, group)?;
     }
     for (n, chunk) in site.incidents.chunks(DOCS_PER_SHARD).enumerate() {
         let docs: Vec<Doc> = chunk.iter().map(Doc::of).collect();
@@ -152,17 +160,49 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
-/// Each word of the index with its incidents and their weights: a list of
-/// the gap from the previous incident (the first from 0) and the weight,
-/// in hundredths, in incident order.
-fn postings(incidents: &[Incident]) -> BTreeMap<String, Vec<u32>> {
+/// The words of the index, each once, and the postings of each.
+struct Postings {
+    /// The words, by number.
+    words: Vec<String>,
+    /// The postings of each word, by number: the gap from the previous
+    /// incident (the first from 0) and the weight, in hundredths, in
+    /// incident order.
+    lists: Vec<Vec<u32>>,
+}
+
+impl Postings {
+    /// Each word with its postings, in the words' order.
+    fn iter(&self) -> impl Iterator<Item = (&str, &[u32])> {
+        let mut order: Vec<usize> = (0..self.words.len()).collect();
+        order.sort_unstable_by(|&a, &b| self.words[a].cmp(&self.words[b]));
+        order
+            .into_iter()
+            .map(|n| (self.words[n].as_str(), self.lists[n].as_slice()))
+    }
+}
+
+/// Each word of the index with its incidents and their weights. Words are
+/// numbered once, so that what is kept of each incident until the average
+/// length is known is numbers, not copies of its words.
+fn postings(incidents: &[Incident]) -> Postings {
+    let mut numbers: HashMap<String, u32> = HashMap::new();
+    let mut words_by_number: Vec<String> = Vec::new();
+    let mut number = |word: &str| -> u32 {
+        if let Some(&n) = numbers.get(word) {
+            return n;
+        }
+        let n = u32::try_from(words_by_number.len()).expect("fewer than 4 billion words");
+        numbers.insert(word.to_owned(), n);
+        words_by_number.push(word.to_owned());
+        n
+    };
     let mut counts = Vec::with_capacity(incidents.len());
     let mut total = 0;
     for incident in incidents {
         // word -> (weighted count in the title and fields, count in the text)
-        let mut doc: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+        let mut doc: HashMap<u32, (u32, u32)> = HashMap::new();
         for word in words(&incident.title).chain(words(&incident.id)) {
-            doc.entry(word).or_default().0 += TITLE;
+            doc.entry(number(&word)).or_default().0 += TITLE;
         }
         let meta = incident
             .services
@@ -171,17 +211,18 @@ fn postings(incidents: &[Incident]) -> BTreeMap<String, Vec<u32>> {
             .chain(&incident.cause);
         for term in meta {
             for word in words(&term.name) {
-                doc.entry(word).or_default().0 += META;
+                doc.entry(number(&word)).or_default().0 += META;
             }
         }
         let mut length = 0;
         for (times, group) in (1..).zip(incident.words.split('|')) {
             for word in group.split(' ').filter(|w| !w.is_empty()) {
-                doc.entry(word.to_owned()).or_default().1 += times;
+                doc.entry(number(word)).or_default().1 += times;
                 length += times;
             }
         }
         total += length;
+        let doc: Vec<(u32, u32, u32)> = doc.into_iter().map(|(w, (f, b))| (w, f, b)).collect();
         counts.push((doc, length));
     }
     let average = if total == 0 {
@@ -189,20 +230,24 @@ fn postings(incidents: &[Incident]) -> BTreeMap<String, Vec<u32>> {
     } else {
         f64::from(total) / incidents.len() as f64
     };
-    let mut postings: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    let mut last: BTreeMap<String, u32> = BTreeMap::new();
+    let mut lists: Vec<Vec<u32>> = vec![Vec::new(); words_by_number.len()];
+    let mut last: Vec<u32> = vec![0; words_by_number.len()];
     for (n, (doc, length)) in (0..).zip(counts) {
         let norm = 1.0 - B + B * f64::from(length) / average;
-        for (word, (fields, body)) in doc {
+        for (word, fields, body) in doc {
             let tf = f64::from(fields) + f64::from(body) / norm;
             let weight = (100.0 * tf * (K1 + 1.0) / (tf + K1)).round().max(1.0);
-            let previous = last.insert(word.clone(), n).unwrap_or(0);
-            let list = postings.entry(word).or_default();
-            list.push(n - previous);
+            let word = word as usize;
+            let list = &mut lists[word];
+            list.push(n - last[word]);
             list.push(weight as u32);
+            last[word] = n;
         }
     }
-    postings
+    Postings {
+        words: words_by_number,
+        lists,
+    }
 }
 
 /// Ascending positions as gaps from the previous one (the first from 0).

@@ -51,6 +51,13 @@ impl Slugs {
         Slugs { by_kind }
     }
 
+    /// A digest of every slug, the same for the same slugs.
+    pub fn digest(&self) -> u64 {
+        let mut kinds: Vec<_> = self.by_kind.iter().collect();
+        kinds.sort_by_key(|(kind, _)| **kind);
+        super::output::digest(&kinds)
+    }
+
     pub fn term(&self, kind: &'static str, name: &str) -> Term {
         let slug = self.slug(kind, name);
         Term {

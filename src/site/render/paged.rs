@@ -118,7 +118,13 @@ impl Pages<'_> {
             self.services(rows),
         ];
         let mut count = 0;
-        for list in lists.iter().flatten() {
+        // What every row of a list shares, which its table leaves out.
+        let groupings = ["status", "owner", "service"];
+        for (by, list) in groupings
+            .iter()
+            .zip(&lists)
+            .flat_map(|(by, lists)| lists.iter().map(move |l| (by, l)))
+        {
             for page in paginate(&list.first, list.rows.len()) {
                 let shown: Vec<&ActionRow> =
                     list.rows[page.range].iter().map(|&i| &rows[i]).collect();
@@ -130,6 +136,7 @@ impl Pages<'_> {
                         heading => &list.heading,
                         total => list.rows.len(),
                         actions => v(shown),
+                        by => *by,
                         pager => v(&page.pager),
                     },
                 )?;

@@ -15,8 +15,7 @@ const CONTENTS_FROM: usize = 6;
 /// `words`.
 pub(super) fn contents(body: &[Segment], words: &'static crate::i18n::Catalogue) -> Vec<Heading> {
     static HEADING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r##"<h2 id="([^"]*)">(.*?)<a href="#"##)
-            .expect("the heading pattern is valid")
+        regex::Regex::new(r#"<h2 id="([^"]*)">(.*?)</h2>"#).expect("the heading pattern is valid")
     });
     let mut found = Vec::new();
     for segment in body {

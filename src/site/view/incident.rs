@@ -34,7 +34,6 @@ pub(super) fn incident(
     let disk = Disk::of(project);
     let mut links = markdown::Links::new(&disk, &pm.path, pages, "../");
     links.mermaid = mermaid;
-    links.words = w;
     let fm = pm
         .front_matter
         .as_ref()
@@ -170,6 +169,7 @@ pub(super) fn incident(
         started: started.map(|s| s.timestamp),
         explicit_related: list(&fm.related),
         source: 0,
+        unchanged: false,
         tag_names,
         service_names,
     }

@@ -8,7 +8,7 @@ mod incident;
 mod indexes;
 mod page;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 use rayon::prelude::*;
@@ -59,7 +59,7 @@ pub struct ActionRow {
     pub services: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct Related {
     pub title: String,
     pub url: String,
@@ -161,6 +161,10 @@ pub struct Incident {
     pub(super) tag_names: Vec<String>,
     #[serde(skip)]
     pub(super) service_names: Vec<String>,
+    /// Made by an earlier build (`serve`) from the same postmortem with
+    /// the same inputs: its page changes only if its related incidents do.
+    #[serde(skip)]
+    pub unchanged: bool,
 }
 
 /// What lists, indexes and the feed show of an incident: small, so that a
@@ -237,15 +241,30 @@ pub struct Site {
     inputs: PageInputs,
 }
 
+/// What [`Site::new`] may reuse of the site built before it in the same
+/// process (`serve`): the light view of each postmortem, by path, and the
+/// digest of what every view was made with.
+#[derive(Default)]
+pub struct Earlier {
+    inputs: u64,
+    views: HashMap<String, Incident>,
+}
+
 impl Site {
     /// The view of `postmortems`; `mermaid` says whether the site has a
     /// renderer for diagrams (looked for once per build).
+    ///
+    /// The view of a postmortem that is not in `parsed_anew` is taken
+    /// from `earlier` when every view is made with the same inputs as
+    /// then.
     pub fn new(
         project: &Project,
         postmortems: Vec<Postmortem>,
         options: &BuildOptions,
         last_updated: &HashMap<String, String>,
         mermaid: bool,
+        earlier: Earlier,
+        parsed_anew: &HashSet<String>,
     ) -> Site {
         let config = &project.config;
         let mut skipped = Vec::new();
@@ -291,11 +310,32 @@ impl Site {
             links: pages,
             mermaid,
         };
+        let mut views = if earlier.inputs == inputs.digest() {
+            earlier.views
+        } else {
+            HashMap::new()
+        };
+        let reusable: Vec<Option<Incident>> = included
+            .iter()
+            .map(|pm| {
+                let view = views.remove(&pm.path)?;
+                let same = !parsed_anew.contains(&pm.path)
+                    && view.last_updated.as_ref() == last_updated.get(&pm.path);
+                same.then_some(view)
+            })
+            .collect();
         let mut incidents: Vec<Incident> = included
             .par_iter()
+            .zip(reusable)
             .enumerate()
-            .map(|(source, pm)| {
-                let mut incident = incident::incident(project, pm, options, &inputs, false);
+            .map(|(source, (pm, earlier))| {
+                let mut incident = match earlier {
+                    Some(view) => Incident {
+                        unchanged: true,
+                        ..view
+                    },
+                    None => incident::incident(project, pm, options, &inputs, false),
+                };
                 incident.source = source;
                 incident
             })
@@ -326,6 +366,25 @@ impl Site {
             postmortems: included,
             inputs,
         }
+    }
+}
+
+impl Site {
+    /// What the next build in this process may reuse: the postmortems of
+    /// the incidents, by path, and their light views.
+    pub fn into_earlier(self) -> (HashMap<String, Postmortem>, Earlier) {
+        let inputs = self.inputs.digest();
+        let postmortems = self
+            .postmortems
+            .into_iter()
+            .map(|pm| (pm.path.clone(), pm))
+            .collect();
+        let views = self
+            .incidents
+            .into_iter()
+            .map(|view| (view.path.clone(), view))
+            .collect();
+        (postmortems, Earlier { inputs, views })
     }
 }
 

@@ -19,6 +19,16 @@ pub(super) struct PageInputs {
     pub mermaid: bool,
 }
 
+impl PageInputs {
+    /// A digest of what every view is made with (each view's
+    /// `last_updated` is its own, and compared on its own).
+    pub fn digest(&self) -> u64 {
+        let mut links: Vec<_> = self.links.iter().collect();
+        links.sort();
+        crate::site::output::digest(&(self.slugs.digest(), links, self.mermaid))
+    }
+}
+
 impl Site {
     /// The full view of `light`, one of [`Site::incidents`]: its body too,
     /// and the related incidents found across the site.

@@ -1,5 +1,5 @@
-// pmbook: theme toggle (remembered across pages), sidebar toggle and the
-// action-item board filters. Loaded in <head> so the theme applies before
+// pmbook: theme toggle (remembered across pages), sidebar toggle, the
+// anchor links of an incident's headings and the action-item board filters. Loaded in <head> so the theme applies before
 // the first paint.
 (function () {
   "use strict";
@@ -23,6 +23,21 @@
       if (target && (target.endsWith("/" + here) || target === here) && (target.indexOf("/") < 0 || target.indexOf(section + "/") >= 0)) {
         link.setAttribute("aria-current", "page");
       }
+    });
+  }
+
+  // The page carries its headings' ids and the label's words once; each
+  // heading gets its link here rather than in every page's bytes.
+  function addAnchors() {
+    var article = document.querySelector("[data-anchor]");
+    if (!article) { return; }
+    var label = article.dataset.anchor;
+    article.querySelectorAll("h2[id], h3[id], h4[id], h5[id], h6[id]").forEach(function (heading) {
+      var link = document.createElement("a");
+      link.className = "anchor";
+      link.href = "#" + heading.id;
+      link.setAttribute("aria-label", label.replace("{heading}", heading.textContent));
+      heading.appendChild(link);
     });
   }
 
@@ -63,6 +78,7 @@
       document.body.classList.toggle(narrow ? "sidebar-shown" : "sidebar-hidden");
     });
     markCurrentPage();
+    addAnchors();
     filterActions();
   });
 })();
