@@ -683,3 +683,100 @@ fn other_config_errors_point_at_their_key_or_value() {
     );
     assert!(text.contains(" --> pmbook.toml:3:25\n"), "{text}");
 }
+
+/// A project where each rule that reads the other postmortems reports,
+/// next to rules that read one file, some at the same positions.
+fn cross_file_project() -> Project {
+    let project = Project::new();
+    let canary = "ticket: OPS-123)";
+    let shared = valid_with(canary, "ticket: OPS-123, id: OPS-canary)");
+    project.postmortem("a-first.md", &shared);
+    // The same id, and the same action item under the same id: only the
+    // postmortem id is a duplicate.
+    project.postmortem("b-same-id.md", &shared);
+    project.postmortem(
+        "c-other-item.md",
+        valid_with(ID, "2026-11-04-alert-gap").replace(
+            "- [x] Roll back cache v2.3 (owner: @bob, kind: fix, closed: 2026-11-03)",
+            "- [ ] Alert on p99 latency (owner: @bob, due: 2026-12-01, kind: detect, id: OPS-canary)",
+        ),
+    );
+    project.postmortem(
+        "d-twice.md",
+        valid_with(ID, "2026-11-05-twice")
+            .replace(canary, "ticket: OPS-123, id: OPS-twice)")
+            .replace(
+                "kind: fix, closed: 2026-11-03)",
+                "kind: fix, closed: 2026-11-03, id: OPS-twice)",
+            ),
+    );
+    project.postmortem(
+        "e-related.md",
+        format!(
+            "\u{feff}{}",
+            valid_with(
+                &format!("id = \"{ID}\"\n"),
+                "id = \"2026-11-06-related\"\nrelated = [\"2026-11-03-checkout-latncy\", \"2026-11-04-alert-gap\"]\n",
+            )
+        ),
+    );
+    project.postmortem(
+        "f-links.md",
+        valid_with(ID, "2026-11-07-links").replace(
+            "Status page updated at 09:30 and 10:35 UTC.",
+            "Status page updated ([first](a-first.md)), ![graph](img/missing.png), [secret](../../outside.md).",
+        ),
+    );
+    project.postmortem(
+        "g-suppressed.md",
+        valid_with(
+            &format!("id = \"{ID}\"\n"),
+            "id = \"2026-11-08-suppressed\"\nrelated = [\"2026-01-01-nowhere\"]\n",
+        )
+        .replace(
+            "## Summary\n",
+            "## Summary\n\n<!-- pmbook-disable broken-reference -->\n",
+        ),
+    );
+    project.postmortem("h-bad-id.md", valid_with(ID, "Bad Id"));
+    project.postmortem("i-bad-id.md", valid_with(ID, "Bad Id"));
+    project.postmortem(
+        "2026-11-09-no-id.md",
+        valid_with(&format!("id = \"{ID}\"\n"), ""),
+    );
+    project.postmortem("k-binary.md", b"+++\nid = \"2026-11-10-binary\"\n+++\n\0\0");
+    project
+}
+
+#[test]
+fn cross_file_rules_report_in_the_order_of_a_single_pass() {
+    let project = cross_file_project();
+    let output = project
+        .pmbook()
+        .args(["lint", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let found: Vec<(String, String)> = common::findings(&output);
+    let expected = [
+        ("2026-11-09-no-id.md", "required-field"),
+        ("a-first.md", "duplicate-id"),
+        ("a-first.md", "duplicate-action-id"),
+        ("b-same-id.md", "duplicate-id"),
+        ("b-same-id.md", "duplicate-action-id"),
+        ("c-other-item.md", "duplicate-action-id"),
+        ("d-twice.md", "duplicate-action-id"),
+        ("e-related.md", "broken-reference"),
+        ("f-links.md", "broken-link"),
+        ("f-links.md", "broken-link"),
+        ("h-bad-id.md", "duplicate-id"),
+        ("h-bad-id.md", "id-format"),
+        ("i-bad-id.md", "duplicate-id"),
+        ("i-bad-id.md", "id-format"),
+        ("k-binary.md", "invalid-file"),
+    ]
+    .map(|(file, rule)| (format!("postmortems/{file}"), rule.to_owned()));
+    assert_eq!(found, expected);
+    let human = project.pmbook().arg("lint").output().unwrap();
+    insta::assert_snapshot!("cross-file", stdout(&human));
+}

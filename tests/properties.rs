@@ -3,7 +3,8 @@
 
 use jiff::civil::date;
 use pmbook::config::Config;
-use pmbook::corpus::Corpus;
+use pmbook::corpus::{Corpus, IdIndex};
+use pmbook::lint::{Context, Patterns};
 use pmbook::model::PostmortemFile;
 use pmbook::parse::action_ids::Scanner;
 use pmbook::parse::ids::FileIds;
@@ -85,6 +86,7 @@ fn body_block() -> impl Strategy<Value = String> {
         Just("Other\n---".to_owned()),
         Just("Follow-ups:\n-----------".to_owned()),
         Just("- [ ] canary stage (owner: @alice, id: A-1)".to_owned()),
+        Just("- [ ] another canary (id: A-1)".to_owned()),
         Just("- [x] roll back (id: B-2)".to_owned()),
         Just("* [X] star item (ID: C-3)".to_owned()),
         Just("1. [ ] ordered (id: D-4)".to_owned()),
@@ -170,6 +172,7 @@ fn id_line() -> impl Strategy<Value = Option<String>> {
         Just(None),
         Just(Some("id = \"2026-11-03-checkout\"".to_owned())),
         Just(Some("id=\"x\"".to_owned())),
+        Just(Some("id = \"a\"".to_owned())),
         Just(Some("\"id\" = 'literal'".to_owned())),
         Just(Some("id = \"with \\\"escape\\\"\"".to_owned())),
         Just(Some("  id   =   \"spaced\"  # comment".to_owned())),
@@ -224,5 +227,63 @@ proptest! {
         let parsed = FileIds::of(&pm);
         let scanned = FileIds::scan("p.md".into(), &text, &Scanner::new(&config)).with_related(&text);
         prop_assert_eq!(scanned, parsed, "{}", text);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// A whole-repository lint runs the cross-file rules after the others,
+    /// only on the files where they can report, parsed again: it finds
+    /// what checking each parsed file against the whole index finds, in
+    /// the same order. The ids, `related` and action ids of the files
+    /// meet: duplicated, dangling, shared with the same text or not.
+    #[test]
+    fn linting_in_two_passes_finds_what_one_pass_finds(
+        texts in prop::collection::vec(identified_document(), 1..6)
+    ) {
+        let config = Config::default();
+        let today = date(2026, 11, 23);
+        let corpus = || {
+            let files = texts
+                .iter()
+                .enumerate()
+                .map(|(n, text)| PostmortemFile {
+                    path: format!("postmortems/p{n}.md"),
+                    on_disk: None,
+                    text: Ok(text.clone()),
+                })
+                .collect();
+            let other = FileIds { path: "postmortems/q.md".into(), id: Some("b".into()), ..FileIds::default() };
+            Corpus::of_texts(files, vec![other])
+        };
+        let two_passes: Vec<(String, String)> = pmbook::lint::run(&config, corpus(), today, None)
+            .unwrap()
+            .diagnostics()
+            .map(|(file, d)| (file.path.clone(), format!("{d:?}")))
+            .collect();
+        let corpus = corpus();
+        let others = corpus.others.clone();
+        let postmortems = corpus.parse(&config);
+        let index = IdIndex::of_files(postmortems.iter().map(FileIds::of).chain(others));
+        let patterns = Patterns::new(&config).unwrap();
+        let one_pass: Vec<(String, String)> = postmortems
+            .iter()
+            .flat_map(|pm| {
+                let context = Context {
+                    pm,
+                    config: &config,
+                    today,
+                    disk: None,
+                    index: Some(&index),
+                    patterns: &patterns,
+                    tracker: None,
+                };
+                pmbook::lint::check(&context)
+                    .into_iter()
+                    .map(|d| (pm.path.clone(), format!("{d:?}")))
+            })
+            .collect();
+        prop_assert_eq!(two_passes, one_pass, "{:#?}", texts);
     }
 }

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use crate::links::Disk;
 use crate::parse::ids::FileIds;
 
 /// Postmortem and action-item ids across the repository.
@@ -12,9 +11,6 @@ pub struct IdIndex {
     pub ids: HashMap<String, Vec<String>>,
     /// Explicit action-item id → where it is used, sorted by path.
     pub action_ids: HashMap<String, Vec<ActionIdUse>>,
-    /// Where linked files are looked up; without it, only links that
-    /// leave the project are reported.
-    pub disk: Option<Disk>,
 }
 
 /// One use of an explicit action-item id.

@@ -21,7 +21,7 @@ use crate::links::Disk;
 use crate::model::{Postmortem, PostmortemFile};
 use crate::parse::action_ids::Scanner;
 use crate::parse::ids::{self, FileIds};
-use crate::parse::{self};
+use crate::parse::{self, Parser};
 use crate::repo::Git;
 pub use index::{ActionIdUse, IdIndex};
 
@@ -226,17 +226,8 @@ impl Corpus {
 
     /// Parses each file once, in parallel, in path order. A file that could
     /// not be read becomes a model holding only its problem.
-    pub fn parse(self, config: &Config) -> Parsed {
-        let postmortems = self
-            .files
-            .into_par_iter()
-            .map(|file| parse_file(file, config))
-            .collect();
-        Parsed {
-            postmortems,
-            others: self.others,
-            disk: self.disk,
-        }
+    pub fn parse(self, config: &Config) -> Vec<Postmortem> {
+        self.map(config, |pm| pm)
     }
 
     /// Parses each file once, in parallel, as [`Corpus::parse`] does, but
@@ -247,7 +238,7 @@ impl Corpus {
         self,
         config: &Config,
         mut earlier: HashMap<String, Postmortem>,
-    ) -> (Parsed, HashSet<String>) {
+    ) -> (Vec<Postmortem>, HashSet<String>) {
         let work: Vec<Result<Postmortem, PostmortemFile>> = self
             .files
             .into_iter()
@@ -264,54 +255,56 @@ impl Corpus {
             .iter()
             .filter_map(|w| w.as_ref().err().map(|file| file.path.clone()))
             .collect();
+        let parser = Parser::new(config);
         let postmortems = work
             .into_par_iter()
-            .map(|w| w.unwrap_or_else(|file| parse_file(file, config)))
+            .map(|w| w.unwrap_or_else(|file| parse_file(file, &parser)))
             .collect();
-        let parsed = Parsed {
-            postmortems,
-            others: self.others,
-            disk: self.disk,
-        };
-        (parsed, parsed_anew)
+        (postmortems, parsed_anew)
     }
 
     /// Parses each file once, in parallel, and keeps only what `take` draws
     /// from its model, so memory holds the results, not the documents.
     pub fn map<T: Send>(self, config: &Config, take: impl Fn(Postmortem) -> T + Sync) -> Vec<T> {
+        let parser = Parser::new(config);
         self.files
             .into_par_iter()
-            .map(|file| take(parse_file(file, config)))
+            .map(|file| take(parse_file(file, &parser)))
             .collect()
     }
-}
 
-fn parse_file(file: PostmortemFile, config: &Config) -> Postmortem {
-    match file.text {
-        Ok(text) => parse::parse(file.path, text, config),
-        Err((problem, text)) => parse::unreadable(file.path, text, problem),
+    /// Like [`Corpus::map`], and also builds the id index: from the parse
+    /// of each file read in full, from the ids of the others. Each result
+    /// comes with the ids of its file (`None` for a file that could not be
+    /// read, which declares none).
+    pub fn map_indexed<T: Send>(
+        self,
+        config: &Config,
+        take: impl Fn(Postmortem) -> T + Sync,
+    ) -> (Vec<(T, Option<FileIds>)>, IdIndex) {
+        let parser = Parser::new(config);
+        let results: Vec<(T, Option<FileIds>)> = self
+            .files
+            .into_par_iter()
+            .map(|file| {
+                let pm = parse_file(file, &parser);
+                let ids = pm.file_problem.is_none().then(|| FileIds::of(&pm));
+                (take(pm), ids)
+            })
+            .collect();
+        let index = IdIndex::of_files(
+            results
+                .iter()
+                .filter_map(|(_, ids)| ids.clone())
+                .chain(self.others),
+        );
+        (results, index)
     }
 }
 
-/// A corpus whose files are parsed.
-pub struct Parsed {
-    pub postmortems: Vec<Postmortem>,
-    pub others: Vec<FileIds>,
-    pub disk: Option<Disk>,
-}
-
-impl Parsed {
-    /// The ids of every postmortem: from the parse of those read in full,
-    /// from the scan of the others.
-    pub fn index(&mut self) -> IdIndex {
-        let mut index = IdIndex::of_files(
-            self.postmortems
-                .iter()
-                .filter(|pm| pm.file_problem.is_none())
-                .map(FileIds::of)
-                .chain(std::mem::take(&mut self.others)),
-        );
-        index.disk = self.disk.take();
-        index
+fn parse_file(file: PostmortemFile, parser: &Parser) -> Postmortem {
+    match file.text {
+        Ok(text) => parser.parse(file.path, text),
+        Err((problem, text)) => parse::unreadable(file.path, text, problem),
     }
 }

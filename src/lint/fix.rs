@@ -18,6 +18,7 @@ use crate::config::{Config, Project};
 use crate::corpus::{Corpus, IdIndex};
 use crate::diagnostics::Report;
 use crate::error::Error;
+use crate::links::Disk;
 use crate::model::source::BOM;
 use crate::model::{PostmortemFile, Span};
 use crate::parse;
@@ -105,12 +106,12 @@ pub fn run(
         })
         .collect();
     let mut index = IdIndex::of_files(parsed.into_iter().chain(corpus.others.iter().cloned()));
-    index.disk = corpus.disk.clone();
     claim_shared_names(&mut index, &corpus.files);
     let tracker = Tracker::configured(project)?;
     let fixer = Fixer {
         config,
         today,
+        disk: corpus.disk.as_ref(),
         index: &index,
         patterns: &patterns,
         tracker: tracker.as_ref(),
@@ -191,6 +192,7 @@ fn claim_shared_names(index: &mut IdIndex, files: &[PostmortemFile]) {
 struct Fixer<'a> {
     config: &'a Config,
     today: Date,
+    disk: Option<&'a Disk>,
     index: &'a IdIndex,
     patterns: &'a Patterns,
     tracker: Option<&'a Tracker>,
@@ -213,7 +215,8 @@ impl Fixer<'_> {
                 pm: &pm,
                 config: self.config,
                 today: self.today,
-                index: self.index,
+                disk: self.disk,
+                index: Some(self.index),
                 patterns: self.patterns,
                 tracker: self.tracker,
             };

@@ -14,7 +14,9 @@ use crate::config::{Config, Level};
 use crate::corpus::{Corpus, IdIndex};
 use crate::diagnostics::{Diagnostic, FileReport, Report, Severity};
 use crate::error::Error;
+use crate::links::Disk;
 use crate::model::{Postmortem, Span};
+use crate::parse::{Parser, ids::FileIds};
 pub use fix::Fix;
 
 /// A lint rule. Its doc comment (collected by [`rule!`]) is its user
@@ -27,6 +29,12 @@ pub struct Rule {
     /// template in over several commits.
     pub relaxed_in_draft: bool,
     pub check: fn(&Context, &mut Vec<Violation>),
+    /// Set for a rule that reads the ids of the other postmortems
+    /// ([`Context::index`]): whether it can report anything on a file with
+    /// these ids, given the index. A whole-repository lint runs the other
+    /// rules as it parses each file, before the index exists, and this one
+    /// afterwards, only on the files where it can report.
+    pub cross_file: Option<fn(&FileIds, &IdIndex) -> bool>,
 }
 
 impl Rule {
@@ -63,7 +71,8 @@ macro_rules! rule {
             id: $id:literal,
             level: $level:ident,
             relaxed_in_draft: $relaxed:literal,
-            check: $check:path $(,)?
+            check: $check:path
+            $(, cross_file: $cross_file:path)? $(,)?
         };
     ) => {
         $(#[doc = $doc])*
@@ -73,18 +82,31 @@ macro_rules! rule {
             default_level: $crate::config::Level::$level,
             relaxed_in_draft: $relaxed,
             check: $check,
+            cross_file: $crate::lint::rule!(@cross_file $($cross_file)?),
         };
+    };
+    (@cross_file) => {
+        None
+    };
+    (@cross_file $cross_file:path) => {
+        Some($cross_file)
     };
 }
 pub(crate) use rule;
 
-/// What a rule sees: one postmortem, the configuration, the date, and the ids
-/// of every postmortem in the repository.
+/// What a rule sees: one postmortem, the configuration, the date, where
+/// linked files are, and the ids of every postmortem in the repository.
 pub struct Context<'a> {
     pub pm: &'a Postmortem,
     pub config: &'a Config,
     pub today: Date,
-    pub index: &'a IdIndex,
+    /// Where linked files are looked up; without it, only links that leave
+    /// the project are reported.
+    pub disk: Option<&'a Disk>,
+    /// The ids of every postmortem; `None` while the linter checks a file
+    /// as it parses it, before the index exists: only the rules without
+    /// [`Rule::cross_file`] run then.
+    pub index: Option<&'a IdIndex>,
     pub patterns: &'a Patterns,
     /// The ticket tracker's export of `[actions] tracker`, when set.
     pub tracker: Option<&'a Tracker>,
@@ -229,35 +251,61 @@ impl Violation {
 }
 
 /// Lints the postmortems of `corpus` read in full, against the ids of all
-/// of them and, when given, the ticket tracker's export. Each file is
-/// parsed once; the id index is built from those parses (and, for the
-/// others, from their ids).
+/// of them and, when given, the ticket tracker's export.
+///
+/// Each file is parsed once and checked at once by the rules that read
+/// only it; its model is then dropped, and only its text, what was found
+/// and its ids are kept, so memory holds the texts, not the documents. The
+/// id index is built from those ids (and, for the other postmortems, from
+/// their scan). Then each cross-file rule ([`Rule::cross_file`]) runs on
+/// the files where it can report, parsed again from the kept text.
 pub fn run(
     config: &Config,
-    corpus: Corpus,
+    mut corpus: Corpus,
     today: Date,
     tracker: Option<&Tracker>,
 ) -> Result<Report, Error> {
     let patterns = Patterns::new(config)?;
-    let mut parsed = corpus.parse(config);
-    let index = parsed.index();
-    let files_checked = parsed.postmortems.len();
-    let mut files: Vec<FileReport> = parsed
-        .postmortems
+    let disk = corpus.disk.take();
+    let run = Run {
+        config,
+        today,
+        disk: disk.as_ref(),
+        patterns: &patterns,
+        tracker,
+    };
+    let parser = Parser::new(config);
+    let files_checked = corpus.files.len();
+    let (checked, index) = corpus.map_indexed(config, |pm| {
+        let single = registry::RULES
+            .iter()
+            .copied()
+            .filter(|rule| rule.cross_file.is_none());
+        let diagnostics = in_order(check_rules(&run.context(&pm, None), single));
+        (pm.path, pm.source, diagnostics)
+    });
+    let mut files: Vec<FileReport> = checked
         .into_par_iter()
-        .filter_map(|pm| {
-            let context = Context {
-                pm: &pm,
-                config,
-                today,
-                index: &index,
-                patterns: &patterns,
-                tracker,
-            };
-            let diagnostics = check(&context);
+        .filter_map(|((path, mut source, mut diagnostics), ids)| {
+            let cross_file: Vec<&Rule> = registry::RULES
+                .iter()
+                .copied()
+                .filter(|rule| {
+                    rule.cross_file
+                        .zip(ids.as_ref())
+                        .is_some_and(|(can_report, ids)| can_report(ids, &index))
+                })
+                .collect();
+            if !cross_file.is_empty() {
+                let pm = parser.parse(path.clone(), source.into_original());
+                let found = check_rules(&run.context(&pm, Some(&index)), cross_file);
+                diagnostics.extend(found.into_iter().map(|(diagnostic, _)| diagnostic));
+                sort(&mut diagnostics);
+                source = pm.source;
+            }
             (!diagnostics.is_empty()).then_some(FileReport {
-                path: pm.path,
-                source: pm.source,
+                path,
+                source,
                 diagnostics,
             })
         })
@@ -280,18 +328,64 @@ pub fn check(context: &Context) -> Vec<Diagnostic> {
 pub fn check_with_fixes(context: &Context) -> (Vec<Diagnostic>, Vec<Fix>) {
     let (mut diagnostics, fixes): (Vec<Diagnostic>, Vec<Option<Fix>>) =
         check_each(context).into_iter().unzip();
-    diagnostics.sort_by(|a, b| (a.start, a.rule).cmp(&(b.start, b.rule)));
+    sort(&mut diagnostics);
     (diagnostics, fixes.into_iter().flatten().collect())
+}
+
+/// What every postmortem of a whole-repository lint is checked with.
+struct Run<'a> {
+    config: &'a Config,
+    today: Date,
+    disk: Option<&'a Disk>,
+    patterns: &'a Patterns,
+    tracker: Option<&'a Tracker>,
+}
+
+impl Run<'_> {
+    fn context<'a>(&'a self, pm: &'a Postmortem, index: Option<&'a IdIndex>) -> Context<'a> {
+        Context {
+            pm,
+            config: self.config,
+            today: self.today,
+            disk: self.disk,
+            index,
+            patterns: self.patterns,
+            tracker: self.tracker,
+        }
+    }
+}
+
+/// The diagnostics of `found`, in the order they are reported.
+fn in_order(found: Vec<(Diagnostic, Option<Fix>)>) -> Vec<Diagnostic> {
+    let mut diagnostics: Vec<Diagnostic> = found.into_iter().map(|(d, _)| d).collect();
+    sort(&mut diagnostics);
+    diagnostics
+}
+
+/// Puts diagnostics in the order they are reported: by position, then by
+/// rule. The sort is stable and the key holds the rule, so the diagnostics
+/// of two sets of rules sorted together come out as if all the rules had
+/// run at once.
+fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| (a.start, a.rule).cmp(&(b.start, b.rule)));
 }
 
 /// Runs every enabled rule on one postmortem: each diagnostic with its fix,
 /// in rule order, for an editor to offer the fix on its diagnostic.
 pub fn check_each(context: &Context) -> Vec<(Diagnostic, Option<Fix>)> {
+    check_rules(context, registry::RULES.iter().copied())
+}
+
+/// Runs `rules` (those enabled) on one postmortem, in the order given.
+fn check_rules<'r>(
+    context: &Context,
+    rules: impl IntoIterator<Item = &'r Rule>,
+) -> Vec<(Diagnostic, Option<Fix>)> {
     let (pm, config) = (context.pm, context.config);
     let is_draft = pm.status() == config.lint.statuses.first().map(String::as_str);
     let mut found = Vec::new();
     let mut violations = Vec::new();
-    for rule in registry::RULES {
+    for rule in rules {
         let severity = match rule.level(config) {
             Level::Off => continue,
             Level::Warn => Severity::Warning,

@@ -17,6 +17,7 @@ use crate::corpus::{Corpus, IdIndex};
 use crate::diagnostics::Diagnostic;
 use crate::discover::{self, PostmortemFilter};
 use crate::error::Error;
+use crate::links::Disk;
 use crate::lint::{self, Context, Fix, Patterns};
 use crate::model::{FileProblem, Postmortem};
 use crate::parse;
@@ -96,6 +97,8 @@ pub struct Workspace {
     /// `--today`, else the date of each check.
     today: Option<Date>,
     index: IdIndex,
+    /// Where linked files are looked up: on disk, as `pmbook lint` does.
+    disk: Disk,
     /// The ticket tracker's export of `[actions] tracker`, when set.
     tracker: Option<Tracker>,
     entries: HashMap<PathBuf, Entry>,
@@ -112,12 +115,14 @@ impl Workspace {
         let files = Corpus::work_tree(&project)
             .map(|corpus| corpus.files)
             .unwrap_or_default();
+        let disk = Disk::of(&project);
         let mut workspace = Workspace {
             project,
             filter,
             patterns,
             today,
             index: IdIndex::default(),
+            disk,
             tracker: None,
             entries: HashMap::new(),
             open: HashMap::new(),
@@ -131,8 +136,6 @@ impl Workspace {
             })
             .collect();
         workspace.index = IdIndex::of_files(entries.iter().map(|(_, e)| e.ids.clone()));
-        // Linked files are looked for on disk, as `pmbook lint` does.
-        workspace.index.disk = Some(crate::links::Disk::of(&workspace.project));
         workspace.tracker = Tracker::configured(&workspace.project)?;
         workspace.entries = entries.into_iter().collect();
         Ok(workspace)
@@ -251,7 +254,8 @@ impl Workspace {
             pm: &pm,
             config: &self.project.config,
             today: self.today(),
-            index: &self.index,
+            disk: Some(&self.disk),
+            index: Some(&self.index),
             patterns: &self.patterns,
             tracker: self.tracker.as_ref(),
         };

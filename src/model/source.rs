@@ -55,6 +55,15 @@ impl Source {
         }
     }
 
+    /// The text as read, with its byte-order mark, to be parsed again.
+    pub fn into_original(self) -> String {
+        if self.has_bom {
+            [BOM, &self.text].concat()
+        } else {
+            self.text
+        }
+    }
+
     pub fn new(text: String) -> Source {
         let (text, has_bom) = match text.strip_prefix(BOM) {
             Some(rest) => (rest.to_owned(), true),

@@ -6,7 +6,6 @@ use comrak::{Arena, Options};
 
 use super::sections::SectionNames;
 use super::{action, action_table, timeline};
-use crate::config::Config;
 use crate::model::{
     ActionItem, DateTime, Field, IshikawaBone, Section, Source, Span, TimelineEntry,
 };
@@ -49,7 +48,7 @@ pub fn options() -> Options<'static> {
 pub fn parse(
     source: &Source,
     body_start: usize,
-    config: &Config,
+    section_names: &SectionNames,
     incident_start: Option<DateTime>,
 ) -> Body {
     let arena = Arena::new();
@@ -57,13 +56,10 @@ pub fn parse(
     let reader = Reader {
         source,
         first_line: source.line_of(body_start),
-        section_names: SectionNames::new(config),
+        section_names,
     };
     let mut body = Body::default();
-    let mut clock = timeline::Clock::new(incident_start);
-    if let Some(zone) = crate::time::zones::stated_zone(&source.text[body_start..]) {
-        clock.stated_zone(zone.tz);
-    }
+    let mut clock = timeline::Clock::new(incident_start).stated_in(&source.text[body_start..]);
     let mut current: Option<String> = None;
     for node in root.children() {
         let data = node.data();
@@ -213,7 +209,7 @@ struct Reader<'s> {
     source: &'s Source,
     /// The file line of the body's first line.
     first_line: usize,
-    section_names: SectionNames,
+    section_names: &'s SectionNames,
 }
 
 impl Reader<'_> {

@@ -17,46 +17,68 @@ use regex::Regex;
 
 use crate::config::Config;
 use crate::model::{FileProblem, FrontMatterProblem, Postmortem, Source, Suppressions};
+use sections::SectionNames;
 
 /// Parses the text of the postmortem at `path` (relative to the repository
 /// root). Never fails: problems are recorded in the model for the rules.
 pub fn parse(path: String, text: String, config: &Config) -> Postmortem {
-    let source = Source::new(text);
-    let suppressions = suppressions(&source);
-    let (front_matter, problem, body_start) = match front_matter::locate(&source.text) {
-        Ok(block) => match front_matter::parse(&source.text, block) {
-            Ok(fm) => (Some(fm), None, Some(block.body_start)),
-            Err(problem) => (None, Some(problem), Some(block.body_start)),
-        },
-        Err(problem @ FrontMatterProblem::Missing { .. }) => (None, Some(problem), Some(0)),
-        Err(problem) => (None, Some(problem), None),
-    };
-    let incident_start = front_matter
-        .as_ref()
-        .and_then(|fm| fm.started_at.as_ref())
-        .map(|f| f.value);
-    let body = body_start
-        .map(|start| markdown::parse(&source, start, config, incident_start))
-        .unwrap_or_default();
-    let mut pm = Postmortem {
-        path,
-        source,
-        front_matter,
-        front_matter_problem: problem,
-        sections: body.sections,
-        timeline: body.timeline,
-        actions: body.actions,
-        whys: body.whys,
-        ishikawa: body.ishikawa,
-        prose: body.prose,
-        not_prose: body.not_prose,
-        code: body.code,
-        links: body.links,
-        suppressions,
-        file_problem: None,
-    };
-    names::read_french_names(&mut pm, config);
-    pm
+    Parser::new(config).parse(path, text)
+}
+
+/// What parsing reads of the configuration, prepared once for the many
+/// files of a corpus.
+pub struct Parser<'c> {
+    config: &'c Config,
+    section_names: SectionNames,
+}
+
+impl Parser<'_> {
+    pub fn new(config: &Config) -> Parser<'_> {
+        Parser {
+            config,
+            section_names: SectionNames::new(config),
+        }
+    }
+
+    /// Parses the text of the postmortem at `path`, as [`parse`] does.
+    pub fn parse(&self, path: String, text: String) -> Postmortem {
+        let source = Source::new(text);
+        let suppressions = suppressions(&source);
+        let (front_matter, problem, body_start) = match front_matter::locate(&source.text) {
+            Ok(block) => match front_matter::parse(&source.text, block) {
+                Ok(fm) => (Some(fm), None, Some(block.body_start)),
+                Err(problem) => (None, Some(problem), Some(block.body_start)),
+            },
+            Err(problem @ FrontMatterProblem::Missing { .. }) => (None, Some(problem), Some(0)),
+            Err(problem) => (None, Some(problem), None),
+        };
+        let incident_start = front_matter
+            .as_ref()
+            .and_then(|fm| fm.started_at.as_ref())
+            .map(|f| f.value);
+        let body = body_start
+            .map(|start| markdown::parse(&source, start, &self.section_names, incident_start))
+            .unwrap_or_default();
+        let mut pm = Postmortem {
+            path,
+            source,
+            front_matter,
+            front_matter_problem: problem,
+            sections: body.sections,
+            timeline: body.timeline,
+            actions: body.actions,
+            whys: body.whys,
+            ishikawa: body.ishikawa,
+            prose: body.prose,
+            not_prose: body.not_prose,
+            code: body.code,
+            links: body.links,
+            suppressions,
+            file_problem: None,
+        };
+        names::read_french_names(&mut pm, self.config);
+        pm
+    }
 }
 
 /// A postmortem that could not be read; `text` is what could be decoded, for

@@ -1,6 +1,7 @@
 //! Timeline entries: `2026-11-03 09:12 UTC — text`, or `09:12 — text` on the
 //! day and in the zone of the previous dated entry (or of `started_at`).
 
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 
 use jiff::Timestamp;
@@ -27,31 +28,46 @@ static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
 /// Tracks the day and zone that `HH:MM` entries inherit. An IANA zone is
 /// kept as a zone, so that an entry after a daylight-saving change gets the
 /// offset in force at its own time, not the one of the entry before it.
-pub struct Clock {
+pub struct Clock<'t> {
     day: Option<Date>,
     /// The zone of the entry before, which an `HH:MM` entry inherits.
     zone: Option<TimeZone>,
-    /// The zone a sentence of the file gives every time ("All times in
-    /// UTC"): it comes before the zone of the entry before.
-    stated: Option<TimeZone>,
+    /// The text where a sentence may give every time its zone ("All times
+    /// in UTC"), which comes before the zone of the entry before. It is
+    /// looked for the first time an entry gives no zone: most files never
+    /// need it.
+    stated_in: &'t str,
+    stated: OnceCell<Option<TimeZone>>,
     /// The instant of the last entry read, which decides between the two
     /// instants of a time the clocks pass twice.
     last: Option<Timestamp>,
 }
 
-impl Clock {
-    pub fn new(incident_start: Option<DateTime>) -> Clock {
+impl<'t> Clock<'t> {
+    pub fn new(incident_start: Option<DateTime>) -> Clock<'t> {
         Clock {
             day: incident_start.map(|start| start.date()),
             zone: incident_start.map(|start| TimeZone::fixed(start.offset)),
-            stated: None,
+            stated_in: "",
+            stated: OnceCell::new(),
             last: None,
         }
     }
 
-    /// The zone of every entry that gives none, from a sentence of the file.
-    pub fn stated_zone(&mut self, zone: TimeZone) {
-        self.stated = Some(zone);
+    /// Every entry that gives no zone gets the one a sentence of `text`
+    /// states, if any.
+    pub fn stated_in(self, text: &'t str) -> Clock<'t> {
+        Clock {
+            stated_in: text,
+            stated: OnceCell::new(),
+            ..self
+        }
+    }
+
+    fn stated(&self) -> Option<TimeZone> {
+        self.stated
+            .get_or_init(|| crate::time::zones::stated_zone(self.stated_in).map(|zone| zone.tz))
+            .clone()
     }
 
     /// The day of the `HH:MM` entries after a day line (`### 2023-07-19`).
@@ -127,7 +143,7 @@ impl Clock {
             }
         };
         let tz = zone
-            .or_else(|| self.stated.clone())
+            .or_else(|| self.stated())
             .or(inherited)
             .ok_or(TimelineProblem::NoZone)?;
         let civil = day.to_datetime(time);

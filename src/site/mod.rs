@@ -159,8 +159,7 @@ pub fn rebuild(
         }
         None => Default::default(),
     };
-    let (parsed, parsed_anew) = corpus.parse_over(&project.config, earlier_postmortems);
-    let mut postmortems = parsed.postmortems;
+    let (mut postmortems, parsed_anew) = corpus.parse_over(&project.config, earlier_postmortems);
     let duplicates = duplicate_ids(project, &postmortems, options.today)?;
     if !duplicates.files.is_empty() {
         return Ok(Outcome::Refused(duplicates));
@@ -305,9 +304,7 @@ fn take_prose_changes(
     if !site.last_updated_is(&last_updated) {
         return false;
     }
-    let changed = Corpus::of_texts(changed, Vec::new())
-        .parse(&project.config)
-        .postmortems;
+    let changed = Corpus::of_texts(changed, Vec::new()).parse(&project.config);
     site.take_prose_changes(project, options, changed).is_ok()
 }
 
@@ -392,7 +389,8 @@ fn duplicate_ids(
             pm,
             config: &project.config,
             today,
-            index: &index,
+            disk: None,
+            index: Some(&index),
             patterns: &patterns,
             tracker: None,
         };

@@ -47,7 +47,7 @@ rule! {
 }
 
 fn check(ctx: &Context, out: &mut Vec<Violation>) {
-    let project_dir = ctx.index.disk.as_ref().map(|d| d.project_dir());
+    let project_dir = ctx.disk.map(|d| d.project_dir());
     for link in &ctx.pm.links {
         let target = crate::links::resolve(
             &link.value,
@@ -66,7 +66,7 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
             Target::Elsewhere => {}
             Target::Outside => out.push(outside()),
             Target::File { path, .. } => {
-                let Some(disk) = &ctx.index.disk else {
+                let Some(disk) = ctx.disk else {
                     continue;
                 };
                 match disk.locate(&path) {

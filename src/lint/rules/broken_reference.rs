@@ -1,4 +1,6 @@
+use crate::corpus::IdIndex;
 use crate::lint::{Context, Violation, rule};
+use crate::parse::ids::FileIds;
 
 rule! {
     /// `related` names a postmortem id that does not exist.
@@ -14,10 +16,14 @@ rule! {
         level: Error,
         relaxed_in_draft: false,
         check: check,
+        cross_file: can_report,
     };
 }
 
 fn check(ctx: &Context, out: &mut Vec<Violation>) {
+    let Some(index) = ctx.index else {
+        return;
+    };
     let Some(related) = ctx
         .pm
         .front_matter
@@ -27,13 +33,12 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
         return;
     };
     for id in &related.value {
-        if ctx.index.ids.contains_key(&id.value) {
+        if index.ids.contains_key(&id.value) {
             continue;
         }
         let violation = Violation::at(id.span, format!("no postmortem has the id `{}`", id.value));
         let own = ctx.pm.id();
-        let known = ctx
-            .index
+        let known = index
             .ids
             .keys()
             .map(String::as_str)
@@ -43,6 +48,11 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
             None => violation,
         });
     }
+}
+
+/// Only a file whose `related` names an id no postmortem has can report.
+fn can_report(ids: &FileIds, index: &IdIndex) -> bool {
+    ids.related.iter().any(|id| !index.ids.contains_key(id))
 }
 
 /// The id of `known` closest to `id`: first by the part after the

@@ -1,7 +1,9 @@
 use std::collections::HashMap;
 
+use crate::corpus::IdIndex;
 use crate::lint::{Context, Violation, rule};
 use crate::model::normalize_action_text;
+use crate::parse::ids::FileIds;
 
 rule! {
     /// Two different action items have the same `id`.
@@ -27,10 +29,14 @@ rule! {
         level: Error,
         relaxed_in_draft: false,
         check: check,
+        cross_file: can_report,
     };
 }
 
 fn check(ctx: &Context, out: &mut Vec<Violation>) {
+    let Some(index) = ctx.index else {
+        return;
+    };
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for item in ctx.pm.actions.iter().filter(|i| i.is_task) {
         let Some(id) = &item.id else {
@@ -49,8 +55,7 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
         }
         seen.insert(&id.value, ctx.pm.source.position(item.span.start).line);
         let text = item.normalized_text();
-        let mut others = ctx
-            .index
+        let mut others = index
             .action_ids
             .get(&id.value)
             .into_iter()
@@ -74,4 +79,15 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
             "give this item its own id; an id shared by two postmortems must name the same item, with the same text",
         ));
     }
+}
+
+/// Only a file with an action id used more than once (by it or by another
+/// postmortem) can report.
+fn can_report(ids: &FileIds, index: &IdIndex) -> bool {
+    ids.action_ids.iter().any(|action| {
+        index
+            .action_ids
+            .get(&action.id)
+            .is_some_and(|uses| uses.len() > 1)
+    })
 }

@@ -1,4 +1,6 @@
+use crate::corpus::IdIndex;
 use crate::lint::{Context, Violation, rule};
+use crate::parse::ids::FileIds;
 
 rule! {
     /// Two postmortems have the same `id`.
@@ -11,6 +13,7 @@ rule! {
         level: Error,
         relaxed_in_draft: false,
         check: check,
+        cross_file: can_report,
     };
 }
 
@@ -18,7 +21,11 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
     let Some(id) = ctx.pm.front_matter.as_ref().and_then(|fm| fm.id.as_ref()) else {
         return;
     };
-    let Some(paths) = ctx.index.ids.get(&id.value).filter(|paths| paths.len() > 1) else {
+    let Some(paths) = ctx
+        .index
+        .and_then(|index| index.ids.get(&id.value))
+        .filter(|paths| paths.len() > 1)
+    else {
         return;
     };
     let others = paths.iter().filter(|p| **p != ctx.pm.path);
@@ -33,4 +40,12 @@ fn check(ctx: &Context, out: &mut Vec<Violation>) {
         violation
             .help("give each postmortem its own id (the file name without `.md` is a good choice)"),
     );
+}
+
+/// Only a file whose id is declared more than once can report.
+fn can_report(ids: &FileIds, index: &IdIndex) -> bool {
+    ids.id
+        .as_ref()
+        .and_then(|id| index.ids.get(id))
+        .is_some_and(|paths| paths.len() > 1)
 }

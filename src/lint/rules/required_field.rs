@@ -81,10 +81,11 @@ pub fn id_from_file_name(path: &str) -> Option<&str> {
 
 /// `id = "<file name>"` as the first line of the front-matter (which starts
 /// at `at`), unless another postmortem has that id: then only the author
-/// knows which id is right.
+/// knows which id is right. Without the index of ids (a whole-repository
+/// lint, which reports no fixes), none is offered.
 fn id_fix(ctx: &Context, at: usize) -> Option<Fix> {
     let id = id_from_file_name(&ctx.pm.path)?;
-    if ctx.index.ids.contains_key(id) {
+    if ctx.index?.ids.contains_key(id) {
         return None;
     }
     let line = format!("id = \"{id}\"");
