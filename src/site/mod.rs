@@ -107,6 +107,7 @@ pub struct Earlier(Option<Last>);
 struct Last {
     site: view::Site,
     pages: HashMap<String, render::PageFacts>,
+    terms: search::Terms,
     written: output::Written,
     /// The postmortems it left out, and why.
     skipped: Vec<(String, String)>,
@@ -261,6 +262,7 @@ pub fn rebuild(
     *earlier = Earlier(Some(Last {
         site,
         pages: rendered.facts,
+        terms: rendered.terms,
         written: finished.written,
         skipped,
         page_count: rendered.pages,
@@ -319,7 +321,14 @@ fn rebuild_prose(
     earlier: &mut Earlier,
 ) -> Result<Outcome, Error> {
     let staging = output::Staging::over(&options.out, last.written)?;
-    let rendered = render::rewrite_prose(project, &last.site, &staging, options, &last.pages)?;
+    let rendered = render::rewrite_prose(
+        project,
+        &last.site,
+        &staging,
+        options,
+        &last.pages,
+        last.terms,
+    )?;
     if let Some(renderer) = mermaid.filter(|_| rendered.diagrams) {
         let bytes = std::fs::read(&renderer).map_err(|e| Error::io(&renderer, e))?;
         staging.write(diagrams::SCRIPT, &bytes)?;
@@ -337,6 +346,7 @@ fn rebuild_prose(
     };
     *earlier = Earlier(Some(Last {
         pages: rendered.facts,
+        terms: rendered.terms,
         written: finished.written,
         ..last
     }));

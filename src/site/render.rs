@@ -126,6 +126,8 @@ pub struct Rendered {
     pub diagrams: bool,
     /// What each incident page showed, by page, for a rebuild.
     pub facts: HashMap<String, PageFacts>,
+    /// The words of the search index, counted, for a rebuild.
+    pub terms: search::Terms,
 }
 
 /// What an incident page was rendered with and found, so that a rebuild
@@ -171,7 +173,8 @@ pub fn render_all(
     count += pages.indexes()?;
     count += pages.top_level()?;
     pages.feed()?;
-    search::write_index(site, staging)?;
+    let terms = search::Terms::of(&site.incidents);
+    search::write_index(site, &terms, staging)?;
     for (name, builtin) in ASSETS {
         staging.write(
             &format!("assets/{name}"),
@@ -182,6 +185,7 @@ pub fn render_all(
         pages: count,
         diagrams,
         facts,
+        terms,
     })
 }
 
@@ -195,6 +199,7 @@ pub fn rewrite_prose(
     staging: &Staging,
     options: &BuildOptions,
     earlier: &HashMap<String, PageFacts>,
+    mut terms: search::Terms,
 ) -> Result<Rendered, Error> {
     // The records only feed the lists and the metrics, which a change of
     // prose leaves as they are.
@@ -212,11 +217,17 @@ pub fn rewrite_prose(
         .flat_map(|(_, f)| f.attachments.iter().cloned())
         .collect();
     copy_attachments(project, &attachments, staging)?;
-    search::write_index(site, staging)?;
+    for (at, incident) in site.incidents.iter().enumerate() {
+        if !incident.unchanged {
+            terms.recount(at, incident);
+        }
+    }
+    search::write_index(site, &terms, staging)?;
     Ok(Rendered {
         pages: count,
         diagrams: facts.values().any(|f| f.diagrams),
         facts,
+        terms,
     })
 }
 

@@ -36,9 +36,10 @@ pub const SHARD_BYTES: usize = 32_000;
 /// Incidents per document shard.
 pub const DOCS_PER_SHARD: usize = 10;
 
-/// Writes `search-index.js` and `search/`.
-pub fn write_index(site: &Site, staging: &Staging) -> Result<(), Error> {
-    let postings = postings(&site.incidents);
+/// Writes `search-index.js` and `search/` for `site`, whose words `terms`
+/// counted.
+pub fn write_index(site: &Site, terms: &Terms, staging: &Staging) -> Result<(), Error> {
+    let postings = terms.postings();
     // The words are in order, so the words of a shard are next to each
     // other: each shard is made and written before the next one's text.
     let mut map = Vec::new();
@@ -160,49 +161,58 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
-/// The words of the index, each once, and the postings of each.
-struct Postings {
-    /// The words, by number.
+/// The words of the search index, numbered, and what each incident
+/// counts of them: made once per build, and kept by `serve`, so that
+/// after a change of prose only the changed incidents are counted again.
+/// What is kept of each incident until the average length is known is
+/// numbers, not copies of its words.
+pub struct Terms {
+    numbers: HashMap<String, u32>,
     words: Vec<String>,
-    /// The postings of each word, by number: the gap from the previous
-    /// incident (the first from 0) and the weight, in hundredths, in
-    /// incident order.
-    lists: Vec<Vec<u32>>,
+    /// What each incident counts, in the site's order.
+    counts: Vec<Counted>,
 }
 
-impl Postings {
-    /// Each word with its postings, in the words' order.
-    fn iter(&self) -> impl Iterator<Item = (&str, &[u32])> {
-        let mut order: Vec<usize> = (0..self.words.len()).collect();
-        order.sort_unstable_by(|&a, &b| self.words[a].cmp(&self.words[b]));
-        order
-            .into_iter()
-            .map(|n| (self.words[n].as_str(), self.lists[n].as_slice()))
+/// What an incident counts of its words: (word, weighted count in the
+/// title and fields, count in the text) for each, and the length of its
+/// text.
+type Counted = (Vec<(u32, u32, u32)>, u32);
+
+impl Terms {
+    /// The words of `incidents`, counted.
+    pub fn of(incidents: &[Incident]) -> Terms {
+        let mut terms = Terms {
+            numbers: HashMap::new(),
+            words: Vec::new(),
+            counts: Vec::with_capacity(incidents.len()),
+        };
+        for incident in incidents {
+            let counted = terms.count(incident);
+            terms.counts.push(counted);
+        }
+        terms
     }
-}
 
-/// Each word of the index with its incidents and their weights. Words are
-/// numbered once, so that what is kept of each incident until the average
-/// length is known is numbers, not copies of its words.
-fn postings(incidents: &[Incident]) -> Postings {
-    let mut numbers: HashMap<String, u32> = HashMap::new();
-    let mut words_by_number: Vec<String> = Vec::new();
-    let mut number = |word: &str| -> u32 {
-        if let Some(&n) = numbers.get(word) {
+    /// Counts again the words of the incident at `at`, whose words changed.
+    pub fn recount(&mut self, at: usize, incident: &Incident) {
+        self.counts[at] = self.count(incident);
+    }
+
+    fn number(&mut self, word: &str) -> u32 {
+        if let Some(&n) = self.numbers.get(word) {
             return n;
         }
-        let n = u32::try_from(words_by_number.len()).expect("fewer than 4 billion words");
-        numbers.insert(word.to_owned(), n);
-        words_by_number.push(word.to_owned());
+        let n = u32::try_from(self.words.len()).expect("fewer than 4 billion words");
+        self.numbers.insert(word.to_owned(), n);
+        self.words.push(word.to_owned());
         n
-    };
-    let mut counts = Vec::with_capacity(incidents.len());
-    let mut total = 0;
-    for incident in incidents {
+    }
+
+    fn count(&mut self, incident: &Incident) -> Counted {
         // word -> (weighted count in the title and fields, count in the text)
         let mut doc: HashMap<u32, (u32, u32)> = HashMap::new();
         for word in words(&incident.title).chain(words(&incident.id)) {
-            doc.entry(number(&word)).or_default().0 += TITLE;
+            doc.entry(self.number(&word)).or_default().0 += TITLE;
         }
         let meta = incident
             .services
@@ -211,42 +221,70 @@ fn postings(incidents: &[Incident]) -> Postings {
             .chain(&incident.cause);
         for term in meta {
             for word in words(&term.name) {
-                doc.entry(number(&word)).or_default().0 += META;
+                doc.entry(self.number(&word)).or_default().0 += META;
             }
         }
         let mut length = 0;
         for (times, group) in (1..).zip(incident.words.split('|')) {
             for word in group.split(' ').filter(|w| !w.is_empty()) {
-                doc.entry(number(word)).or_default().1 += times;
+                doc.entry(self.number(word)).or_default().1 += times;
                 length += times;
             }
         }
-        total += length;
-        let doc: Vec<(u32, u32, u32)> = doc.into_iter().map(|(w, (f, b))| (w, f, b)).collect();
-        counts.push((doc, length));
+        let doc = doc.into_iter().map(|(w, (f, b))| (w, f, b)).collect();
+        (doc, length)
     }
-    let average = if total == 0 {
-        1.0
-    } else {
-        f64::from(total) / incidents.len() as f64
-    };
-    let mut lists: Vec<Vec<u32>> = vec![Vec::new(); words_by_number.len()];
-    let mut last: Vec<u32> = vec![0; words_by_number.len()];
-    for (n, (doc, length)) in (0..).zip(counts) {
-        let norm = 1.0 - B + B * f64::from(length) / average;
-        for (word, fields, body) in doc {
-            let tf = f64::from(fields) + f64::from(body) / norm;
-            let weight = (100.0 * tf * (K1 + 1.0) / (tf + K1)).round().max(1.0);
-            let word = word as usize;
-            let list = &mut lists[word];
-            list.push(n - last[word]);
-            list.push(weight as u32);
-            last[word] = n;
+
+    /// Each word with its incidents and their weights.
+    fn postings(&self) -> Postings<'_> {
+        let total: u32 = self.counts.iter().map(|(_, length)| length).sum();
+        let average = if total == 0 {
+            1.0
+        } else {
+            f64::from(total) / self.counts.len() as f64
+        };
+        let mut lists: Vec<Vec<u32>> = vec![Vec::new(); self.words.len()];
+        let mut last: Vec<u32> = vec![0; self.words.len()];
+        for (n, (doc, length)) in (0..).zip(&self.counts) {
+            let norm = 1.0 - B + B * f64::from(*length) / average;
+            for &(word, fields, body) in doc {
+                let tf = f64::from(fields) + f64::from(body) / norm;
+                let weight = (100.0 * tf * (K1 + 1.0) / (tf + K1)).round().max(1.0);
+                let word = word as usize;
+                let list = &mut lists[word];
+                list.push(n - last[word]);
+                list.push(weight as u32);
+                last[word] = n;
+            }
+        }
+        Postings {
+            words: &self.words,
+            lists,
         }
     }
-    Postings {
-        words: words_by_number,
-        lists,
+}
+
+/// The postings of the words of a [`Terms`].
+struct Postings<'a> {
+    /// The words, by number.
+    words: &'a [String],
+    /// The postings of each word, by number: the gap from the previous
+    /// incident (the first from 0) and the weight, in hundredths, in
+    /// incident order.
+    lists: Vec<Vec<u32>>,
+}
+
+impl Postings<'_> {
+    /// Each word that some incident has, with its postings, in the words'
+    /// order.
+    fn iter(&self) -> impl Iterator<Item = (&str, &[u32])> {
+        let mut order: Vec<usize> = (0..self.words.len())
+            .filter(|&n| !self.lists[n].is_empty())
+            .collect();
+        order.sort_unstable_by(|&a, &b| self.words[a].cmp(&self.words[b]));
+        order
+            .into_iter()
+            .map(|n| (self.words[n].as_str(), self.lists[n].as_slice()))
     }
 }
 
