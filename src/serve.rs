@@ -47,6 +47,9 @@ struct Generation {
 /// process is stopped. Returns `false` without serving when the first build
 /// is refused (its diagnostics printed).
 pub fn serve(project: &Project, options: &BuildOptions, port: u16) -> Result<bool, Error> {
+    // Watching starts before the first build, so that no change made while
+    // it runs, or just after the address is printed, is missed.
+    let watching = watch(project, options)?;
     let mut earlier = site::Earlier::default();
     let report = match site::rebuild(project, Corpus::work_tree(project)?, options, &mut earlier)? {
         Outcome::Built(report) => report,
@@ -76,7 +79,7 @@ pub fn serve(project: &Project, options: &BuildOptions, port: u16) -> Result<boo
         number: Mutex::new(1),
         changed: Condvar::new(),
     });
-    let _watcher = watch(project, options, earlier, generation.clone())?;
+    rebuild_on_changes(project, options, watching, earlier, generation.clone());
     for request in server.incoming_requests() {
         let root = root.clone();
         let generation = generation.clone();
@@ -136,37 +139,42 @@ impl Ignored {
     }
 }
 
-/// Watches the sources and rebuilds after changes settle: over the last
-/// build when only postmortems changed, whole when anything else did (the
-/// configuration, the theme, an attachment).
+/// Watches the sources: the watcher, and the paths of each change. The
+/// configuration is watched through its directory, since saving it may
+/// replace it with a new file; the theme, once it exists (see
+/// [`watch_theme`]).
 fn watch(
     project: &Project,
     options: &BuildOptions,
-    mut earlier: site::Earlier,
-    generation: Arc<Generation>,
-) -> Result<notify::RecommendedWatcher, Error> {
+) -> Result<(notify::RecommendedWatcher, mpsc::Receiver<Vec<PathBuf>>), Error> {
     let (tx, rx) = mpsc::channel::<Vec<PathBuf>>();
     let ignored = Ignored::new(&options.out);
+    let src = project.src_dir();
+    let theme = project.root.join("theme");
+    let config = project.config_path.clone();
+    let source = move |p: &PathBuf| {
+        !ignored.ignores(p)
+            && (p.starts_with(&src) || p.starts_with(&theme) || config.as_ref() == Some(p))
+    };
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let Ok(event) = event else { return };
-        let relevant = !event.kind.is_access()
-            && (event.paths.is_empty() || event.paths.iter().any(|p| !ignored.ignores(p)));
+        let relevant =
+            !event.kind.is_access() && (event.paths.is_empty() || event.paths.iter().any(&source));
         if relevant {
-            let paths = event
-                .paths
-                .into_iter()
-                .filter(|p| !ignored.ignores(p))
-                .collect();
-            let _ = tx.send(paths);
+            let _ = tx.send(event.paths.into_iter().filter(&source).collect());
         }
     })
     .map_err(|e| Error::Config(format!("cannot watch for changes: {e}")))?;
-    let mut watched = vec![
-        (project.src_dir(), RecursiveMode::Recursive),
-        (project.root.join("theme"), RecursiveMode::Recursive),
-    ];
-    if let Some(config) = &project.config_path {
-        watched.push((config.clone(), RecursiveMode::NonRecursive));
+    let mut watched = vec![(project.src_dir(), RecursiveMode::Recursive)];
+    let directories = project
+        .config_path
+        .iter()
+        .filter_map(|config| config.parent())
+        .chain([project.root.as_path()]);
+    for dir in directories {
+        if !dir.starts_with(project.src_dir()) {
+            watched.push((dir.to_path_buf(), RecursiveMode::NonRecursive));
+        }
     }
     for (path, mode) in watched {
         if path.exists() {
@@ -175,6 +183,29 @@ fn watch(
                 .map_err(|e| Error::Config(format!("cannot watch {}: {e}", path.display())))?;
         }
     }
+    watch_theme(project, &mut watcher);
+    Ok((watcher, rx))
+}
+
+/// Watches the theme directory, when there is one: made during `serve`,
+/// it is seen in the project's directory, and watched from then on.
+fn watch_theme(project: &Project, watcher: &mut notify::RecommendedWatcher) {
+    let theme = project.root.join("theme");
+    if theme.is_dir() && !theme.starts_with(project.src_dir()) {
+        let _ = watcher.watch(&theme, RecursiveMode::Recursive);
+    }
+}
+
+/// Rebuilds after changes settle, in a thread of its own: over the last
+/// build when only postmortems changed, whole when anything else did (the
+/// configuration, the theme, an attachment).
+fn rebuild_on_changes(
+    project: &Project,
+    options: &BuildOptions,
+    (mut watcher, rx): (notify::RecommendedWatcher, mpsc::Receiver<Vec<PathBuf>>),
+    mut earlier: site::Earlier,
+    generation: Arc<Generation>,
+) {
     let project = project.clone();
     let options = BuildOptions {
         out: options.out.clone(),
@@ -190,6 +221,7 @@ fn watch(
                 changed.extend(more);
             }
             let started = std::time::Instant::now();
+            watch_theme(&project, &mut watcher);
             if changed.is_empty()
                 || changed
                     .iter()
@@ -246,13 +278,13 @@ fn watch(
             }
         }
     });
-    Ok(watcher)
 }
 
 /// Whether a change to `path` needs a whole build: the configuration, the
-/// theme, a file a page links to, or a new file that one may (not an
-/// editor's hidden or backup file, nor one it has removed already). A
-/// change to postmortems only needs a rebuild over the last build.
+/// theme, a file a page links to (or a directory holding one), or a new
+/// file or directory that one may (not an editor's hidden or backup file,
+/// nor one it has removed already). A change to postmortems only needs a
+/// rebuild over the last build.
 fn needs_whole_build(project: &Project, earlier: &site::Earlier, path: &Path) -> bool {
     if project.config_path.as_deref() == Some(path) || path.starts_with(project.root.join("theme"))
     {
@@ -263,10 +295,11 @@ fn needs_whole_build(project: &Project, earlier: &site::Earlier, path: &Path) ->
     }
     let linked = path
         .strip_prefix(&project.root)
-        .is_ok_and(|relative| earlier.links_to(relative));
+        .is_ok_and(|relative| earlier.links_under(relative));
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let editor_file = name.starts_with('.') || name.ends_with('~');
-    linked || (path.is_file() && !editor_file)
+    // A directory moved in may hold files that pages link to.
+    linked || path.is_dir() || (path.is_file() && !editor_file)
 }
 
 fn respond(request: Request, root: &Path, generation: &Generation) {
