@@ -296,6 +296,16 @@ fn files(dir: &Path) -> BTreeMap<String, (Vec<u8>, u64)> {
         .collect()
 }
 
+/// Every directory under `dir`, relative to it.
+fn directories(dir: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_dir())
+        .map(|e| e.path().strip_prefix(dir).unwrap().display().to_string())
+        .collect()
+}
+
 /// Asserts that the site `serve` keeps in `out/` is, byte for byte, the
 /// one a whole `pmbook build` of the same sources makes.
 fn assert_same_as_a_whole_build(project: &Project) {
@@ -312,6 +322,11 @@ fn assert_same_as_a_whole_build(project: &Project) {
     let built = files(&out);
     let names = |f: &BTreeMap<String, (Vec<u8>, u64)>| f.keys().cloned().collect::<Vec<_>>();
     assert_eq!(names(&served), names(&built), "the same files");
+    assert_eq!(
+        directories(&project.path().join("out")),
+        directories(&out),
+        "the same directories"
+    );
     for (path, (bytes, _)) in &built {
         assert!(
             served[path].0 == *bytes,
@@ -439,5 +454,113 @@ fn a_rebuild_rewrites_only_the_files_that_change_and_makes_the_whole_build_s_sit
         "Acme reviews",
     );
     server.wait_for("pmbook: rebuilt (", 7);
+    assert_same_as_a_whole_build(&project);
+}
+
+#[test]
+fn a_rebuild_of_prose_leaves_no_search_shard_the_site_no_longer_has() {
+    // Enough words of one prefix that their shard is split by a third
+    // letter; the edit removes them, and with them every such shard.
+    let words: Vec<String> = (0..2500).map(|n| format!("zq{n:04}")).collect();
+    let with_words = format!("{VALID}\n{}\n", words.join(" "));
+    let project = Project::new();
+    project.postmortem(&format!("{ID}.md"), &with_words);
+    let server = serve_with(&project, &["--today", common::TODAY]);
+    let shards = |project: &Project| -> Vec<String> {
+        files(&project.path().join("out/search"))
+            .into_keys()
+            .filter(|name| name.starts_with("terms-zq"))
+            .collect()
+    };
+    assert!(shards(&project).len() > 1, "{:?}", shards(&project));
+    save(&project.path().join(format!("postmortems/{ID}.md")), VALID);
+    server.wait_for("pmbook: rebuilt (", 1);
+    assert_eq!(shards(&project), Vec::<String>::new());
+    assert_same_as_a_whole_build(&project);
+}
+
+#[test]
+fn a_rebuild_recovers_from_a_broken_file_a_removed_output_and_moved_attachments() {
+    let project = Project::new();
+    let path = project.path().join(format!("postmortems/{ID}.md"));
+    project.postmortem(&format!("{ID}.md"), VALID);
+    project.postmortem("other.md", valid_with(ID, "2026-11-04-other"));
+    let server = serve_with(&project, &["--today", common::TODAY]);
+    let rebuilds = || server.output().matches("pmbook: rebuilt (").count();
+    let save_and_wait = |text: &str| {
+        let before = rebuilds();
+        save(&path, text);
+        server.wait_for("pmbook: rebuilt (", before + 1);
+    };
+
+    // A front-matter left open, then closed again.
+    save_and_wait(&VALID.replacen("+++\n\n", "\n\n", 1));
+    assert_same_as_a_whole_build(&project);
+    save_and_wait(VALID);
+    assert_same_as_a_whole_build(&project);
+
+    // The output removed: the next rebuild, of prose alone, makes it whole.
+    std::fs::remove_dir_all(project.path().join("out")).unwrap();
+    save_and_wait(&format!("{VALID}\nA sentence.\n"));
+    assert_same_as_a_whole_build(&project);
+
+    // A link to an image, the image added, the link removed: the copy and
+    // its directories go.
+    let linked = format!("{VALID}\n![graph](pics/graph.png)\n");
+    save_and_wait(&linked);
+    let before = rebuilds();
+    let pics = tempfile::tempdir().unwrap();
+    std::fs::create_dir(pics.path().join("pics")).unwrap();
+    std::fs::write(pics.path().join("pics/graph.png"), b"\x89PNG\r\n").unwrap();
+    std::fs::rename(
+        pics.path().join("pics"),
+        project.path().join("postmortems/pics"),
+    )
+    .unwrap();
+    server.wait_for("pmbook: rebuilt (", before + 1);
+    assert!(
+        project
+            .path()
+            .join("out/incidents/files/postmortems/pics/graph.png")
+            .is_file(),
+        "the image moved in is copied"
+    );
+    assert_same_as_a_whole_build(&project);
+    save_and_wait(VALID);
+    assert!(!project.path().join("out/incidents/files").exists());
+    assert_same_as_a_whole_build(&project);
+}
+
+#[test]
+fn a_configuration_saved_twice_and_a_theme_made_while_serving_are_seen() {
+    let project = Project::new();
+    project.postmortem(&format!("{ID}.md"), VALID);
+    project.file("pmbook.toml", "[book]\ntitle = \"First\"\n");
+    let server = serve_with(&project, &["--today", common::TODAY]);
+    let config = project.path().join("pmbook.toml");
+    save(&config, "[book]\ntitle = \"Second\"\n");
+    server.wait_for("pmbook: rebuilt (", 1);
+    save(&config, "[book]\ntitle = \"Third\"\n");
+    server.wait_for("pmbook: rebuilt (", 2);
+    assert_same_as_a_whole_build(&project);
+    std::fs::create_dir(project.path().join("theme")).unwrap();
+    server.wait_for("pmbook: rebuilt (", 3);
+    std::fs::create_dir(project.path().join("theme/assets")).unwrap();
+    std::fs::write(
+        project.path().join("theme/assets/pmbook.css"),
+        "body { color: #123456; }\n",
+    )
+    .unwrap();
+    let css = project.path().join("out/assets/pmbook.css");
+    let started = Instant::now();
+    while !std::fs::read_to_string(&css).unwrap().contains("#123456") {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{}",
+            server.output()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(500));
     assert_same_as_a_whole_build(&project);
 }

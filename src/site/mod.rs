@@ -117,11 +117,11 @@ struct Last {
 
 impl Earlier {
     /// Whether a page of the last build links to `relative`, a file of the
-    /// project (relative to its directory).
-    pub fn links_to(&self, relative: &std::path::Path) -> bool {
+    /// project (relative to its directory), or to a file under it.
+    pub fn links_under(&self, relative: &std::path::Path) -> bool {
         self.0
             .as_ref()
-            .is_some_and(|last| last.pages.values().any(|page| page.links_to(relative)))
+            .is_some_and(|last| last.pages.values().any(|page| page.links_under(relative)))
     }
 }
 
@@ -153,10 +153,17 @@ pub fn rebuild(
     let (earlier_postmortems, earlier_views, earlier_pages, written) = match last {
         Some(mut last) => {
             if take_prose_changes(project, &corpus, &mut last.site, options) {
-                return rebuild_prose(project, options, last, mermaid, earlier);
+                if let Some(outcome) =
+                    rebuild_prose(project, options, last, mermaid.clone(), earlier)?
+                {
+                    return Ok(outcome);
+                }
+                // The output changed under the last build: a whole one.
+                Default::default()
+            } else {
+                let (postmortems, views) = last.site.into_earlier();
+                (postmortems, views, last.pages, Some(last.written))
             }
-            let (postmortems, views) = last.site.into_earlier();
-            (postmortems, views, last.pages, Some(last.written))
         }
         None => Default::default(),
     };
@@ -311,16 +318,20 @@ fn take_prose_changes(
 }
 
 /// A rebuild over `last`, whose site has taken in changes of prose alone:
-/// the pages of the changed incidents and the search index are written
-/// again, every other file is kept.
+/// the pages of the changed incidents, the files they link to and the
+/// search index are written again, every other file is kept. `None`, with
+/// nothing kept, when a file it would keep is no longer in the output.
 fn rebuild_prose(
     project: &Project,
     options: &BuildOptions,
     last: Last,
     mermaid: Option<PathBuf>,
     earlier: &mut Earlier,
-) -> Result<Outcome, Error> {
+) -> Result<Option<Outcome>, Error> {
     let staging = output::Staging::over(&options.out, last.written)?;
+    if !staging.is_over() {
+        return Ok(None);
+    }
     let rendered = render::rewrite_prose(
         project,
         &last.site,
@@ -333,7 +344,17 @@ fn rebuild_prose(
         let bytes = std::fs::read(&renderer).map_err(|e| Error::io(&renderer, e))?;
         staging.write(diagrams::SCRIPT, &bytes)?;
     }
-    staging.keep_the_rest();
+    // What is made whole again, and may no longer be there: the shards of
+    // words (how words are split into shards may change), the files pages
+    // link to and the diagram renderer.
+    let remade = |path: &str| {
+        search::is_term_shard(path)
+            || path.starts_with(markdown::ATTACHMENTS)
+            || path == diagrams::SCRIPT
+    };
+    if !staging.keep_the_rest(remade) {
+        return Ok(None);
+    }
     let finished = staging.finish()?;
     let report = BuildReport {
         out: finished.out,
@@ -350,7 +371,7 @@ fn rebuild_prose(
         written: finished.written,
         ..last
     }));
-    Ok(Outcome::Built(report))
+    Ok(Some(Outcome::Built(report)))
 }
 
 /// What `build` and `serve` print when a build is refused: the

@@ -125,7 +125,9 @@ impl Staging {
             return false;
         };
         match earlier.files.get(relative) {
-            Some(digests) if digests.context == Some(context) => {
+            Some(digests)
+                if digests.context == Some(context) && self.out.join(relative).is_file() =>
+            {
                 self.record(relative, *digests);
                 true
             }
@@ -137,11 +139,11 @@ impl Staging {
     /// file whose inputs did not change. Returns whether it was kept.
     pub fn keep(&self, relative: &str) -> bool {
         match self.earlier.as_ref().and_then(|e| e.files.get(relative)) {
-            Some(digests) => {
+            Some(digests) if self.out.join(relative).is_file() => {
                 self.record(relative, *digests);
                 true
             }
-            None => false,
+            _ => false,
         }
     }
 
@@ -159,13 +161,25 @@ impl Staging {
     }
 
     /// Keeps every file of the earlier build that this one has not
-    /// written: a rebuild that knows the others are unchanged.
-    pub fn keep_the_rest(&self) {
-        let Some(earlier) = &self.earlier else { return };
+    /// written, but those `remade` says this build makes whole (which it
+    /// no longer makes when it did not write them): a rebuild that knows
+    /// the others are unchanged.
+    /// Returns `false` when one of them is no longer in the output.
+    pub fn keep_the_rest(&self, remade: impl Fn(&str) -> bool) -> bool {
+        let Some(earlier) = &self.earlier else {
+            return false;
+        };
         let mut written = self.written.lock().expect("written lock");
         for (relative, digests) in &earlier.files {
-            written.files.entry(relative.clone()).or_insert(*digests);
+            if remade(relative) || written.files.contains_key(relative) {
+                continue;
+            }
+            if !self.out.join(relative).is_file() {
+                return false;
+            }
+            written.files.insert(relative.clone(), *digests);
         }
+        true
     }
 
     /// Writes the page at `relative`, rendered from what `context` digests.
@@ -239,6 +253,14 @@ impl Staging {
                         Ok(()) => removed += 1,
                         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                         Err(e) => return Err(Error::io(&path, e)),
+                    }
+                    // The directories left empty go too (a build makes none).
+                    let mut dir = path.parent();
+                    while let Some(empty) = dir.filter(|d| *d != self.out) {
+                        if std::fs::remove_dir(empty).is_err() {
+                            break;
+                        }
+                        dir = empty.parent();
                     }
                 }
             }

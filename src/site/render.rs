@@ -113,9 +113,12 @@ fn template_error(name: &str, e: minijinja::Error) -> Error {
 }
 
 impl PageFacts {
-    /// Whether the page links to `relative`, a file of the project.
-    pub fn links_to(&self, relative: &Path) -> bool {
-        self.attachments.iter().any(|a| Path::new(a) == relative)
+    /// Whether the page links to `relative`, a file of the project, or to
+    /// a file under it.
+    pub fn links_under(&self, relative: &Path) -> bool {
+        self.attachments
+            .iter()
+            .any(|a| Path::new(a).starts_with(relative))
     }
 }
 
@@ -174,7 +177,7 @@ pub fn render_all(
     count += pages.top_level()?;
     pages.feed()?;
     let terms = search::Terms::of(&site.incidents);
-    search::write_index(site, &terms, staging)?;
+    search::write_index(site, &terms, staging, None)?;
     for (name, builtin) in ASSETS {
         staging.write(
             &format!("assets/{name}"),
@@ -211,18 +214,28 @@ pub fn rewrite_prose(
     };
     let pages = Pages::new(project, site, records, staging, options);
     let (count, facts) = pages.incidents(options, earlier)?;
-    let attachments: BTreeSet<String> = facts
+    // The files the rewritten pages link to are copied again; those only
+    // kept pages link to are kept.
+    let (kept, rewritten): (Vec<_>, Vec<_>) = facts.iter().partition(|(url, _)| staging.kept(url));
+    let copied: BTreeSet<String> = rewritten
         .iter()
-        .filter(|(url, _)| !staging.kept(url))
         .flat_map(|(_, f)| f.attachments.iter().cloned())
         .collect();
-    copy_attachments(project, &attachments, staging)?;
-    for (at, incident) in site.incidents.iter().enumerate() {
-        if !incident.unchanged {
-            terms.recount(at, incident);
+    for (_, page) in kept {
+        for relative in &page.attachments {
+            if !copied.contains(relative) {
+                staging.keep(&format!("{}{relative}", markdown::ATTACHMENTS));
+            }
         }
     }
-    search::write_index(site, &terms, staging)?;
+    copy_attachments(project, &copied, staging)?;
+    let changed: Vec<usize> = (0..site.incidents.len())
+        .filter(|&at| !site.incidents[at].unchanged)
+        .collect();
+    for &at in &changed {
+        terms.recount(at, &site.incidents[at]);
+    }
+    search::write_index(site, &terms, staging, Some(&changed))?;
     Ok(Rendered {
         pages: count,
         diagrams: facts.values().any(|f| f.diagrams),
@@ -247,9 +260,13 @@ struct Pages<'a> {
     env: Environment<'static>,
     /// The words of the site's language.
     words: &'static Catalogue,
-    figures: MetricsInput<'a>,
+    /// What the metrics are computed from, made when a page first needs
+    /// it (a rebuild of prose needs none).
+    figures: std::sync::OnceLock<MetricsInput<'a>>,
+    deployments: &'a Deployments,
     /// The list entry of each incident, in [`Site::incidents`] order.
-    summaries: Vec<Value>,
+    summaries: std::sync::OnceLock<Vec<Value>>,
+    today: jiff::civil::Date,
 }
 
 impl<'a> Pages<'a> {
@@ -271,15 +288,29 @@ impl<'a> Pages<'a> {
             close_times: records.close_times,
             env,
             words,
-            figures: MetricsInput::new(
-                &site.metric_incidents,
-                &project.config,
-                records.deployments,
-                options.today,
-            ),
-            // Each incident's list entry is converted once; lists share them.
-            summaries: site.incidents.iter().map(|i| v(i.summary())).collect(),
+            figures: std::sync::OnceLock::new(),
+            deployments: records.deployments,
+            today: options.today,
+            summaries: std::sync::OnceLock::new(),
         }
+    }
+
+    fn figures(&self) -> &MetricsInput<'a> {
+        self.figures.get_or_init(|| {
+            MetricsInput::new(
+                &self.site.metric_incidents,
+                &self.project.config,
+                self.deployments,
+                self.today,
+            )
+        })
+    }
+
+    /// The list entry of each incident, in [`Site::incidents`] order:
+    /// each converted once, and shared by the lists.
+    fn summaries(&self) -> &[Value] {
+        self.summaries
+            .get_or_init(|| self.site.incidents.iter().map(|i| v(i.summary())).collect())
     }
 }
 
@@ -312,7 +343,10 @@ impl Pages<'_> {
 
     /// The list entries of the incidents at `indices`.
     fn list(&self, indices: &[usize]) -> Vec<Value> {
-        indices.iter().map(|&i| self.summaries[i].clone()).collect()
+        indices
+            .iter()
+            .map(|&i| self.summaries()[i].clone())
+            .collect()
     }
 
     /// One page per incident, each written as its full view is made, a
@@ -399,7 +433,7 @@ impl Pages<'_> {
             }),
             _ => None,
         };
-        let headline = subset.map(|f| v(self.figures.headline(&f)));
+        let headline = subset.map(|f| v(self.figures().headline(&f)));
         let pages = paginate(
             &format!("{}/{}.html", index.kind, term.slug),
             term.incidents.len(),
@@ -427,10 +461,10 @@ impl Pages<'_> {
     /// search and the 404 page.
     fn top_level(&self) -> Result<usize, Error> {
         let site = self.site;
-        let headline = v(self.figures.headline(&Filter::default()));
+        let headline = v(self.figures().headline(&Filter::default()));
         let open: Vec<_> = site.actions.iter().filter(|a| a.status == "open").collect();
         let overdue: Vec<_> = open.iter().filter(|a| a.overdue).copied().collect();
-        let latest: Vec<Value> = self.summaries.iter().take(10).cloned().collect();
+        let latest: Vec<Value> = self.summaries().iter().take(10).cloned().collect();
         let (board, lists) = self.board_lists()?;
         let timeline = self.timeline()?;
         let (metrics, recurrence) = self.metrics(headline.clone())?;
@@ -478,7 +512,7 @@ impl Pages<'_> {
     /// (the first [`PAGE_SIZE`], all of them on their own pages); returns
     /// it and the number of those pages.
     fn metrics(&self, headline: Value) -> Result<(Value, usize), Error> {
-        let all_time = self.figures.compute(&Filter::default());
+        let all_time = self.figures().compute(&Filter::default());
         let charts: Vec<Value> = metrics_view::charts(&all_time, &self.project.config)
             .into_iter()
             .chain(metrics_view::close_times_chart(
@@ -545,7 +579,7 @@ impl Pages<'_> {
             "feed.xml",
             "feed.xml",
             context! {
-                entries => self.summaries.iter().take(50).cloned().collect::<Vec<_>>(),
+                entries => self.summaries().iter().take(50).cloned().collect::<Vec<_>>(),
                 updated => site.incidents.first().map(|i| &i.date),
                 feed_id => super::view::feed_id(self.project, &site.title),
             },

@@ -37,8 +37,15 @@ pub const SHARD_BYTES: usize = 32_000;
 pub const DOCS_PER_SHARD: usize = 10;
 
 /// Writes `search-index.js` and `search/` for `site`, whose words `terms`
-/// counted.
-pub fn write_index(site: &Site, terms: &Terms, staging: &Staging) -> Result<(), Error> {
+/// counted. With `changed`, the positions of the only incidents that
+/// changed since the build `staging` writes over, the document shards of
+/// the others are kept as they are.
+pub fn write_index(
+    site: &Site,
+    terms: &Terms,
+    staging: &Staging,
+    changed: Option<&[usize]>,
+) -> Result<(), Error> {
     let postings = terms.postings();
     // The words are in order, so the words of a shard are next to each
     // other: each shard is made and written before the next one's text.
@@ -72,9 +79,16 @@ pub fn write_index(site: &Site, terms: &Terms, staging: &Staging) -> Result<(), 
         write_group(key, group)?;
     }
     for (n, chunk) in site.incidents.chunks(DOCS_PER_SHARD).enumerate() {
+        let path = format!("search/docs-{n}.js");
+        let unchanged = changed.is_some_and(|changed| {
+            !changed.iter().any(|at| at / DOCS_PER_SHARD == n) && staging.keep(&path)
+        });
+        if unchanged {
+            continue;
+        }
         let docs: Vec<Doc> = chunk.iter().map(Doc::of).collect();
         staging.write(
-            &format!("search/docs-{n}.js"),
+            &path,
             format!("pmbookSearchDocs({n},{});\n", json(&docs)).as_bytes(),
         )?;
     }
@@ -98,6 +112,11 @@ pub fn write_index(site: &Site, terms: &Terms, staging: &Staging) -> Result<(), 
         "search-index.js",
         format!("window.pmbookSearch = {};\n", json(&top)).as_bytes(),
     )
+}
+
+/// Whether `path` (relative to the site) is a shard of words.
+pub fn is_term_shard(path: &str) -> bool {
+    path.starts_with("search/terms-")
 }
 
 /// `value` as JSON with `<` escaped, so that `</script>` or `<!--` inside a

@@ -34,7 +34,7 @@ impl Pages<'_> {
                 "timeline.html",
                 context! {
                     title => self.words.text("timeline.title"),
-                    years => months(&incidents[range.clone()], &self.summaries[range]),
+                    years => months(&incidents[range.clone()], &self.summaries()[range]),
                     pager => v(&page.pager),
                 },
             )?;

@@ -387,11 +387,13 @@ impl Site {
             let Some(&at) = positions.get(pm.path.as_str()) else {
                 return Err(changed);
             };
+            if inclusion(pm, project, options) != Inclusion::Shown {
+                return Err(changed);
+            }
             let before = &self.incidents[at];
             let old = &self.postmortems[before.source];
             let after = incident::incident(project, pm, options, &self.inputs, false);
-            let same = inclusion(pm, project, options) == Inclusion::Shown
-                && but_for_words(&after) == but_for_words(before)
+            let same = but_for_words(&after) == but_for_words(before)
                 && crate::actions::actions_of(pm) == crate::actions::actions_of(old)
                 && metric_view(pm) == metric_view(old);
             if !same {
