@@ -6,14 +6,14 @@
 
 Starts `pmbook -C CORPUS_COPY serve --port 0 --out OUT_DIR` and waits until
 it prints the address it serves. It appends a line to the body of the given
-postmortem and waits for the rebuild, untimed (a warm-up, and the proof that
-the watcher is watching: it starts just after the address is printed, so
-the edit is made again if no build follows within 10 s plus three times
-the first build). Then, N times (default 3): appends a
+postmortem and waits for the rebuild, untimed (a warm-up; the edit is made
+again if no build follows within 10 s plus three times the first build,
+which older binaries needed: their watcher started after the address was
+printed). Then, N times (default 3): appends a
 sentence to the body of the given postmortem and times from the write until
 `/__pmbook/wait?since=G` (the long poll of live reload) answers a generation
 number above G, the one before the edit: a new site is ready. That is what a
-reader of `serve` waits for, whatever the rebuild does (the watcher's 250 ms
+reader of `serve` waits for, whatever the rebuild does (the watcher's 100 ms
 of settling included). Prints Markdown table rows in the format of
 bench/run.sh:
 
