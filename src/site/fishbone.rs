@@ -65,11 +65,19 @@ pub fn svg(effect: &str, bones: &[IshikawaBone]) -> Option<String> {
             } else {
                 y_end - 8 - (causes.len() - 1 - j) * LINE
             };
+            // A cause too long for its bone is cut there, and given whole
+            // as the text's title: shown on hover, read by screen readers.
+            let shown = truncate(cause, 30);
+            let title = if shown == **cause {
+                String::new()
+            } else {
+                format!("<title>{}</title>", escape_html(cause))
+            };
             let _ = write!(
                 svg,
-                r#"<text class="pm-cause" x="{}" y="{y}">{}</text>"#,
+                r#"<text class="pm-cause" x="{}" y="{y}">{title}{}</text>"#,
                 x_end + 6,
-                escape_html(&truncate(cause, 30))
+                escape_html(&shown)
             );
         }
     }
@@ -112,5 +120,19 @@ mod tests {
         assert_eq!(svg.matches("class=\"pm-bone\"").count(), 2);
         assert_eq!(svg, super::svg("Latency \"spike\"", &bones).unwrap());
         assert!(super::svg("x", &[]).is_none());
+    }
+
+    #[test]
+    fn a_cause_cut_on_its_bone_is_whole_in_its_title() {
+        let long = "the canary stage was skipped for configuration changes";
+        let svg = svg(
+            "Latency",
+            &[bone("Process", long), bone("Process", "short")],
+        )
+        .unwrap();
+        assert!(svg.contains(&format!(
+            "<title>{long}</title>the canary stage was skipped …"
+        )));
+        assert!(svg.contains(">short</text>"), "a short cause has no title");
     }
 }
