@@ -227,11 +227,18 @@ pub fn rebuild(
             .flat_map(|(_, actions)| actions)
             .collect(),
     );
-    let calendars = calendar::calendars(project, &site, &items, options.public, options.today);
+    let mut calendars = calendar::calendars(project, &site, &items, options.public, options.today);
     let staging = match written {
         Some(written) => output::Staging::over(&options.out, written)?,
         None => output::Staging::new(&options.out)?,
     };
+    // Written at once: the board names the calendars, it needs no text.
+    for calendar in &mut calendars {
+        staging.write(
+            &calendar.file,
+            std::mem::take(&mut calendar.text).as_bytes(),
+        )?;
+    }
     let close_times = history
         .map(|history| crate::metrics::close_times::by_quarter(&items, &history))
         .unwrap_or_default();
@@ -247,9 +254,6 @@ pub fn rebuild(
         options,
         &earlier_pages,
     )?;
-    for calendar in &calendars {
-        staging.write(&calendar.file, calendar.text.as_bytes())?;
-    }
     if let Some(renderer) = mermaid.filter(|_| rendered.diagrams) {
         let bytes = std::fs::read(&renderer).map_err(|e| Error::io(&renderer, e))?;
         staging.write(diagrams::SCRIPT, &bytes)?;
