@@ -250,9 +250,12 @@ fn rebuild_on_changes(
                     if let Some(note) = report.drafts_note() {
                         println!("pmbook: {note}");
                     }
-                    let mut number = generation.number.lock().expect("generation lock");
-                    *number += 1;
-                    generation.changed.notify_all();
+                    // Open pages reload only when the site changed.
+                    if report.rewritten > 0 {
+                        let mut number = generation.number.lock().expect("generation lock");
+                        *number += 1;
+                        generation.changed.notify_all();
+                    }
                     let noun = if report.incidents == 1 {
                         "incident"
                     } else {

@@ -564,3 +564,25 @@ fn a_configuration_saved_twice_and_a_theme_made_while_serving_are_seen() {
     std::thread::sleep(Duration::from_millis(500));
     assert_same_as_a_whole_build(&project);
 }
+
+#[test]
+fn a_save_that_changes_nothing_does_not_reload_open_pages() {
+    let project = Project::new();
+    project.postmortem(&format!("{ID}.md"), VALID);
+    let server = serve_with(&project, &["--today", common::TODAY]);
+    let mut waiting = TcpStream::connect(&server.address).unwrap();
+    waiting
+        .set_read_timeout(Some(Duration::from_secs(3)))
+        .unwrap();
+    write!(
+        waiting,
+        "GET /__pmbook/wait?since=1 HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.address
+    )
+    .unwrap();
+    save(&project.path().join(format!("postmortems/{ID}.md")), VALID);
+    server.wait_for("0 files rewritten", 1);
+    let mut answer = String::new();
+    let read = waiting.read_to_string(&mut answer);
+    assert!(read.is_err(), "the page was told to reload: {answer:?}");
+}
