@@ -358,6 +358,12 @@ impl Project {
         self.root.join(&self.config.book.src)
     }
 
+    /// The directory of the site's templates and assets that replace the
+    /// built-in ones (`theme/`, next to `pmbook.toml`).
+    pub fn theme_dir(&self) -> PathBuf {
+        self.root.join("theme")
+    }
+
     /// `path` (absolute) relative to the repository root, with `/`.
     pub fn display_path(&self, path: &Path) -> String {
         let relative = path.strip_prefix(&self.repo_root).unwrap_or(path);

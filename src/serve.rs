@@ -150,7 +150,7 @@ fn watch(
     let (tx, rx) = mpsc::channel::<Vec<PathBuf>>();
     let ignored = Ignored::new(&options.out);
     let src = project.src_dir();
-    let theme = project.root.join("theme");
+    let theme = project.theme_dir();
     let config = project.config_path.clone();
     let source = move |p: &PathBuf| {
         !ignored.ignores(p)
@@ -190,7 +190,7 @@ fn watch(
 /// Watches the theme directory, when there is one: made during `serve`,
 /// it is seen in the project's directory, and watched from then on.
 fn watch_theme(project: &Project, watcher: &mut notify::RecommendedWatcher) {
-    let theme = project.root.join("theme");
+    let theme = project.theme_dir();
     if theme.is_dir() && !theme.starts_with(project.src_dir()) {
         let _ = watcher.watch(&theme, RecursiveMode::Recursive);
     }
@@ -289,8 +289,7 @@ fn rebuild_on_changes(
 /// nor one it has removed already). A change to postmortems only needs a
 /// rebuild over the last build.
 fn needs_whole_build(project: &Project, earlier: &site::Earlier, path: &Path) -> bool {
-    if project.config_path.as_deref() == Some(path) || path.starts_with(project.root.join("theme"))
-    {
+    if project.config_path.as_deref() == Some(path) || path.starts_with(project.theme_dir()) {
         return true;
     }
     if path.extension().is_some_and(|e| e == "md") {

@@ -164,7 +164,7 @@ pub fn render_all(
     options: &BuildOptions,
     earlier: &HashMap<String, PageFacts>,
 ) -> Result<Rendered, Error> {
-    let theme = project.root.join("theme");
+    let theme = project.theme_dir();
     let pages = Pages::new(project, site, records, staging, options);
     let (mut count, facts) = pages.incidents(options, earlier)?;
     let attachments: BTreeSet<String> = facts
@@ -278,7 +278,7 @@ impl<'a> Pages<'a> {
         options: &BuildOptions,
     ) -> Pages<'a> {
         let words = crate::i18n::catalogue(&project.config.book.language);
-        let mut env = environment(project.root.join("theme"));
+        let mut env = environment(project.theme_dir());
         super::words::install(&mut env, words);
         Pages {
             project,
