@@ -92,10 +92,23 @@ impl Postmortem {
 /// repository root, where it is on disk when it was read from the work
 /// tree, and its text or why it has none (with what could be decoded, to
 /// locate the problem).
+#[derive(Clone)]
 pub struct PostmortemFile {
     pub path: String,
     pub on_disk: Option<std::path::PathBuf>,
     pub text: Result<String, (FileProblem, String)>,
+}
+
+impl PostmortemFile {
+    /// Whether `pm` was parsed from this file as it reads now: the same
+    /// text, read without a problem then and now.
+    pub fn is_text_of(&self, pm: &Postmortem) -> bool {
+        pm.file_problem.is_none()
+            && self
+                .text
+                .as_ref()
+                .is_ok_and(|text| *pm.source.bytes() == *text.as_bytes())
+    }
 }
 
 /// Why a file could not be read as a postmortem at all.

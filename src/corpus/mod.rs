@@ -242,12 +242,8 @@ impl Corpus {
         let work: Vec<Result<Postmortem, PostmortemFile>> = self
             .files
             .into_iter()
-            .map(|file| match (earlier.remove(&file.path), &file.text) {
-                (Some(pm), Ok(text))
-                    if pm.file_problem.is_none() && *pm.source.bytes() == *text.as_bytes() =>
-                {
-                    Ok(pm)
-                }
+            .map(|file| match earlier.remove(&file.path) {
+                Some(pm) if file.is_text_of(&pm) => Ok(pm),
                 _ => Err(file),
             })
             .collect();

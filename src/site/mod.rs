@@ -300,16 +300,8 @@ fn take_prose_changes(
         let Some(pm) = known.get(file.path.as_str()) else {
             return false;
         };
-        let same = file
-            .text
-            .as_ref()
-            .is_ok_and(|text| *pm.source.bytes() == *text.as_bytes());
-        if !same {
-            changed.push(crate::model::PostmortemFile {
-                path: file.path.clone(),
-                on_disk: file.on_disk.clone(),
-                text: file.text.clone(),
-            });
+        if !file.is_text_of(pm) {
+            changed.push(file.clone());
         }
     }
     drop(known);
