@@ -310,7 +310,7 @@ fn take_prose_changes(
         return false;
     }
     let changed = Corpus::of_texts(changed, Vec::new()).parse(&project.config);
-    site.take_prose_changes(project, options, changed).is_ok()
+    site.take_prose_changes(project, options, changed)
 }
 
 /// A rebuild over `last`, whose site has taken in changes of prose alone:

@@ -367,15 +367,15 @@ impl Site {
     /// Takes in postmortems parsed anew whose change shows only on their
     /// own pages and in the search index: each is in the site and stays
     /// in it, and its view (but for its words), its action items and what
-    /// the metrics read of it are the same as before. Returns the changed
-    /// incidents' positions, or gives the postmortems back when a change
-    /// shows anywhere else.
+    /// the metrics read of it are the same as before. The changed
+    /// incidents are the ones not marked [`Incident::unchanged`]. Returns
+    /// `false`, the site as it was, when a change shows anywhere else.
     pub fn take_prose_changes(
         &mut self,
         project: &Project,
         options: &BuildOptions,
         changed: Vec<Postmortem>,
-    ) -> Result<Vec<usize>, Vec<Postmortem>> {
+    ) -> bool {
         let positions: HashMap<&str, usize> = self
             .incidents
             .iter()
@@ -383,34 +383,34 @@ impl Site {
             .map(|(at, incident)| (incident.path.as_str(), at))
             .collect();
         let mut taken = Vec::with_capacity(changed.len());
-        for pm in &changed {
+        for pm in changed {
             let Some(&at) = positions.get(pm.path.as_str()) else {
-                return Err(changed);
+                return false;
             };
-            if inclusion(pm, project, options) != Inclusion::Shown {
-                return Err(changed);
+            if inclusion(&pm, project, options) != Inclusion::Shown {
+                return false;
             }
             let before = &self.incidents[at];
             let old = &self.postmortems[before.source];
-            let after = incident::incident(project, pm, options, &self.inputs, false);
+            let after = incident::incident(project, &pm, options, &self.inputs, false);
             let same = but_for_words(&after) == but_for_words(before)
-                && crate::actions::actions_of(pm) == crate::actions::actions_of(old)
-                && metric_view(pm) == metric_view(old);
+                && crate::actions::actions_of(&pm) == crate::actions::actions_of(old)
+                && metric_view(&pm) == metric_view(old);
             if !same {
-                return Err(changed);
+                return false;
             }
-            taken.push((at, after.words));
+            taken.push((at, pm, after.words));
         }
         for incident in &mut self.incidents {
             incident.unchanged = true;
         }
-        for (pm, (at, words)) in changed.into_iter().zip(&mut taken) {
-            let incident = &mut self.incidents[*at];
-            incident.words = std::mem::take(words);
+        for (at, pm, words) in taken {
+            let incident = &mut self.incidents[at];
+            incident.words = words;
             incident.unchanged = false;
             self.postmortems[incident.source] = pm;
         }
-        Ok(taken.into_iter().map(|(at, _)| at).collect())
+        true
     }
 
     /// The postmortems of the site's incidents.
