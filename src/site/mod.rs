@@ -254,10 +254,7 @@ pub fn rebuild(
         options,
         &earlier_pages,
     )?;
-    if let Some(renderer) = mermaid.filter(|_| rendered.diagrams) {
-        let bytes = std::fs::read(&renderer).map_err(|e| Error::io(&renderer, e))?;
-        staging.write(diagrams::SCRIPT, &bytes)?;
-    }
+    copy_renderer(mermaid, rendered.diagrams, &staging)?;
     let finished = staging.finish()?;
     skipped.extend(site.skipped.iter().cloned());
     skipped.sort();
@@ -336,10 +333,7 @@ fn rebuild_prose(
         &last.pages,
         last.terms,
     )?;
-    if let Some(renderer) = mermaid.filter(|_| rendered.diagrams) {
-        let bytes = std::fs::read(&renderer).map_err(|e| Error::io(&renderer, e))?;
-        staging.write(diagrams::SCRIPT, &bytes)?;
-    }
+    copy_renderer(mermaid, rendered.diagrams, &staging)?;
     // What is made whole again, and may no longer be there: the shards of
     // words (how words are split into shards may change), the files pages
     // link to and the diagram renderer.
@@ -368,6 +362,20 @@ fn rebuild_prose(
         ..last
     }));
     Ok(Some(Outcome::Built(report)))
+}
+
+/// Copies the diagram renderer into the site when a page has a diagram
+/// for it to draw.
+fn copy_renderer(
+    renderer: Option<PathBuf>,
+    needed: bool,
+    staging: &output::Staging,
+) -> Result<(), Error> {
+    if let Some(renderer) = renderer.filter(|_| needed) {
+        let bytes = std::fs::read(&renderer).map_err(|e| Error::io(&renderer, e))?;
+        staging.write(diagrams::SCRIPT, &bytes)?;
+    }
+    Ok(())
 }
 
 /// What `build` and `serve` print when a build is refused: the
