@@ -19,6 +19,11 @@ pub struct Deployments {
 }
 
 impl Deployments {
+    /// No month known.
+    pub const NONE: Deployments = Deployments {
+        months: BTreeMap::new(),
+    };
+
     /// The project's deployments: the config table and the CSV file together.
     /// A month given twice is an error, since one of the two counts is wrong.
     pub fn load(project: &Project) -> Result<Deployments, Error> {

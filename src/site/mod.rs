@@ -133,9 +133,12 @@ pub enum Outcome {
     Refused(Report),
 }
 
-/// Builds the site of the postmortems of `corpus`.
+/// Builds the site of the postmortems of `corpus`. It keeps nothing for
+/// a next build: once the incident pages are written it lets go of the
+/// postmortems, and of each incident's words once they are counted, so
+/// that the rest of the build holds only the light views.
 pub fn build(project: &Project, corpus: Corpus, options: &BuildOptions) -> Result<Outcome, Error> {
-    rebuild(project, corpus, options, &mut Earlier::default())
+    make(project, corpus, options, None)
 }
 
 /// Builds the site of the postmortems of `corpus` over what `earlier`
@@ -148,14 +151,28 @@ pub fn rebuild(
     options: &BuildOptions,
     earlier: &mut Earlier,
 ) -> Result<Outcome, Error> {
-    let last = earlier.0.take();
+    make(project, corpus, options, Some(earlier))
+}
+
+/// A build over `earlier`, and into it, or (`None`) a build that keeps
+/// nothing.
+fn make(
+    project: &Project,
+    corpus: Corpus,
+    options: &BuildOptions,
+    mut earlier: Option<&mut Earlier>,
+) -> Result<Outcome, Error> {
+    let last = earlier.as_mut().and_then(|earlier| earlier.0.take());
     let mermaid = diagrams::renderer(project)?;
     let (earlier_postmortems, earlier_views, earlier_pages, written) = match last {
         Some(mut last) => {
             if take_prose_changes(project, &corpus, &mut last.site, options) {
-                if let Some(outcome) =
-                    rebuild_prose(project, options, last, mermaid.clone(), earlier)?
+                if let Some((outcome, kept)) =
+                    rebuild_prose(project, options, last, mermaid.clone())?
                 {
+                    if let Some(earlier) = earlier {
+                        *earlier = Earlier(Some(kept));
+                    }
                     return Ok(outcome);
                 }
                 // The output changed under the last build: a whole one.
@@ -208,7 +225,7 @@ pub fn rebuild(
         }
         Err(_) => None,
     };
-    let site = view::Site::new(
+    let mut site = view::Site::new(
         project,
         postmortems,
         options,
@@ -242,7 +259,17 @@ pub fn rebuild(
     let close_times = history
         .map(|history| crate::metrics::close_times::by_quarter(&items, &history))
         .unwrap_or_default();
-    let rendered = render::render_all(
+    drop(items);
+    let incident_pages = render::incident_pages(project, &site, &staging, options, &earlier_pages)?;
+    let keep = earlier.is_some();
+    if !keep {
+        site.release_postmortems();
+    }
+    let terms = search::Terms::of(&site.incidents);
+    if !keep {
+        site.release_words();
+    }
+    let other_pages = render::other_pages(
         project,
         &site,
         render::Records {
@@ -252,29 +279,32 @@ pub fn rebuild(
         },
         &staging,
         options,
-        &earlier_pages,
+        &terms,
     )?;
-    copy_renderer(mermaid, rendered.diagrams, &staging)?;
+    copy_renderer(mermaid, incident_pages.diagrams, &staging)?;
+    let page_count = incident_pages.count + other_pages;
     let finished = staging.finish()?;
     skipped.extend(site.skipped.iter().cloned());
     skipped.sort();
     let report = BuildReport {
         out: finished.out,
         incidents: site.incidents.len(),
-        pages: rendered.pages,
+        pages: page_count,
         rewritten: finished.rewritten,
         skipped: skipped.clone(),
         drafts: site.drafts.clone(),
         public: options.public,
     };
-    *earlier = Earlier(Some(Last {
-        site,
-        pages: rendered.facts,
-        terms: rendered.terms,
-        written: finished.written,
-        skipped,
-        page_count: rendered.pages,
-    }));
+    if let Some(earlier) = earlier {
+        *earlier = Earlier(Some(Last {
+            site,
+            pages: incident_pages.facts,
+            terms,
+            written: finished.written,
+            skipped,
+            page_count,
+        }));
+    }
     Ok(Outcome::Built(report))
 }
 
@@ -312,20 +342,20 @@ fn take_prose_changes(
 
 /// A rebuild over `last`, whose site has taken in changes of prose alone:
 /// the pages of the changed incidents, the files they link to and the
-/// search index are written again, every other file is kept. `None`, with
-/// nothing kept, when a file it would keep is no longer in the output.
+/// search index are written again, every other file is kept. Returns the
+/// outcome and what the next rebuild may reuse, or `None` when a file it
+/// would keep is no longer in the output.
 fn rebuild_prose(
     project: &Project,
     options: &BuildOptions,
     last: Last,
     mermaid: Option<PathBuf>,
-    earlier: &mut Earlier,
-) -> Result<Option<Outcome>, Error> {
+) -> Result<Option<(Outcome, Last)>, Error> {
     let staging = output::Staging::over(&options.out, last.written)?;
     if !staging.is_over() {
         return Ok(None);
     }
-    let rendered = render::rewrite_prose(
+    let (pages, terms) = render::rewrite_prose(
         project,
         &last.site,
         &staging,
@@ -333,7 +363,7 @@ fn rebuild_prose(
         &last.pages,
         last.terms,
     )?;
-    copy_renderer(mermaid, rendered.diagrams, &staging)?;
+    copy_renderer(mermaid, pages.diagrams, &staging)?;
     // What is made whole again, and may no longer be there: the shards of
     // words (how words are split into shards may change), the files pages
     // link to and the diagram renderer.
@@ -355,13 +385,13 @@ fn rebuild_prose(
         drafts: last.site.drafts.clone(),
         public: options.public,
     };
-    *earlier = Earlier(Some(Last {
-        pages: rendered.facts,
-        terms: rendered.terms,
+    let kept = Last {
+        pages: pages.facts,
+        terms,
         written: finished.written,
         ..last
-    }));
-    Ok(Some(Outcome::Built(report)))
+    };
+    Ok(Some((Outcome::Built(report), kept)))
 }
 
 /// Copies the diagram renderer into the site when a page has a diagram

@@ -122,15 +122,13 @@ impl PageFacts {
     }
 }
 
-/// What [`render_all`] wrote.
-pub struct Rendered {
-    pub pages: usize,
+/// What [`incident_pages`] wrote.
+pub struct IncidentPages {
+    pub count: usize,
     /// Some incident page has a diagram for the renderer to draw.
     pub diagrams: bool,
     /// What each incident page showed, by page, for a rebuild.
     pub facts: HashMap<String, PageFacts>,
-    /// The words of the search index, counted, for a rebuild.
-    pub terms: search::Terms,
 }
 
 /// What an incident page was rendered with and found, so that a rebuild
@@ -154,42 +152,63 @@ pub struct Records<'a> {
     pub close_times: &'a [QuarterCloseTimes],
 }
 
-/// Renders every page into `staging`; a rebuild over an earlier build
-/// keeps the incident pages that `earlier` says are unchanged.
-pub fn render_all(
+impl Records<'static> {
+    /// None: what the incident pages are rendered with, which show none.
+    pub const NONE: Records<'static> = Records {
+        deployments: &Deployments::NONE,
+        calendars: &[],
+        close_times: &[],
+    };
+}
+
+/// Renders the incident pages into `staging`, with the files they link
+/// to; a rebuild over an earlier build keeps the pages that `earlier` says
+/// are unchanged.
+pub fn incident_pages(
+    project: &Project,
+    site: &Site,
+    staging: &Staging,
+    options: &BuildOptions,
+    earlier: &HashMap<String, PageFacts>,
+) -> Result<IncidentPages, Error> {
+    let pages = Pages::new(project, site, Records::NONE, staging, options);
+    let (count, facts) = pages.incidents(options, earlier)?;
+    let attachments: BTreeSet<String> = facts
+        .values()
+        .flat_map(|f| f.attachments.iter().cloned())
+        .collect();
+    copy_attachments(project, &attachments, staging)?;
+    Ok(IncidentPages {
+        count,
+        diagrams: facts.values().any(|f| f.diagrams),
+        facts,
+    })
+}
+
+/// Renders every page but the incidents' into `staging` (the indexes,
+/// the lists, the board, the metrics and the feed), the search index of
+/// the words `terms` counted and the assets. Returns the number of pages.
+/// The site's postmortems may be gone: these pages show its views only.
+pub fn other_pages(
     project: &Project,
     site: &Site,
     records: Records,
     staging: &Staging,
     options: &BuildOptions,
-    earlier: &HashMap<String, PageFacts>,
-) -> Result<Rendered, Error> {
+    terms: &search::Terms,
+) -> Result<usize, Error> {
     let theme = project.theme_dir();
     let pages = Pages::new(project, site, records, staging, options);
-    let (mut count, facts) = pages.incidents(options, earlier)?;
-    let attachments: BTreeSet<String> = facts
-        .values()
-        .flat_map(|f| f.attachments.iter().cloned())
-        .collect();
-    let diagrams = facts.values().any(|f| f.diagrams);
-    copy_attachments(project, &attachments, staging)?;
-    count += pages.indexes()?;
-    count += pages.top_level()?;
+    let count = pages.indexes()? + pages.top_level()?;
     pages.feed()?;
-    let terms = search::Terms::of(&site.incidents);
-    search::write_index(site, &terms, staging, None)?;
+    search::write_index(site, terms, staging, None)?;
     for (name, builtin) in ASSETS {
         staging.write(
             &format!("assets/{name}"),
             asset(&theme, name, builtin).as_bytes(),
         )?;
     }
-    Ok(Rendered {
-        pages: count,
-        diagrams,
-        facts,
-        terms,
-    })
+    Ok(count)
 }
 
 /// Rewrites, over an earlier build, what a change of prose alone changes
@@ -203,16 +222,10 @@ pub fn rewrite_prose(
     options: &BuildOptions,
     earlier: &HashMap<String, PageFacts>,
     mut terms: search::Terms,
-) -> Result<Rendered, Error> {
+) -> Result<(IncidentPages, search::Terms), Error> {
     // The records only feed the lists and the metrics, which a change of
     // prose leaves as they are.
-    let deployments = Deployments::default();
-    let records = Records {
-        deployments: &deployments,
-        calendars: &[],
-        close_times: &[],
-    };
-    let pages = Pages::new(project, site, records, staging, options);
+    let pages = Pages::new(project, site, Records::NONE, staging, options);
     let (count, facts) = pages.incidents(options, earlier)?;
     // The files the rewritten pages link to are copied again; those only
     // kept pages link to are kept.
@@ -236,12 +249,12 @@ pub fn rewrite_prose(
         terms.recount(at, &site.incidents[at]);
     }
     search::write_index(site, &terms, staging, Some(&changed))?;
-    Ok(Rendered {
-        pages: count,
+    let pages = IncidentPages {
+        count,
         diagrams: facts.values().any(|f| f.diagrams),
         facts,
-        terms,
-    })
+    };
+    Ok((pages, terms))
 }
 
 /// Incident pages made and written at a time: enough for every core, few

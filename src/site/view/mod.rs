@@ -413,6 +413,21 @@ impl Site {
         true
     }
 
+    /// Lets go of the postmortems, which only the incident pages
+    /// ([`Site::page`], not to be called after) and a rebuild read.
+    pub fn release_postmortems(&mut self) {
+        self.postmortems = Vec::new();
+        self.left_out = Vec::new();
+    }
+
+    /// Lets go of each incident's words, which only the search index
+    /// counts ([`crate::site::search::Terms`]) and a rebuild compares.
+    pub fn release_words(&mut self) {
+        for incident in &mut self.incidents {
+            incident.words = String::new();
+        }
+    }
+
     /// The postmortems of the site's incidents.
     pub fn postmortems(&self) -> &[Postmortem] {
         &self.postmortems
