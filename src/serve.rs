@@ -267,10 +267,11 @@ fn rebuild_on_changes(
                         "files"
                     };
                     println!(
-                        "pmbook: rebuilt ({} {noun}; {} {files} rewritten in {:.2} s)",
+                        "pmbook: rebuilt ({} {noun}; {} {files} rewritten in {:.2} s{})",
                         report.incidents,
                         report.rewritten,
-                        started.elapsed().as_secs_f64()
+                        started.elapsed().as_secs_f64(),
+                        report.made.note()
                     );
                 }
                 Ok(Outcome::Refused(diagnostics)) => {

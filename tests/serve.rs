@@ -369,6 +369,9 @@ fn a_rebuild_rewrites_only_the_files_that_change_and_makes_the_whole_build_s_sit
         "# Checkout latency after cache deploy\n\nA sentence added while serving.\n",
     );
     server.wait_for("pmbook: rebuilt (", 1);
+    let prose_only = || server.output().matches("; changes of prose only)").count();
+    let made_whole = || server.output().matches("; made whole)").count();
+    assert_eq!(prose_only(), 1, "a sentence takes the shorter way");
     let after = files(&project.path().join("out"));
     assert!(
         String::from_utf8_lossy(&after[&page].0).contains("A sentence added while serving."),
@@ -395,6 +398,7 @@ fn a_rebuild_rewrites_only_the_files_that_change_and_makes_the_whole_build_s_sit
     let dns = "postmortems/2024-02-19-dns-provider-outage.md";
     edit(&project, dns, "For 84 minutes", "For eighty-four minutes");
     server.wait_for("pmbook: rebuilt (", 2);
+    assert_eq!(prose_only(), 1, "the summary shows in the lists");
     let index = files(&project.path().join("out"));
     assert!(String::from_utf8_lossy(&index["feed.xml"].0).contains("For eighty-four minutes"));
     assert_same_as_a_whole_build(&project);
@@ -405,6 +409,7 @@ fn a_rebuild_rewrites_only_the_files_that_change_and_makes_the_whole_build_s_sit
         "- [x] Run a provider failover game day",
     );
     server.wait_for("pmbook: rebuilt (", 3);
+    assert_eq!(prose_only(), 1, "an item shows on the board");
     assert_same_as_a_whole_build(&project);
 
     // A title: the lists and the pages that link to it as related change.
@@ -454,6 +459,11 @@ fn a_rebuild_rewrites_only_the_files_that_change_and_makes_the_whole_build_s_sit
         "Acme reviews",
     );
     server.wait_for("pmbook: rebuilt (", 7);
+    assert_eq!(
+        (prose_only(), made_whole()),
+        (1, 1),
+        "only the configuration's change makes the site whole"
+    );
     assert_same_as_a_whole_build(&project);
 }
 

@@ -63,6 +63,31 @@ pub struct BuildReport {
     pub drafts: Vec<String>,
     /// A public build, which never shows drafts.
     pub public: bool,
+    pub made: Made,
+}
+
+/// How a build was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Made {
+    /// Every file written anew.
+    Whole,
+    /// Over the last build: the changed postmortems parsed again, and
+    /// only the files whose bytes change rewritten.
+    OverTheLast,
+    /// Over the last build, whose changes were of prose alone: only the
+    /// changed incidents' pages and the search index made again.
+    ProseOnly,
+}
+
+impl Made {
+    /// What `serve` adds to its line about a rebuild.
+    pub fn note(self) -> &'static str {
+        match self {
+            Made::Whole => "; made whole",
+            Made::OverTheLast => "",
+            Made::ProseOnly => "; changes of prose only",
+        }
+    }
 }
 
 impl BuildReport {
@@ -283,6 +308,11 @@ fn make(
     )?;
     copy_renderer(mermaid, incident_pages.diagrams, &staging)?;
     let page_count = incident_pages.count + other_pages;
+    let made = if staging.is_over() {
+        Made::OverTheLast
+    } else {
+        Made::Whole
+    };
     let finished = staging.finish()?;
     skipped.extend(site.skipped.iter().cloned());
     skipped.sort();
@@ -294,6 +324,7 @@ fn make(
         skipped: skipped.clone(),
         drafts: site.drafts.clone(),
         public: options.public,
+        made,
     };
     if let Some(earlier) = earlier {
         *earlier = Earlier(Some(Last {
@@ -384,6 +415,7 @@ fn rebuild_prose(
         skipped: last.skipped.clone(),
         drafts: last.site.drafts.clone(),
         public: options.public,
+        made: Made::ProseOnly,
     };
     let kept = Last {
         pages: pages.facts,

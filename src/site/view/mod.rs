@@ -394,7 +394,7 @@ impl Site {
             let old = &self.postmortems[before.source];
             let after = incident::incident(project, &pm, options, &self.inputs, false);
             let same = but_for_words(&after) == but_for_words(before)
-                && crate::actions::actions_of(&pm) == crate::actions::actions_of(old)
+                && actions_shown(&pm) == actions_shown(old)
                 && metric_view(&pm) == metric_view(old);
             if !same {
                 return false;
@@ -463,9 +463,27 @@ fn but_for_words(incident: &Incident) -> Incident {
     }
 }
 
-/// What the metrics read of `pm`, comparable.
+/// The action items of `pm` as the site shows them: in the order of the
+/// file, without the lines they are on, which a sentence added above them
+/// moves and no page shows.
+fn actions_shown(pm: &Postmortem) -> Vec<crate::actions::Action> {
+    let mut actions = crate::actions::actions_of(pm);
+    without_lines(&mut actions);
+    actions
+}
+
+fn without_lines(actions: &mut [crate::actions::Action]) {
+    for listing in actions.iter_mut().flat_map(|a| &mut a.listings) {
+        listing.line = 0;
+    }
+}
+
+/// What the metrics read of `pm`, comparable, without the lines of its
+/// action items (see [`actions_shown`]).
 fn metric_view(pm: &Postmortem) -> Option<crate::metrics::Incident> {
-    crate::metrics::Incident::from_postmortem(pm).ok()
+    let mut incident = crate::metrics::Incident::from_postmortem(pm).ok()?;
+    without_lines(&mut incident.actions);
+    Some(incident)
 }
 
 /// Whether a postmortem is shown in the site, and why not.
