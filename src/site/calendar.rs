@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 
 use super::view::Site;
 use crate::actions::{Action, Key};
@@ -93,6 +94,7 @@ pub fn calendars(
             .push(event);
     }
     let mut taken: Vec<String> = Vec::new();
+    let mut owners = Vec::with_capacity(by_owner.len());
     for (name, events) in by_owner.into_values() {
         let mut slug = slugify(&name);
         if slug.is_empty() {
@@ -106,18 +108,19 @@ pub fn calendars(
             file = format!("{slug}-{n}");
         }
         taken.push(file.clone());
-        calendars.push(Calendar {
-            file: format!("calendars/{file}.ics"),
-            text: ics(
-                &words.fill("calendar.owner", &[("title", &site.title), ("name", &name)]),
-                events.into_iter(),
-                &stamp,
-                public,
-                words,
-            ),
-            owner: Some(name),
-        });
+        owners.push((name, file, events));
     }
+    calendars.par_extend(owners.into_par_iter().map(|(name, file, events)| Calendar {
+        file: format!("calendars/{file}.ics"),
+        text: ics(
+            &words.fill("calendar.owner", &[("title", &site.title), ("name", &name)]),
+            events.into_iter(),
+            &stamp,
+            public,
+            words,
+        ),
+        owner: Some(name),
+    }));
     calendars
 }
 

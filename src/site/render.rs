@@ -199,9 +199,21 @@ pub fn other_pages(
 ) -> Result<usize, Error> {
     let theme = project.theme_dir();
     let pages = Pages::new(project, site, records, staging, options);
-    let count = pages.indexes()? + pages.top_level()?;
-    pages.feed()?;
-    search::write_index(site, terms, staging, None)?;
+    // Each writes files of its own, from the same views.
+    let (indexes, (top_level, rest)) = rayon::join(
+        || pages.indexes(),
+        || {
+            rayon::join(
+                || pages.top_level(),
+                || {
+                    pages.feed()?;
+                    search::write_index(site, terms, staging, None)
+                },
+            )
+        },
+    );
+    rest?;
+    let count = indexes? + top_level?;
     for (name, builtin) in ASSETS {
         staging.write(
             &format!("assets/{name}"),
@@ -478,9 +490,12 @@ impl Pages<'_> {
         let open: Vec<_> = site.actions.iter().filter(|a| a.status == "open").collect();
         let overdue: Vec<_> = open.iter().filter(|a| a.overdue).copied().collect();
         let latest: Vec<Value> = self.summaries().iter().take(10).cloned().collect();
-        let (board, lists) = self.board_lists()?;
-        let timeline = self.timeline()?;
-        let (metrics, recurrence) = self.metrics(headline.clone())?;
+        let (lists, (timeline, metrics)) = rayon::join(
+            || self.board_lists(),
+            || rayon::join(|| self.timeline(), || self.metrics(headline.clone())),
+        );
+        let ((board, lists), timeline) = (lists?, timeline?);
+        let (metrics, recurrence) = metrics?;
         let top_level = [
             (
                 "index.html",

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use minijinja::{Value, context};
+use rayon::prelude::*;
 
 use super::{Pages, months, v};
 use crate::error::Error;
@@ -27,7 +28,7 @@ impl Pages<'_> {
     pub(super) fn timeline(&self) -> Result<usize, Error> {
         let incidents = &self.site.incidents;
         let pages = paginate("timeline.html", incidents.len());
-        for page in &pages {
+        pages.par_iter().try_for_each(|page| {
             let range = page.range.clone();
             self.write(
                 &page.path,
@@ -37,8 +38,8 @@ impl Pages<'_> {
                     years => months(&incidents[range.clone()], &self.summaries()[range]),
                     pager => v(&page.pager),
                 },
-            )?;
-        }
+            )
+        })?;
         Ok(pages.len())
     }
 
@@ -117,32 +118,34 @@ impl Pages<'_> {
             owners(rows, self.words),
             self.services(rows),
         ];
-        let mut count = 0;
         // What every row of a list shares, which its table leaves out.
         let groupings = ["status", "owner", "service"];
-        for (by, list) in groupings
+        let pages: Vec<_> = groupings
             .iter()
             .zip(&lists)
             .flat_map(|(by, lists)| lists.iter().map(move |l| (by, l)))
-        {
-            for page in paginate(&list.first, list.rows.len()) {
-                let shown: Vec<&ActionRow> =
-                    list.rows[page.range].iter().map(|&i| &rows[i]).collect();
-                self.write(
-                    &page.path,
-                    "action-list.html",
-                    context! {
-                        title => &list.heading,
-                        heading => &list.heading,
-                        total => list.rows.len(),
-                        actions => v(shown),
-                        by => *by,
-                        pager => v(&page.pager),
-                    },
-                )?;
-                count += 1;
-            }
-        }
+            .flat_map(|(by, list)| {
+                paginate(&list.first, list.rows.len())
+                    .into_iter()
+                    .map(move |page| (by, list, page))
+            })
+            .collect();
+        let count = pages.len();
+        pages.into_par_iter().try_for_each(|(by, list, page)| {
+            let shown: Vec<&ActionRow> = list.rows[page.range].iter().map(|&i| &rows[i]).collect();
+            self.write(
+                &page.path,
+                "action-list.html",
+                context! {
+                    title => &list.heading,
+                    heading => &list.heading,
+                    total => list.rows.len(),
+                    actions => v(shown),
+                    by => *by,
+                    pager => v(&page.pager),
+                },
+            )
+        })?;
         let links = |lists: &[List]| -> Vec<Value> {
             lists
                 .iter()
