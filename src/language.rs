@@ -42,21 +42,6 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
-/// `text` without its accents and ligatures (`é` → `e`, `œ` → `oe`), so
-/// that a French title makes a readable file name.
-pub fn without_accents(text: &str) -> String {
-    text.nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .flat_map(|c| match c {
-            'œ' => "oe".chars().collect::<Vec<_>>(),
-            'Œ' => "OE".chars().collect(),
-            'æ' => "ae".chars().collect(),
-            'Æ' => "AE".chars().collect(),
-            c => vec![c],
-        })
-        .collect()
-}
-
 /// French names of the default action kinds (`[actions] kinds`), verbs and
 /// nouns, each with the kind it stands for; compared after [`fold`].
 pub const FRENCH_KINDS: &[(&str, &str)] = &[
@@ -135,14 +120,6 @@ mod tests {
         let decomposed = "main-d'\u{0152}uvre E\u{0301}le\u{0301}ments";
         assert_eq!(fold(composed), fold(decomposed));
         assert_eq!(fold(composed), "main-d'\u{0153}uvre \u{00E9}l\u{00E9}ments");
-    }
-
-    #[test]
-    fn accents_and_ligatures_are_spelt_out() {
-        assert_eq!(
-            without_accents("Main-d\u{2019}œuvre à Paris, été"),
-            "Main-d\u{2019}oeuvre a Paris, ete"
-        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! escaping, slugs and did-you-mean suggestions.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use unicode_normalization::UnicodeNormalization;
 
 /// What a URL component keeps as it is: RFC 3986's unreserved characters.
 const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -40,12 +41,14 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
-/// Lowercase ASCII letters and digits, every other run of characters one
-/// dash, at most 100 characters: `"Checkout Latency (EU)"` →
-/// `"checkout-latency-eu"`. Empty when `text` has no letter or digit.
+/// Lowercase ASCII letters and digits, accents and ligatures spelt out
+/// ([`without_accents`]), every other run of characters one dash, at most
+/// 100 characters: `"Checkout Latency (EU)"` → `"checkout-latency-eu"`,
+/// `"Base de données"` → `"base-de-donnees"`. Empty when `text` has no
+/// letter or digit.
 pub fn slugify(text: &str) -> String {
     let mut slug = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
+    for c in without_accents(text).chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {
             slug.push(c);
         } else if !slug.is_empty() && !slug.ends_with('-') {
@@ -58,6 +61,21 @@ pub fn slugify(text: &str) -> String {
         .collect::<String>()
         .trim_end_matches('-')
         .to_owned()
+}
+
+/// `text` without its accents and ligatures (`é` → `e`, `œ` → `oe`), so
+/// that a French name makes a readable slug or file name.
+pub fn without_accents(text: &str) -> String {
+    text.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(|c| match c {
+            'œ' => "oe".chars().collect::<Vec<_>>(),
+            'Œ' => "OE".chars().collect(),
+            'æ' => "ae".chars().collect(),
+            'Æ' => "AE".chars().collect(),
+            c => vec![c],
+        })
+        .collect()
 }
 
 /// `text` with its first letter in upper case.
@@ -91,6 +109,14 @@ pub fn format_share(share: Option<f64>) -> String {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn accents_and_ligatures_are_spelt_out() {
+        assert_eq!(
+            super::without_accents("Main-d\u{2019}œuvre à Paris, été"),
+            "Main-d\u{2019}oeuvre a Paris, ete"
+        );
+    }
+
+    #[test]
     fn components_escape_slashes_and_paths_keep_them() {
         assert_eq!(super::url_component("a b/c#d"), "a%20b%2Fc%23d");
         assert_eq!(super::url_path("dir/a b#c.md"), "dir/a%20b%23c.md");
@@ -118,6 +144,11 @@ mod tests {
             "checkout-latency-eu"
         );
         assert_eq!(super::slugify("../../etc"), "etc");
+        assert_eq!(super::slugify("Base de données"), "base-de-donnees");
+        assert_eq!(
+            super::slugify("Main-d’œuvre à Paris"),
+            "main-d-oeuvre-a-paris"
+        );
     }
 
     #[test]

@@ -53,7 +53,7 @@ fn calendars_are_written_in_rfc_5545_form_and_linked_from_the_board() {
     let all = read(&project, "actions.ics");
     assert!(all.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:"));
     assert!(all.ends_with("END:VCALENDAR\r\n"));
-    for file in ["actions.ics", "calendars/alice.ics", "calendars/zo-ng.ics"] {
+    for file in ["actions.ics", "calendars/alice.ics", "calendars/zoe-ng.ics"] {
         let text = read(&project, file);
         assert!(
             !text.replace("\r\n", "").contains('\n'),
@@ -84,7 +84,7 @@ fn calendars_are_written_in_rfc_5545_form_and_linked_from_the_board() {
     for link in [
         "href=\"actions.ics\"",
         "href=\"calendars/alice.ics\"",
-        "href=\"calendars/zo-ng.ics\"",
+        "href=\"calendars/zoe-ng.ics\"",
     ] {
         assert!(board.contains(link), "the board lacks {link}");
     }
@@ -169,7 +169,7 @@ fn icalendar_reads_the_events_and_a_moved_due_date_keeps_its_uid() {
         before[1].3,
         "Owner: alice\nKind: prevent\nTicket: OPS-123\nPostmortem: Checkout latency after cache deploy"
     );
-    let zoe = events(&site.join("calendars/zo-ng.ics"));
+    let zoe = events(&site.join("calendars/zoe-ng.ics"));
     let zoe_summaries: Vec<&str> = zoe.iter().map(|e| e.1.as_str()).collect();
     assert_eq!(zoe_summaries.len(), 2, "{zoe_summaries:?}");
     assert_eq!(zoe[0].0, before[0].0, "one item, one UID in every calendar");

@@ -342,3 +342,21 @@ fn an_english_site_is_marked_as_english() {
         std::fs::read_to_string(out.join("incidents/2026-11-03-checkout-latency.html")).unwrap();
     assert!(incident.contains("2026-11-03 09:12 UTC"));
 }
+
+#[test]
+fn names_with_accents_give_addresses_with_their_letters() {
+    let project = Project::new();
+    let text = common::VALID
+        .replacen(r#""checkout", "cache""#, r#""Base de données", "cache""#, 1)
+        .replacen("owner: @alice", "owner: @Zoé", 1);
+    project.postmortem("2026-11-03-checkout-latency.md", text);
+    let out = project.build(&[]);
+    for page in [
+        "services/base-de-donnees.html",
+        "actions/services/base-de-donnees.html",
+        "actions/owners/zoe.html",
+        "calendars/zoe.ics",
+    ] {
+        assert!(out.join(page).is_file(), "{page} in {:?}", pages(&out));
+    }
+}

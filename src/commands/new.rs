@@ -75,7 +75,7 @@ pub fn run(global: &GlobalArgs, args: NewArgs) -> Result<ExitCode, Error> {
         HashSet::new()
     };
     let prefix = format!("{day}-");
-    let slug = match slugify(&crate::language::without_accents(title)) {
+    let slug = match slugify(title) {
         slug if slug.is_empty() => "incident".to_owned(),
         slug => slug,
     };
