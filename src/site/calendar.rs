@@ -67,22 +67,23 @@ pub fn calendars(
         .collect();
     let stamp = format!("{}T000000Z", compact(today));
     let words = crate::i18n::catalogue(&project.config.book.language);
+    let texts: Vec<String> = due
+        .par_iter()
+        .map(|e| event(e, &stamp, public, words))
+        .collect();
     let mut calendars = vec![Calendar {
         file: "actions.ics".into(),
         owner: None,
         text: ics(
             &words.fill("calendar.all", &[("title", &site.title)]),
-            due.iter(),
-            &stamp,
-            public,
-            words,
+            texts.iter().map(String::as_str),
         ),
     }];
     if public {
         return calendars;
     }
-    let mut by_owner: BTreeMap<String, (String, Vec<&Event>)> = BTreeMap::new();
-    for event in &due {
+    let mut by_owner: BTreeMap<String, (String, Vec<&str>)> = BTreeMap::new();
+    for (event, text) in due.iter().zip(&texts) {
         let Some(owner) = &event.action.owner else {
             continue;
         };
@@ -91,7 +92,7 @@ pub fn calendars(
             .entry(name.to_lowercase())
             .or_insert_with(|| (name.to_owned(), Vec::new()))
             .1
-            .push(event);
+            .push(text);
     }
     let mut taken: Vec<String> = Vec::new();
     let mut owners = Vec::with_capacity(by_owner.len());
@@ -115,9 +116,6 @@ pub fn calendars(
         text: ics(
             &words.fill("calendar.owner", &[("title", &site.title), ("name", &name)]),
             events.into_iter(),
-            &stamp,
-            public,
-            words,
         ),
         owner: Some(name),
     }));
@@ -153,22 +151,10 @@ fn uid(key: &Key) -> String {
     format!("{hash}@pmbook")
 }
 
-/// A calendar of `events`, with CRLF line ends and lines folded at 75
-/// octets.
-fn ics<'a>(
-    name: &str,
-    events: impl Iterator<Item = &'a Event<'a>>,
-    stamp: &str,
-    public: bool,
-    words: &'static Catalogue,
-) -> String {
-    let field = |label: &str, value: &str| {
-        words.fill(
-            "calendar.field",
-            &[("label", words.text(label)), ("value", value)],
-        )
-    };
-    let mut lines = vec![
+/// A calendar of the events whose texts ([`event`]) are `events`, with
+/// CRLF line ends and lines folded at 75 octets.
+fn ics<'a>(name: &str, events: impl Iterator<Item = &'a str>) -> String {
+    let head = [
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".into(),
         "PRODID:-//pmbook//action items//EN".into(),
@@ -176,39 +162,51 @@ fn ics<'a>(
         "METHOD:PUBLISH".into(),
         format!("X-WR-CALNAME:{}", escape(name)),
     ];
-    for event in events {
-        let action = event.action;
-        let end = event.date.tomorrow().unwrap_or(event.date);
-        let mut description = Vec::new();
-        if let (false, Some(owner)) = (public, &action.owner) {
-            description.push(field("calendar.owner_label", owner.trim_start_matches('@')));
-        }
-        if let Some(kind) = &action.kind {
-            description.push(field("calendar.kind", kind));
-        }
-        if let Some(ticket) = &action.ticket {
-            description.push(field("calendar.ticket", ticket));
-        }
-        description.push(field("calendar.postmortem", event.incident));
-        if let Url::Relative(url) = event.url {
-            description.push(field("calendar.page", url));
-        }
-        lines.extend([
-            "BEGIN:VEVENT".to_owned(),
-            format!("UID:{}", uid(&action.key)),
-            format!("DTSTAMP:{stamp}"),
-            format!("DTSTART;VALUE=DATE:{}", compact(event.date)),
-            format!("DTEND;VALUE=DATE:{}", compact(end)),
-            format!("SUMMARY:{}", escape(&plain_text(&action.text))),
-            format!("DESCRIPTION:{}", escape(&description.join("\n"))),
-        ]);
-        if let Url::Absolute(url) = &event.url {
-            lines.push(format!("URL:{url}"));
-        }
-        lines.push("TRANSP:TRANSPARENT".into());
-        lines.push("END:VEVENT".into());
+    let mut text: String = head.iter().map(|l| fold(l)).collect();
+    text.extend(events);
+    text.push_str(&fold("END:VCALENDAR"));
+    text
+}
+
+/// The `VEVENT` of `event`, its lines folded: made once, for every
+/// calendar that has it.
+fn event(event: &Event, stamp: &str, public: bool, words: &'static Catalogue) -> String {
+    let field = |label: &str, value: &str| {
+        words.fill(
+            "calendar.field",
+            &[("label", words.text(label)), ("value", value)],
+        )
+    };
+    let action = event.action;
+    let end = event.date.tomorrow().unwrap_or(event.date);
+    let mut description = Vec::new();
+    if let (false, Some(owner)) = (public, &action.owner) {
+        description.push(field("calendar.owner_label", owner.trim_start_matches('@')));
     }
-    lines.push("END:VCALENDAR".into());
+    if let Some(kind) = &action.kind {
+        description.push(field("calendar.kind", kind));
+    }
+    if let Some(ticket) = &action.ticket {
+        description.push(field("calendar.ticket", ticket));
+    }
+    description.push(field("calendar.postmortem", event.incident));
+    if let Url::Relative(url) = event.url {
+        description.push(field("calendar.page", url));
+    }
+    let mut lines = vec![
+        "BEGIN:VEVENT".to_owned(),
+        format!("UID:{}", uid(&action.key)),
+        format!("DTSTAMP:{stamp}"),
+        format!("DTSTART;VALUE=DATE:{}", compact(event.date)),
+        format!("DTEND;VALUE=DATE:{}", compact(end)),
+        format!("SUMMARY:{}", escape(&plain_text(&action.text))),
+        format!("DESCRIPTION:{}", escape(&description.join("\n"))),
+    ];
+    if let Url::Absolute(url) = &event.url {
+        lines.push(format!("URL:{url}"));
+    }
+    lines.push("TRANSP:TRANSPARENT".into());
+    lines.push("END:VEVENT".into());
     lines.iter().map(|l| fold(l)).collect()
 }
 
