@@ -189,7 +189,7 @@ fn make(
 ) -> Result<Outcome, Error> {
     let last = earlier.as_mut().and_then(|earlier| earlier.0.take());
     let mermaid = diagrams::renderer(project)?;
-    let (earlier_postmortems, earlier_views, earlier_pages, written) = match last {
+    let (earlier_postmortems, earlier_views, earlier_pages, written, earlier_terms) = match last {
         Some(mut last) => {
             if take_prose_changes(project, &corpus, &mut last.site, options) {
                 if let Some((outcome, kept)) =
@@ -204,7 +204,8 @@ fn make(
                 Default::default()
             } else {
                 let (postmortems, views) = last.site.into_earlier();
-                (postmortems, views, last.pages, Some(last.written))
+                let terms = Some(last.terms);
+                (postmortems, views, last.pages, Some(last.written), terms)
             }
         }
         None => Default::default(),
@@ -290,7 +291,7 @@ fn make(
     if !keep {
         site.release_postmortems();
     }
-    let terms = search::Terms::of(&site.incidents);
+    let terms = search::Terms::over(&site.incidents, earlier_terms);
     if !keep {
         site.release_words();
     }

@@ -185,11 +185,15 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 /// after a change of prose only the changed incidents are counted again.
 /// What is kept of each incident until the average length is known is
 /// numbers, not copies of its words.
+#[derive(Default)]
 pub struct Terms {
     numbers: HashMap<String, u32>,
     words: Vec<String>,
     /// What each incident counts, in the site's order.
     counts: Vec<Counted>,
+    /// The postmortem of each incident, in the same order, so that a
+    /// rebuild finds the counts of the unchanged ones.
+    paths: Vec<String>,
 }
 
 /// What an incident counts of its words: (word, weighted count in the
@@ -198,16 +202,37 @@ pub struct Terms {
 type Counted = (Vec<(u32, u32, u32)>, u32);
 
 impl Terms {
-    /// The words of `incidents`, counted.
-    pub fn of(incidents: &[Incident]) -> Terms {
-        let mut terms = Terms {
-            numbers: HashMap::new(),
-            words: Vec::new(),
-            counts: Vec::with_capacity(incidents.len()),
+    /// The words of `incidents`, counted: with `earlier`, what a build
+    /// over the last one counted, again only for those not
+    /// [`Incident::unchanged`] since. The shards are the same either way:
+    /// they list the words in their order, whatever their numbers.
+    pub fn over(incidents: &[Incident], earlier: Option<Terms>) -> Terms {
+        let (mut terms, mut earlier_counts) = match earlier {
+            Some(earlier) => {
+                let counts: HashMap<String, Counted> =
+                    earlier.paths.into_iter().zip(earlier.counts).collect();
+                let terms = Terms {
+                    numbers: earlier.numbers,
+                    words: earlier.words,
+                    counts: Vec::new(),
+                    paths: Vec::new(),
+                };
+                (terms, counts)
+            }
+            None => (Terms::default(), HashMap::new()),
         };
+        terms.counts.reserve(incidents.len());
+        terms.paths.reserve(incidents.len());
         for incident in incidents {
-            let counted = terms.count(incident);
+            let kept = earlier_counts
+                .remove(&incident.path)
+                .filter(|_| incident.unchanged);
+            let counted = match kept {
+                Some(counted) => counted,
+                None => terms.count(incident),
+            };
             terms.counts.push(counted);
+            terms.paths.push(incident.path.clone());
         }
         terms
     }
