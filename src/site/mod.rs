@@ -286,7 +286,15 @@ fn make(
         .map(|history| crate::metrics::close_times::by_quarter(&items, &history))
         .unwrap_or_default();
     drop(items);
-    let incident_pages = render::incident_pages(project, &site, &staging, options, &earlier_pages)?;
+    let templates = render::Templates::new(project);
+    let incident_pages = render::incident_pages(
+        project,
+        &templates,
+        &site,
+        &staging,
+        options,
+        &earlier_pages,
+    )?;
     let keep = earlier.is_some();
     if !keep {
         site.release_postmortems();
@@ -297,6 +305,7 @@ fn make(
     }
     let other_pages = render::other_pages(
         project,
+        &templates,
         &site,
         render::Records {
             deployments: &deployments,
@@ -389,6 +398,7 @@ fn rebuild_prose(
     }
     let (pages, terms) = render::rewrite_prose(
         project,
+        &render::Templates::new(project),
         &last.site,
         &staging,
         options,

@@ -104,6 +104,19 @@ fn environment(theme: PathBuf) -> Environment<'static> {
     env
 }
 
+/// The templates a build renders with, in the site's language: made once
+/// per build, for the incident pages and for the others.
+pub struct Templates(Environment<'static>);
+
+impl Templates {
+    pub fn new(project: &Project) -> Templates {
+        let words = crate::i18n::catalogue(&project.config.book.language);
+        let mut env = environment(project.theme_dir());
+        super::words::install(&mut env, words);
+        Templates(env)
+    }
+}
+
 fn asset(theme: &Path, name: &str, builtin: &str) -> String {
     std::fs::read_to_string(theme.join("assets").join(name)).unwrap_or_else(|_| builtin.to_owned())
 }
@@ -166,12 +179,13 @@ impl Records<'static> {
 /// are unchanged.
 pub fn incident_pages(
     project: &Project,
+    templates: &Templates,
     site: &Site,
     staging: &Staging,
     options: &BuildOptions,
     earlier: &HashMap<String, PageFacts>,
 ) -> Result<IncidentPages, Error> {
-    let pages = Pages::new(project, site, Records::NONE, staging, options);
+    let pages = Pages::new(project, templates, site, Records::NONE, staging, options);
     let (count, facts) = pages.incidents(options, earlier)?;
     let attachments: BTreeSet<String> = facts
         .values()
@@ -191,6 +205,7 @@ pub fn incident_pages(
 /// The site's postmortems may be gone: these pages show its views only.
 pub fn other_pages(
     project: &Project,
+    templates: &Templates,
     site: &Site,
     records: Records,
     staging: &Staging,
@@ -198,7 +213,7 @@ pub fn other_pages(
     terms: &search::Terms,
 ) -> Result<usize, Error> {
     let theme = project.theme_dir();
-    let pages = Pages::new(project, site, records, staging, options);
+    let pages = Pages::new(project, templates, site, records, staging, options);
     // Each writes files of its own, from the same views.
     let (indexes, (top_level, rest)) = rayon::join(
         || pages.indexes(),
@@ -229,6 +244,7 @@ pub fn other_pages(
 /// other files are the earlier build's.
 pub fn rewrite_prose(
     project: &Project,
+    templates: &Templates,
     site: &Site,
     staging: &Staging,
     options: &BuildOptions,
@@ -237,7 +253,7 @@ pub fn rewrite_prose(
 ) -> Result<(IncidentPages, search::Terms), Error> {
     // The records only feed the lists and the metrics, which a change of
     // prose leaves as they are.
-    let pages = Pages::new(project, site, Records::NONE, staging, options);
+    let pages = Pages::new(project, templates, site, Records::NONE, staging, options);
     let (count, facts) = pages.incidents(options, earlier)?;
     // The files the rewritten pages link to are copied again; those only
     // kept pages link to are kept.
@@ -282,7 +298,7 @@ struct Pages<'a> {
     calendars: &'a [Calendar],
     /// Days to close action items per quarter, from the git history.
     close_times: &'a [QuarterCloseTimes],
-    env: Environment<'static>,
+    env: &'a Environment<'static>,
     /// The words of the site's language.
     words: &'static Catalogue,
     /// What the metrics are computed from, made when a page first needs
@@ -297,22 +313,20 @@ struct Pages<'a> {
 impl<'a> Pages<'a> {
     fn new(
         project: &'a Project,
+        templates: &'a Templates,
         site: &'a Site,
         records: Records<'a>,
         staging: &'a Staging,
         options: &BuildOptions,
     ) -> Pages<'a> {
-        let words = crate::i18n::catalogue(&project.config.book.language);
-        let mut env = environment(project.theme_dir());
-        super::words::install(&mut env, words);
         Pages {
             project,
             site,
             staging,
             calendars: records.calendars,
             close_times: records.close_times,
-            env,
-            words,
+            env: &templates.0,
+            words: crate::i18n::catalogue(&project.config.book.language),
             figures: std::sync::OnceLock::new(),
             deployments: records.deployments,
             today: options.today,
