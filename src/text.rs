@@ -42,7 +42,7 @@ pub fn escape_html(text: &str) -> String {
 }
 
 /// Lowercase ASCII letters and digits, accents and ligatures spelt out
-/// ([`without_accents`]), every other run of characters one dash, at most
+/// (`é` → `e`, `œ` → `oe`), every other run of characters one dash, at most
 /// 100 characters: `"Checkout Latency (EU)"` → `"checkout-latency-eu"`,
 /// `"Base de données"` → `"base-de-donnees"`. Empty when `text` has no
 /// letter or digit.
@@ -65,7 +65,7 @@ pub fn slugify(text: &str) -> String {
 
 /// `text` without its accents and ligatures (`é` → `e`, `œ` → `oe`), so
 /// that a French name makes a readable slug or file name.
-pub fn without_accents(text: &str) -> String {
+fn without_accents(text: &str) -> String {
     text.nfd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         .flat_map(|c| match c {
