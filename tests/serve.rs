@@ -100,18 +100,22 @@ fn serve_with(project: &Project, global: &[&str]) -> Server {
     }
 }
 
-/// Sends a raw request line (no client-side normalisation of the path) and
-/// returns (status, body).
-fn get(address: &str, path: &str) -> (u16, String) {
+/// Sends a raw request line for `path` (no client-side normalisation of
+/// the path); the answer is read from the stream, waiting up to `timeout`.
+fn send(address: &str, path: &str, timeout: Duration) -> TcpStream {
     let mut stream = TcpStream::connect(address).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(40)))
-        .unwrap();
+    stream.set_read_timeout(Some(timeout)).unwrap();
     write!(
         stream,
         "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
+    stream
+}
+
+/// Sends a raw request line (see [`send`]) and returns (status, body).
+fn get(address: &str, path: &str) -> (u16, String) {
+    let mut stream = send(address, path, Duration::from_secs(40));
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let status = response[9..12].parse().unwrap();
@@ -259,16 +263,7 @@ fn calendars_are_served_as_text_calendar() {
     let project = Project::new();
     project.postmortem(&format!("{ID}.md"), VALID);
     let server = serve(&project);
-    let mut stream = TcpStream::connect(&server.address).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(40)))
-        .unwrap();
-    write!(
-        stream,
-        "GET /actions.ics HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-        server.address
-    )
-    .unwrap();
+    let mut stream = send(&server.address, "/actions.ics", Duration::from_secs(40));
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let (head, body) = response.split_once("\r\n\r\n").expect("a response");
@@ -580,16 +575,11 @@ fn a_save_that_changes_nothing_does_not_reload_open_pages() {
     let project = Project::new();
     project.postmortem(&format!("{ID}.md"), VALID);
     let server = serve_with(&project, &["--today", common::TODAY]);
-    let mut waiting = TcpStream::connect(&server.address).unwrap();
-    waiting
-        .set_read_timeout(Some(Duration::from_secs(3)))
-        .unwrap();
-    write!(
-        waiting,
-        "GET /__pmbook/wait?since=1 HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-        server.address
-    )
-    .unwrap();
+    let mut waiting = send(
+        &server.address,
+        "/__pmbook/wait?since=1",
+        Duration::from_secs(3),
+    );
     save(&project.path().join(format!("postmortems/{ID}.md")), VALID);
     server.wait_for("0 files rewritten", 1);
     let mut answer = String::new();
