@@ -3,6 +3,8 @@
 //! [`crate::metrics::compute`], the implementation `pmbook stats` uses, over
 //! the incidents the site shows.
 
+use std::sync::{Mutex, OnceLock};
+
 use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -12,6 +14,33 @@ use crate::config::Config;
 use crate::i18n::Catalogue;
 use crate::metrics::{self, Deployments, DurationStats, Filter, Incident, Metrics, Population};
 use crate::text::capitalize;
+
+/// The metrics a build computed, by filter: the next build in the same
+/// process (`serve`) takes them when it computes over the same incidents,
+/// deployments and day, as after an edit of a title, which no number
+/// reads.
+#[derive(Default)]
+pub struct Computed {
+    deployments: Deployments,
+    today: Option<Date>,
+    metrics: Vec<(Filter, Metrics)>,
+}
+
+impl Computed {
+    /// The metrics computed over `before` that hold over `incidents`:
+    /// all of them when the inputs are the same, none otherwise.
+    pub fn reusable(
+        self,
+        before: &[Incident],
+        incidents: &[Incident],
+        deployments: &Deployments,
+        today: Date,
+    ) -> Vec<(Filter, Metrics)> {
+        let same =
+            before == incidents && self.deployments == *deployments && self.today == Some(today);
+        if same { self.metrics } else { Vec::new() }
+    }
+}
 
 /// One headline number over two periods.
 #[derive(Debug, Clone, Serialize)]
@@ -38,36 +67,72 @@ pub struct MetricsInput<'a> {
     pub config: &'a Config,
     pub deployments: &'a Deployments,
     pub today: Date,
+    incidents: &'a [Incident],
     /// The site's incidents, sorted and with their recurrences, once for
-    /// the many pages that show numbers.
-    population: Population<'a>,
+    /// the many pages that show numbers (made when a number is first
+    /// computed).
+    population: OnceLock<Population<'a>>,
+    /// What this build computed, by filter, or took from the last one.
+    computed: Mutex<Vec<(Filter, Metrics)>>,
 }
 
 impl<'a> MetricsInput<'a> {
+    /// The metrics of `incidents`; those of a filter in `earlier`, computed
+    /// over the same inputs, are taken from it.
     pub fn new(
         incidents: &'a [Incident],
         config: &'a Config,
         deployments: &'a Deployments,
         today: Date,
+        earlier: Vec<(Filter, Metrics)>,
     ) -> MetricsInput<'a> {
         MetricsInput {
             config,
             deployments,
             today,
-            population: Population::new(incidents, config, false),
+            incidents,
+            population: OnceLock::new(),
+            computed: Mutex::new(earlier),
         }
     }
 
     /// The metrics of the incidents `filter` selects (drafts never count).
     pub fn compute(&self, filter: &Filter) -> Metrics {
-        metrics::compute_over(
-            &self.population,
+        let known = self
+            .computed
+            .lock()
+            .expect("metrics lock")
+            .iter()
+            .find(|(f, _)| f == filter)
+            .map(|(_, metrics)| metrics.clone());
+        if let Some(metrics) = known {
+            return metrics;
+        }
+        let population = self
+            .population
+            .get_or_init(|| Population::new(self.incidents, self.config, false));
+        let metrics = metrics::compute_over(
+            population,
             self.config,
             self.deployments,
             filter,
             self.today,
             None,
-        )
+        );
+        self.computed
+            .lock()
+            .expect("metrics lock")
+            .push((filter.clone(), metrics.clone()));
+        metrics
+    }
+
+    /// What was computed, for the next build (see [`Computed`]).
+    pub fn into_computed(self) -> Computed {
+        Computed {
+            deployments: self.deployments.clone(),
+            today: Some(self.today),
+            metrics: self.computed.into_inner().expect("metrics lock"),
+        }
     }
 
     /// Headline numbers of the incidents `base` selects: the last

@@ -138,6 +138,21 @@ struct Last {
     skipped: Vec<(String, String)>,
     /// The number of pages it wrote.
     page_count: usize,
+    /// The metrics it computed.
+    metrics: metrics_view::Computed,
+}
+
+/// What a rebuild takes from the last build: the parsed postmortems and
+/// their views, what the pages showed, what the output holds, the counted
+/// words and the metrics computed over the incidents it had.
+#[derive(Default)]
+struct Reused {
+    postmortems: HashMap<String, Postmortem>,
+    views: view::Earlier,
+    pages: HashMap<String, render::PageFacts>,
+    written: Option<output::Written>,
+    terms: Option<search::Terms>,
+    metrics: Option<(Vec<crate::metrics::Incident>, metrics_view::Computed)>,
 }
 
 impl Earlier {
@@ -189,7 +204,7 @@ fn make(
 ) -> Result<Outcome, Error> {
     let last = earlier.as_mut().and_then(|earlier| earlier.0.take());
     let mermaid = diagrams::renderer(project)?;
-    let (earlier_postmortems, earlier_views, earlier_pages, written, earlier_terms) = match last {
+    let reused = match last {
         Some(mut last) => {
             if take_prose_changes(project, &corpus, &mut last.site, options) {
                 if let Some((outcome, kept)) =
@@ -203,14 +218,21 @@ fn make(
                 // The output changed under the last build: a whole one.
                 Default::default()
             } else {
+                let metric_incidents = std::mem::take(&mut last.site.metric_incidents);
                 let (postmortems, views) = last.site.into_earlier();
-                let terms = Some(last.terms);
-                (postmortems, views, last.pages, Some(last.written), terms)
+                Reused {
+                    postmortems,
+                    views,
+                    pages: last.pages,
+                    written: Some(last.written),
+                    terms: Some(last.terms),
+                    metrics: Some((metric_incidents, last.metrics)),
+                }
             }
         }
-        None => Default::default(),
+        None => Reused::default(),
     };
-    let (mut postmortems, parsed_anew) = corpus.parse_over(&project.config, earlier_postmortems);
+    let (mut postmortems, parsed_anew) = corpus.parse_over(&project.config, reused.postmortems);
     let duplicates = duplicate_ids(project, &postmortems, options.today)?;
     if !duplicates.files.is_empty() {
         return Ok(Outcome::Refused(duplicates));
@@ -257,9 +279,15 @@ fn make(
         options,
         &last_updated,
         mermaid.is_some(),
-        earlier_views,
+        reused.views,
         &parsed_anew,
     );
+    let earlier_metrics = reused
+        .metrics
+        .map(|(before, computed)| {
+            computed.reusable(&before, &site.metric_incidents, &deployments, options.today)
+        })
+        .unwrap_or_default();
     // The items of the site's incidents only, merged as the board merges them.
     let published: std::collections::HashSet<&str> =
         site.incidents.iter().map(|i| i.id.as_str()).collect();
@@ -271,7 +299,7 @@ fn make(
             .collect(),
     );
     let mut calendars = calendar::calendars(project, &site, &items, options.public, options.today);
-    let staging = match written {
+    let staging = match reused.written {
         Some(written) => output::Staging::over(&options.out, written)?,
         None => output::Staging::new(&options.out)?,
     };
@@ -287,23 +315,17 @@ fn make(
         .unwrap_or_default();
     drop(items);
     let templates = render::Templates::new(project);
-    let incident_pages = render::incident_pages(
-        project,
-        &templates,
-        &site,
-        &staging,
-        options,
-        &earlier_pages,
-    )?;
+    let incident_pages =
+        render::incident_pages(project, &templates, &site, &staging, options, &reused.pages)?;
     let keep = earlier.is_some();
     if !keep {
         site.release_postmortems();
     }
-    let terms = search::Terms::over(&site.incidents, earlier_terms);
+    let terms = search::Terms::over(&site.incidents, reused.terms);
     if !keep {
         site.release_words();
     }
-    let other_pages = render::other_pages(
+    let (other_pages, metrics) = render::other_pages(
         project,
         &templates,
         &site,
@@ -311,6 +333,7 @@ fn make(
             deployments: &deployments,
             calendars: &calendars,
             close_times: &close_times,
+            metrics: earlier_metrics,
         },
         &staging,
         options,
@@ -344,6 +367,7 @@ fn make(
             written: finished.written,
             skipped,
             page_count,
+            metrics,
         }));
     }
     Ok(Outcome::Built(report))

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use super::BuildOptions;
 use super::calendar::Calendar;
 use super::markdown;
-use super::metrics_view::{self, MetricsInput};
+use super::metrics_view::{self, Computed, MetricsInput};
 use super::output::Staging;
 use super::pages::{PAGE_SIZE, paginate};
 use super::search;
@@ -26,7 +26,7 @@ use crate::config::Project;
 use crate::error::Error;
 use crate::i18n::Catalogue;
 use crate::metrics::close_times::QuarterCloseTimes;
-use crate::metrics::{Deployments, Filter};
+use crate::metrics::{Deployments, Filter, Metrics};
 use crate::text::escape_html;
 
 const TEMPLATES: &[(&str, &str)] = &[
@@ -163,6 +163,8 @@ pub struct Records<'a> {
     pub calendars: &'a [Calendar],
     /// Days to close action items per quarter.
     pub close_times: &'a [QuarterCloseTimes],
+    /// Metrics the last build computed over the same inputs.
+    pub metrics: Vec<(Filter, Metrics)>,
 }
 
 impl Records<'static> {
@@ -171,6 +173,7 @@ impl Records<'static> {
         deployments: &Deployments::NONE,
         calendars: &[],
         close_times: &[],
+        metrics: Vec::new(),
     };
 }
 
@@ -201,7 +204,8 @@ pub fn incident_pages(
 
 /// Renders every page but the incidents' into `staging` (the indexes,
 /// the lists, the board, the metrics and the feed), the search index of
-/// the words `terms` counted and the assets. Returns the number of pages.
+/// the words `terms` counted and the assets. Returns the number of pages
+/// and the metrics computed, for the next build.
 /// The site's postmortems may be gone: these pages show its views only.
 pub fn other_pages(
     project: &Project,
@@ -211,7 +215,7 @@ pub fn other_pages(
     staging: &Staging,
     options: &BuildOptions,
     terms: &search::Terms,
-) -> Result<usize, Error> {
+) -> Result<(usize, Computed), Error> {
     let theme = project.theme_dir();
     let pages = Pages::new(project, templates, site, records, staging, options);
     // Each writes files of its own, from the same views.
@@ -235,7 +239,7 @@ pub fn other_pages(
             asset(&theme, name, builtin).as_bytes(),
         )?;
     }
-    Ok(count)
+    Ok((count, pages.figures.into_computed()))
 }
 
 /// Rewrites, over an earlier build, what a change of prose alone changes
@@ -301,13 +305,10 @@ struct Pages<'a> {
     env: &'a Environment<'static>,
     /// The words of the site's language.
     words: &'static Catalogue,
-    /// What the metrics are computed from, made when a page first needs
-    /// it (a rebuild of prose needs none).
-    figures: std::sync::OnceLock<MetricsInput<'a>>,
-    deployments: &'a Deployments,
+    /// What the metrics are computed from, and those computed.
+    figures: MetricsInput<'a>,
     /// The list entry of each incident, in [`Site::incidents`] order.
     summaries: std::sync::OnceLock<Vec<Value>>,
-    today: jiff::civil::Date,
 }
 
 impl<'a> Pages<'a> {
@@ -327,22 +328,15 @@ impl<'a> Pages<'a> {
             close_times: records.close_times,
             env: &templates.0,
             words: crate::i18n::catalogue(&project.config.book.language),
-            figures: std::sync::OnceLock::new(),
-            deployments: records.deployments,
-            today: options.today,
+            figures: MetricsInput::new(
+                &site.metric_incidents,
+                &project.config,
+                records.deployments,
+                options.today,
+                records.metrics,
+            ),
             summaries: std::sync::OnceLock::new(),
         }
-    }
-
-    fn figures(&self) -> &MetricsInput<'a> {
-        self.figures.get_or_init(|| {
-            MetricsInput::new(
-                &self.site.metric_incidents,
-                &self.project.config,
-                self.deployments,
-                self.today,
-            )
-        })
     }
 
     /// The list entry of each incident, in [`Site::incidents`] order:
@@ -472,7 +466,7 @@ impl Pages<'_> {
             }),
             _ => None,
         };
-        let headline = subset.map(|f| v(self.figures().headline(&f)));
+        let headline = subset.map(|f| v(self.figures.headline(&f)));
         let pages = paginate(
             &format!("{}/{}.html", index.kind, term.slug),
             term.incidents.len(),
@@ -500,7 +494,7 @@ impl Pages<'_> {
     /// search and the 404 page.
     fn top_level(&self) -> Result<usize, Error> {
         let site = self.site;
-        let headline = v(self.figures().headline(&Filter::default()));
+        let headline = v(self.figures.headline(&Filter::default()));
         let open: Vec<_> = site.actions.iter().filter(|a| a.status == "open").collect();
         let overdue: Vec<_> = open.iter().filter(|a| a.overdue).copied().collect();
         let latest: Vec<Value> = self.summaries().iter().take(10).cloned().collect();
@@ -554,7 +548,7 @@ impl Pages<'_> {
     /// (the first [`PAGE_SIZE`], all of them on their own pages); returns
     /// it and the number of those pages.
     fn metrics(&self, headline: Value) -> Result<(Value, usize), Error> {
-        let all_time = self.figures().compute(&Filter::default());
+        let all_time = self.figures.compute(&Filter::default());
         let charts: Vec<Value> = metrics_view::charts(&all_time, &self.project.config)
             .into_iter()
             .chain(metrics_view::close_times_chart(
