@@ -407,6 +407,26 @@ fn a_rebuild_rewrites_only_the_files_that_change_and_makes_the_whole_build_s_sit
     assert_eq!(prose_only(), 1, "an item shows on the board");
     assert_same_as_a_whole_build(&project);
 
+    // Its closing committed, which the days to close read from the
+    // history, then a time of the incident, which the metrics read: a
+    // rebuild reads the history again at the new HEAD, and computes the
+    // metrics again.
+    let metrics = files(&project.path().join("out"))["metrics.html"].0.clone();
+    project.commit_all("Game day done");
+    edit(
+        &project,
+        dns,
+        "resolved_at = 2024-02-19T16:30:00Z",
+        "resolved_at = 2024-02-19T17:30:00Z",
+    );
+    server.wait_for("pmbook: rebuilt (", 4);
+    assert_ne!(
+        files(&project.path().join("out"))["metrics.html"].0,
+        metrics,
+        "the metrics page shows the change"
+    );
+    assert_same_as_a_whole_build(&project);
+
     // A title: the lists and the pages that link to it as related change.
     edit(
         &project,
@@ -414,7 +434,7 @@ fn a_rebuild_rewrites_only_the_files_that_change_and_makes_the_whole_build_s_sit
         "title = \"",
         "title = \"Renamed: ",
     );
-    server.wait_for("pmbook: rebuilt (", 4);
+    server.wait_for("pmbook: rebuilt (", 5);
     let after = files(&project.path().join("out"));
     assert!(String::from_utf8_lossy(&after[&page].0).contains("Renamed: "));
     assert_same_as_a_whole_build(&project);
@@ -437,7 +457,7 @@ fn a_rebuild_rewrites_only_the_files_that_change_and_makes_the_whole_build_s_sit
             .join("postmortems/2026-11-30-checkout-latency-again.md"),
     )
     .unwrap();
-    server.wait_for("pmbook: rebuilt (", 6);
+    server.wait_for("pmbook: rebuilt (", 7);
     assert!(
         !project
             .path()
@@ -453,7 +473,7 @@ fn a_rebuild_rewrites_only_the_files_that_change_and_makes_the_whole_build_s_sit
         "Acme incident reviews",
         "Acme reviews",
     );
-    server.wait_for("pmbook: rebuilt (", 7);
+    server.wait_for("pmbook: rebuilt (", 8);
     assert_eq!(
         (prose_only(), made_whole()),
         (1, 1),

@@ -1,5 +1,6 @@
 //! What the site reads from git: the first commit of the main line (the
-//! feed's id) and the date each postmortem was last changed.
+//! feed's id), the last one (HEAD) and the date each postmortem was last
+//! changed.
 
 use std::collections::{HashMap, HashSet};
 
@@ -19,6 +20,15 @@ pub fn first_commit(project: &Project) -> Option<String> {
     walk.push_head().ok()?;
     walk.simplify_first_parent().ok()?;
     walk.flatten().last().map(|oid| oid.to_string())
+}
+
+/// The commit HEAD points at, in the repository holding `project`, if
+/// it is in one with a commit: what the history of the main line ends
+/// with.
+pub fn head(project: &Project) -> Option<String> {
+    let git = Git::open_for(project, "the history ends at HEAD").ok()?;
+    let commit = git.repository().head().ok()?.peel_to_commit().ok()?;
+    Some(commit.id().to_string())
 }
 
 /// The date (UTC) of the last commit that changed each postmortem HEAD

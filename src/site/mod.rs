@@ -29,7 +29,7 @@ use std::path::PathBuf;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use crate::actions::history::Version;
+use crate::actions::history::{History, Version};
 use crate::config::Project;
 use crate::corpus::{Corpus, IdIndex};
 use crate::diagnostics::{FileReport, Report};
@@ -140,6 +140,9 @@ struct Last {
     page_count: usize,
     /// The metrics it computed.
     metrics: metrics_view::Computed,
+    /// The history of the action items it read, and the commit it ends
+    /// with (HEAD).
+    history: Option<(String, History)>,
 }
 
 /// What a rebuild takes from the last build: the parsed postmortems and
@@ -153,6 +156,7 @@ struct Reused {
     written: Option<output::Written>,
     terms: Option<search::Terms>,
     metrics: Option<(Vec<crate::metrics::Incident>, metrics_view::Computed)>,
+    history: Option<(String, History)>,
 }
 
 impl Earlier {
@@ -227,6 +231,7 @@ fn make(
                     written: Some(last.written),
                     terms: Some(last.terms),
                     metrics: Some((metric_incidents, last.metrics)),
+                    history: last.history,
                 }
             }
         }
@@ -261,17 +266,19 @@ fn make(
     });
     let deployments = crate::metrics::Deployments::load(project)?;
     let last_updated = crate::repo::site::last_updated(project, &postmortems);
-    let items: Vec<(Option<String>, Vec<crate::actions::Action>)> = postmortems
-        .iter()
-        .map(|pm| (pm.id().map(str::to_owned), crate::actions::actions_of(pm)))
-        .collect();
-    // Days to close come from the git history, when there is one.
-    let history = match crate::repo::Git::open_for(project, "days to close need one") {
-        Ok(_) => {
-            let parsed = postmortems.par_iter().filter_map(Version::of).collect();
-            Some(crate::actions::history::read(project, parsed)?)
-        }
-        Err(_) => None,
+    // Days to close come from the git history, when there is one; it
+    // depends on the commits alone, so a rebuild at the same HEAD reuses
+    // the last one.
+    let head = crate::repo::site::head(project);
+    let history = match reused.history {
+        Some((at, history)) if head.as_ref() == Some(&at) => Some(history),
+        _ => match crate::repo::Git::open_for(project, "days to close need one") {
+            Ok(_) => {
+                let parsed = postmortems.par_iter().filter_map(Version::of).collect();
+                Some(crate::actions::history::read(project, parsed)?)
+            }
+            Err(_) => None,
+        },
     };
     let mut site = view::Site::new(
         project,
@@ -288,17 +295,8 @@ fn make(
             computed.reusable(&before, &site.metric_incidents, &deployments, options.today)
         })
         .unwrap_or_default();
-    // The items of the site's incidents only, merged as the board merges them.
-    let published: std::collections::HashSet<&str> =
-        site.incidents.iter().map(|i| i.id.as_str()).collect();
-    let items = crate::actions::merge(
-        items
-            .into_iter()
-            .filter(|(id, _)| id.as_deref().is_some_and(|id| published.contains(id)))
-            .flat_map(|(_, actions)| actions)
-            .collect(),
-    );
-    let mut calendars = calendar::calendars(project, &site, &items, options.public, options.today);
+    let mut calendars =
+        calendar::calendars(project, &site, &site.items, options.public, options.today);
     let staging = match reused.written {
         Some(written) => output::Staging::over(&options.out, written)?,
         None => output::Staging::new(&options.out)?,
@@ -311,9 +309,9 @@ fn make(
         )?;
     }
     let close_times = history
-        .map(|history| crate::metrics::close_times::by_quarter(&items, &history))
+        .as_ref()
+        .map(|history| crate::metrics::close_times::by_quarter(&site.items, history))
         .unwrap_or_default();
-    drop(items);
     let templates = render::Templates::new(project);
     let incident_pages =
         render::incident_pages(project, &templates, &site, &staging, options, &reused.pages)?;
@@ -368,6 +366,7 @@ fn make(
             skipped,
             page_count,
             metrics,
+            history: head.zip(history),
         }));
     }
     Ok(Outcome::Built(report))

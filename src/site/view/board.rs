@@ -7,7 +7,6 @@ use super::{ActionRow, Incident};
 use crate::actions::Action;
 use crate::config::Project;
 use crate::links::Disk;
-use crate::model::Postmortem;
 use crate::site::{BuildOptions, markdown};
 
 /// The incident a row is shown under.
@@ -57,25 +56,21 @@ pub(super) fn action_row(
     }
 }
 
-/// The action-item board: every item of the site's incidents, merged by
-/// identity as `pmbook actions` merges them, so that a follow-up shared by
-/// several postmortems is one row (done when every copy is checked), shown
-/// under the first incident that lists it.
+/// The action-item board: a row for each of `items`, the items of the
+/// site's incidents merged by identity as `pmbook actions` merges them, so
+/// that a follow-up shared by several postmortems is one row (done when
+/// every copy is checked), shown under the first incident that lists it.
 pub(super) fn board(
     project: &Project,
-    included: &[Postmortem],
+    items: &[Action],
     incidents: &[Incident],
     options: &BuildOptions,
     pages: &HashMap<String, Option<String>>,
 ) -> Vec<ActionRow> {
     let disk = Disk::of(project);
     let by_id: HashMap<&str, &Incident> = incidents.iter().map(|i| (i.id.as_str(), i)).collect();
-    let items = included
+    items
         .iter()
-        .flat_map(crate::actions::actions_of)
-        .collect();
-    crate::actions::merge(items)
-        .into_iter()
         .filter_map(|action| {
             let incident = by_id.get(action.first().postmortem.as_deref()?)?;
             let under = ShownUnder {
@@ -84,7 +79,7 @@ pub(super) fn board(
                 url: &incident.url,
             };
             let links = markdown::Links::new(&disk, &incident.path, pages, "");
-            Some(action_row(project, options, &action, &under, &links))
+            Some(action_row(project, options, action, &under, &links))
         })
         .collect()
 }

@@ -230,6 +230,9 @@ pub struct Site {
     pub incidents: Vec<Incident>,
     pub indexes: Vec<Index>,
     pub actions: Vec<ActionRow>,
+    /// The action items of the site's incidents, merged as the board
+    /// merges them: what the calendars and the days to close read.
+    pub items: Vec<crate::actions::Action>,
     /// What the metrics read of each incident in the site.
     pub metric_incidents: Vec<crate::metrics::Incident>,
     pub skipped: Vec<(String, String)>,
@@ -341,7 +344,13 @@ impl Site {
             crate::i18n::catalogue(&config.book.language),
         );
         let indexes = indexes::indexes(project, &incidents, &inputs.slugs);
-        let mut actions = board::board(project, &included, &incidents, options, &inputs.links);
+        let items = crate::actions::merge(
+            included
+                .iter()
+                .flat_map(crate::actions::actions_of)
+                .collect(),
+        );
+        let mut actions = board::board(project, &items, &incidents, options, &inputs.links);
         actions.sort_by(|a, b| {
             let rank = |r: &ActionRow| (r.status == "done", !r.overdue, r.due.is_none());
             rank(a)
@@ -354,6 +363,7 @@ impl Site {
             incidents,
             indexes,
             actions,
+            items,
             metric_incidents,
             skipped,
             drafts,
@@ -414,10 +424,13 @@ impl Site {
     }
 
     /// Lets go of the postmortems, which only the incident pages
-    /// ([`Site::page`], not to be called after) and a rebuild read.
+    /// ([`Site::page`], not to be called after) and a rebuild read, and
+    /// of the merged items, which the calendars and the days to close
+    /// have read by then.
     pub fn release_postmortems(&mut self) {
         self.postmortems = Vec::new();
         self.left_out = Vec::new();
+        self.items = Vec::new();
     }
 
     /// Lets go of each incident's words, which only the search index
