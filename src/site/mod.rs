@@ -272,13 +272,11 @@ fn make(
     let head = crate::repo::site::head(project);
     let history = match reused.history {
         Some((at, history)) if head.as_ref() == Some(&at) => Some(history),
-        _ => match crate::repo::Git::open_for(project, "days to close need one") {
-            Ok(_) => {
-                let parsed = postmortems.par_iter().filter_map(Version::of).collect();
-                Some(crate::actions::history::read(project, parsed)?)
-            }
-            Err(_) => None,
-        },
+        _ if crate::repo::Git::open_for(project, "days to close need one").is_ok() => {
+            let parsed = postmortems.par_iter().filter_map(Version::of).collect();
+            Some(crate::actions::history::read(project, parsed)?)
+        }
+        _ => None,
     };
     let mut site = view::Site::new(
         project,
