@@ -111,7 +111,12 @@ pub(super) fn incident(
         .map(|(r, _)| r.clone())
         .collect();
     let summary = summary(pm);
-    let words = search_words(pm, &cut);
+    // The search index counts the light views' words; a page shows none.
+    let words = if full {
+        String::new()
+    } else {
+        search_words(pm, &cut)
+    };
     Incident {
         id: id.clone(),
         title,
