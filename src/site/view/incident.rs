@@ -104,17 +104,17 @@ pub(super) fn incident(
     } else {
         Vec::new()
     };
-    // Search covers what the page shows: all but the sections left out.
-    let cut: Vec<Range<usize>> = replaced
-        .iter()
-        .filter(|(_, kind)| kind.is_empty())
-        .map(|(r, _)| r.clone())
-        .collect();
     let summary = summary(pm);
     // The search index counts the light views' words; a page shows none.
     let words = if full {
         String::new()
     } else {
+        // Search covers what the page shows: all but the sections left out.
+        let cut: Vec<Range<usize>> = replaced
+            .iter()
+            .filter(|(_, kind)| kind.is_empty())
+            .map(|(r, _)| r.clone())
+            .collect();
         search_words(pm, &cut)
     };
     Incident {

@@ -140,7 +140,8 @@ pub struct Incident {
     pub last_updated: Option<String>,
     /// The page has a diagram for the renderer to draw.
     pub diagrams: bool,
-    /// The words of the incident, for the search index.
+    /// The words of the incident, for the search index: counted in the
+    /// light views of [`Site::incidents`], empty in a page's full view.
     #[serde(skip)]
     pub words: String,
     /// The postmortem, relative to the repository root.
